@@ -1,0 +1,63 @@
+# mlvc: every target here is what CI runs. `make` (or `make help`) lists them.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+UV_VERSION := 0.13.9
+export DVC_NO_ANALYTICS := 1
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+
+.PHONY: help install lock run test test-fast lint format verify docs bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@test -x $(PY) || python3 -m venv $(VENV)
+	@test -x $(UV) || $(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(UV) pip install --quiet --python $(PY) -r requirements.lock
+	$(UV) pip install --quiet --python $(PY) --no-deps -e .
+	@touch $@
+
+install: $(VENV)/.installed ## Create .venv and install the exact versions in requirements.lock
+
+lock: install ## Re-pin requirements.lock after editing pyproject.toml's dependencies
+	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
+
+run: install ## Rebuild the model from raw data with `dvc repro` (offline) and print the metrics
+	dvc repro
+	@echo
+	dvc metrics show metrics/metrics.json
+	@echo
+	@echo "model:    models/model.skops (metadata: models/model.meta.json)"
+	@echo "card:     models/README.md (written by the card stage once it lands)"
+	@echo "plots:    dvc plots show   -> dvc_plots/index.html"
+
+test: install ## Run the whole test suite, end-to-end `dvc repro` included
+	$(PY) -m pytest
+
+test-fast: install ## Run the tests except the slow end-to-end ones
+	$(PY) -m pytest -m "not slow"
+
+lint: install ## ruff lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install ## Apply ruff's formatting and safe fixes
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+verify: install ## Reproducibility gate: rerun the committed pipeline in a clean clone, compare with dvc.lock
+	$(VENV)/bin/mlvc pipeline verify
+
+docs: install ## Regenerate the README's CLI reference from the app
+	$(PY) -m cli.docs
+
+bench: install ## Benchmarks, each figure beside its baseline from the same run
+	$(PY) benchmarks/run.py
+
+clean: ## Remove caches and plot renderings (keeps .venv and the DVC cache)
+	rm -rf .pytest_cache .ruff_cache .hypothesis dvc_plots

@@ -1,0 +1,46 @@
+"""The ``mlvc`` command: a root Typer app composed of one sub-app per command group."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cli import __version__
+from cli.commands import params, pipeline
+from cli.commands._shared import Settings
+
+app = typer.Typer(
+    name="mlvc",
+    help=(
+        "Data-and-model versioning on Git and DVC: validate parameters, verify that the "
+        "pipeline reproduces, and more. Exit codes: 0 ok, 1 findings, 2 could not run."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(params.app, name="params")
+app.add_typer(pipeline.app, name="pipeline")
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"mlvc {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+    traceback: Annotated[
+        bool, typer.Option("--traceback", hidden=True, help="Re-raise errors with a traceback.")
+    ] = False,
+) -> None:
+    """mlvc: data-and-model versioning toolkit layered on Git and DVC."""
+    Settings.traceback = traceback

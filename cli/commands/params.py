@@ -1,0 +1,31 @@
+"""``mlvc params``: check params.yaml against its JSON Schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli import api, paths
+from cli.commands._shared import FormatOption, emit, funnel
+from cli.render import OutputFormat
+
+app = typer.Typer(help="Inspect and validate the pipeline's parameters (params.yaml).")
+
+
+@app.command("check")
+@funnel
+def check(
+    params: Annotated[
+        Path,
+        typer.Option("--params", "-p", help="Params file to check.", show_default=True),
+    ] = paths.PARAMS,
+    fmt: FormatOption = OutputFormat.text,
+) -> int:
+    """Validate a params file against its schema: every problem with key, value and what is allowed.
+
+    Exit 0 when valid, 1 when there are problems, 2 when the file is missing or not YAML.
+    """
+    report = api.check_params(params=params)
+    return emit(report, fmt, ok=report.ok)

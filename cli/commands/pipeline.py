@@ -1,0 +1,35 @@
+"""``mlvc pipeline``: checks on the DVC pipeline as a whole."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli import api
+from cli.commands._shared import FormatOption, emit, funnel
+from cli.render import OutputFormat
+
+app = typer.Typer(help="Checks on the DVC pipeline as a whole.")
+
+
+@app.command("verify")
+@funnel
+def verify(
+    repo: Annotated[
+        Path, typer.Option("--repo", help="Repository to verify (its committed state).")
+    ] = Path(),
+    keep: Annotated[
+        bool, typer.Option("--keep", help="Keep the clean clone on disk for inspection.")
+    ] = False,
+    fmt: FormatOption = OutputFormat.text,
+) -> int:
+    """Rerun the committed pipeline in a clean clone; fail if any output differs from dvc.lock.
+
+    The reproducibility gate: a fresh clone with an empty DVC cache must rebuild
+    every output bit for bit. Exit 0 when all match, 1 when any differs.
+    """
+    typer.echo("rerunning the pipeline in a clean clone (dvc repro --force)...", err=True)
+    report = api.verify_reproduction(repo=repo, keep=keep)
+    return emit(report, fmt, ok=report.ok)

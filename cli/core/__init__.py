@@ -1,0 +1,1 @@
+"""Pure logic: data in, data out. No git, no files, no typer."""

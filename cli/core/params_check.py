@@ -1,0 +1,83 @@
+"""Validate a parameters document against its JSON Schema, collecting every problem."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+
+@dataclass(frozen=True)
+class ParamProblem:
+    """One way a parameters document breaks its schema."""
+
+    key: str  # dotted path, e.g. "train.random_forest.n_estimators"; "" for the root
+    got: str  # the value received, as JSON text ("" when the key is missing)
+    allowed: str  # what the schema allows, in words
+
+    @property
+    def message(self) -> str:
+        where = self.key or "(top level)"
+        if self.got:
+            return f"{where}: got {self.got}; allowed: {self.allowed}"
+        return f"{where}: {self.allowed}"
+
+
+def _dotted(path: Iterable[Any]) -> str:
+    return ".".join(str(part) for part in path)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+_BOUNDS = {
+    "minimum": ">=",
+    "maximum": "<=",
+    "exclusiveMinimum": ">",
+    "exclusiveMaximum": "<",
+}
+
+
+def _describe(error: ValidationError) -> ParamProblem:
+    key = _dotted(error.absolute_path)
+    keyword = error.validator
+    value = error.validator_value
+    schema = error.schema if isinstance(error.schema, Mapping) else {}
+    if keyword == "required":
+        missing = next(name for name in value if name not in error.instance)
+        return ParamProblem(_dotted([*error.absolute_path, missing]), "", "missing; it is required")
+    if keyword == "additionalProperties":
+        known = sorted(schema.get("properties", {}))
+        extra = sorted(set(error.instance) - set(known))
+        return ParamProblem(
+            _dotted([*error.absolute_path, extra[0]]) if extra else key,
+            "an unknown key",
+            f"one of {', '.join(known)}",
+        )
+    got = _json(error.instance)
+    if keyword == "type":
+        types = value if isinstance(value, list) else [value]
+        return ParamProblem(key, got, " or ".join(types))
+    if keyword in _BOUNDS:
+        kind = schema.get("type", "number")
+        kind = " or ".join(kind) if isinstance(kind, list) else kind
+        return ParamProblem(key, got, f"{kind} {_BOUNDS[keyword]} {value}")
+    if keyword == "enum":
+        return ParamProblem(key, got, "one of " + ", ".join(_json(v) for v in value))
+    if keyword in {"minItems", "maxItems", "minLength", "maxLength", "uniqueItems"}:
+        return ParamProblem(key, got, f"{keyword} {value}")
+    if "description" in schema:
+        return ParamProblem(key, got, str(schema["description"]))
+    return ParamProblem(key, got, f"{keyword} {_json(value)}")
+
+
+def check_params_document(document: Any, schema: Mapping[str, Any]) -> list[ParamProblem]:
+    """Return every schema violation of ``document``, ordered by key."""
+    validator = Draft202012Validator(schema)
+    problems = [_describe(error) for error in validator.iter_errors(document)]
+    return sorted(set(problems), key=lambda p: (p.key, p.allowed))

@@ -1,0 +1,149 @@
+"""Every failure the toolkit reports to a user, and the exit codes.
+
+A leaf module: it imports nothing from the rest of ``cli``. Each subclass of
+:class:`ToolkitError` is named for its failure and owns its message, which says
+what went wrong, where (file, key, column, row) and what to do next.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit codes shared by every command."""
+
+    OK = 0
+    FINDINGS = 1  # the command ran and found violations, drift or a failed gate
+    COULD_NOT_RUN = 2  # bad input, missing file, not a repository
+
+
+class ToolkitError(Exception):
+    """A failure caused by the user's input or environment, reported in one line."""
+
+    exit_code: ExitCode = ExitCode.COULD_NOT_RUN
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message if self.hint is None else f"{self.message} ({self.hint})"
+
+
+class FileMissing(ToolkitError):
+    """An input file does not exist."""
+
+    def __init__(self, path: str, *, what: str, hint: str | None = None) -> None:
+        super().__init__(f"{path}: {what} not found", hint=hint)
+        self.path = path
+
+
+class ParamsMalformed(ToolkitError):
+    """``params.yaml`` (or another YAML file) cannot be parsed."""
+
+    def __init__(self, path: str, detail: str) -> None:
+        super().__init__(
+            f"{path}: not valid YAML: {detail}",
+            hint="fix the syntax, then run 'mlvc params check'",
+        )
+
+
+class ParamsInvalid(ToolkitError):
+    """``params.yaml`` parses but breaks its JSON Schema."""
+
+    def __init__(self, path: str, problems: list[str]) -> None:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(
+            f"{path}: {first}{more}",
+            hint="run 'mlvc params check' for the full list",
+        )
+        self.problems = problems
+
+
+class UndeclaredParameter(ToolkitError):
+    """A stage read a parameter that ``dvc.yaml`` does not list for it.
+
+    DVC reruns a stage only when a parameter it declares changes
+    (treeverse/dvc#9500), so reading an undeclared one would let a stale
+    output survive a change.
+    """
+
+    def __init__(self, key: str, stage: str, dvc_yaml: str) -> None:
+        super().__init__(
+            f"{dvc_yaml}: stage '{stage}' read parameter '{key}', which its 'params:' list does "
+            "not declare, so DVC would not rerun it when that parameter changes",
+            hint=f"add '{key}' to stages.{stage}.params in {dvc_yaml}",
+        )
+        self.key = key
+        self.stage = stage
+
+
+class UnknownStage(ToolkitError):
+    """A stage name that ``dvc.yaml`` does not define."""
+
+    def __init__(self, stage: str, dvc_yaml: str, known: list[str]) -> None:
+        super().__init__(
+            f"{dvc_yaml}: no stage named '{stage}'; stages are: {', '.join(known)}",
+        )
+
+
+class DataFileEmpty(ToolkitError):
+    """A data file exists but holds no rows."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(
+            f"{path}: the data file is empty (no header or no rows)",
+            hint="point ingest.source in params.yaml at a file with a header and rows",
+        )
+
+
+class DataFileUnreadable(ToolkitError):
+    """A data file cannot be parsed as its format."""
+
+    def __init__(self, path: str, detail: str) -> None:
+        super().__init__(f"{path}: cannot read the data file: {detail}")
+
+
+class MissingColumns(ToolkitError):
+    """A data file lacks columns the pipeline needs."""
+
+    def __init__(self, path: str, missing: list[str], found: list[str]) -> None:
+        super().__init__(
+            f"{path}: missing column(s) {', '.join(missing)}; found: {', '.join(found)}",
+            hint="rename the columns, or change data.* in params.yaml to match",
+        )
+        self.missing = missing
+
+
+class NoRowsSelected(ToolkitError):
+    """A filter (such as the survey years) selected no rows."""
+
+    def __init__(self, path: str, detail: str) -> None:
+        super().__init__(f"{path}: {detail}", hint="change ingest.years in params.yaml")
+
+
+class UntrustedModel(ToolkitError):
+    """A model archive holds types outside the trusted list."""
+
+    def __init__(self, path: str, types: list[str]) -> None:
+        super().__init__(
+            f"{path}: refusing to load a model with untrusted types: {', '.join(types)}",
+            hint="rebuild the model with 'dvc repro', or review and extend TRUSTED_TYPES",
+        )
+
+
+class NotReproducible(ToolkitError):
+    """A pipeline rerun in a clean clone produced different output hashes."""
+
+    exit_code = ExitCode.FINDINGS
+
+
+class CommandFailed(ToolkitError):
+    """An external command (git, dvc) exited non-zero."""
+
+    def __init__(self, argv: list[str], returncode: int, stderr: str) -> None:
+        tail = stderr.strip().splitlines()[-1] if stderr.strip() else "no output"
+        super().__init__(f"'{' '.join(argv)}' exited {returncode}: {tail}")

@@ -1,0 +1,86 @@
+"""ingest: bring the raw data into the repository, byte-stable.
+
+Inputs: the bundled Palmer penguins CSV (``ingest.source: palmerpenguins``) or a
+CSV/Parquet file under ``data/external/``.
+Outputs: ``data/raw/penguins.csv``.
+Params: ``data.*`` (columns that must exist), ``ingest.source``, ``ingest.years``.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from cli import paths
+from cli.adapters.files import read_table, write_csv
+from cli.errors import MissingColumns, NoRowsSelected
+from cli.funnel import exit_on_error
+from cli.params import Params, load_stage_params
+
+BUNDLED = "palmerpenguins"
+YEAR = "year"
+
+
+def source_path(source: str) -> Path:
+    """The file behind ``ingest.source``."""
+    if source == BUNDLED:
+        return Path(str(resources.files("palmerpenguins") / "data" / "penguins.csv"))
+    return Path(source)
+
+
+def integral_floats_to_int(frame: pd.DataFrame) -> pd.DataFrame:
+    """Float columns holding only whole numbers (and NA) become nullable integers.
+
+    CSV readers turn an integer column with a missing value into floats; this
+    writes ``181`` back rather than ``181.0``.
+    """
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if pd.api.types.is_float_dtype(values) and values.notna().any():
+            present = values.dropna()
+            if (present == present.round()).all() and present.abs().max() < 2**53:
+                out[column] = values.astype("Int64")
+    return out
+
+
+def select_years(frame: pd.DataFrame, years: tuple[int, ...] | None, where: str) -> pd.DataFrame:
+    """Rows whose ``year`` is in ``years`` (all rows when ``years`` is None)."""
+    if years is None:
+        return frame
+    selected = frame[frame[YEAR].isin(years)]
+    if selected.empty:
+        found = sorted(int(y) for y in frame[YEAR].dropna().unique())
+        raise NoRowsSelected(where, f"no rows for years {list(years)}; the data has years {found}")
+    return selected.reset_index(drop=True)
+
+
+def required_columns(params: Params) -> list[str]:
+    """Columns the pipeline reads from the raw data."""
+    data = params.data
+    needed = [data.target, *data.numeric_features, *data.categorical_features]
+    if params.ingest.years is not None:
+        needed.append(YEAR)
+    return needed
+
+
+def run(params: Params, *, source: Path, output: Path) -> None:
+    """Read ``source``, keep the selected years, write ``output`` as CSV."""
+    frame = read_table(source, hint="check ingest.source in params.yaml")
+    missing = [c for c in required_columns(params) if c not in frame.columns]
+    if missing:
+        raise MissingColumns(str(source), missing, [str(c) for c in frame.columns])
+    frame = select_years(frame, params.ingest.years, str(source))
+    write_csv(output, integral_floats_to_int(frame))
+
+
+def main() -> None:
+    with exit_on_error():
+        params = load_stage_params("ingest")
+        run(params, source=source_path(params.ingest.source), output=paths.RAW_DATA)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""train: fit the scikit-learn Pipeline and save it safely (skops), with metadata.
+
+Inputs: ``data/prepared/train.csv``.
+Outputs: ``models/model.skops``, ``models/model.meta.json``.
+Params: ``data.*``, ``train.estimator``, ``train.seed`` and the chosen estimator's section.
+"""
+
+from __future__ import annotations
+
+import platform
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from cli import paths
+from cli.adapters.files import md5_file, read_table, write_json
+from cli.adapters.model_store import save_model
+from cli.core.modeling import build_pipeline
+from cli.errors import MissingColumns
+from cli.funnel import exit_on_error
+from cli.params import Params, load_stage_params
+
+LIBRARIES = ("scikit-learn", "numpy", "pandas", "skops")
+
+
+def hyperparameters(params: Params) -> dict[str, Any]:
+    """The chosen estimator's hyperparameters, as recorded in the metadata."""
+    train = params.train
+    section = getattr(train, train.estimator)
+    return {name: getattr(section, name) for name in section.__dataclass_fields__ if name[0] != "_"}
+
+
+def model_metadata(
+    params: Params, frame: pd.DataFrame, classes: list[str], train_md5: str
+) -> dict[str, Any]:
+    """Feature names and dtypes, classes, library versions and the training data's md5."""
+    data = params.data
+    features = [*data.numeric_features, *data.categorical_features]
+    return {
+        "estimator": params.train.estimator,
+        "hyperparameters": hyperparameters(params),
+        "target": data.target,
+        "classes": classes,
+        "features": [{"name": name, "dtype": str(frame[name].dtype)} for name in features],
+        "training_rows": len(frame),
+        "training_data_md5": train_md5,
+        "libraries": {
+            "python": ".".join(platform.python_version_tuple()[:2]),
+            **{name: version(name) for name in LIBRARIES},
+        },
+    }
+
+
+def run(params: Params, *, train_data: Path, model: Path, meta: Path) -> None:
+    """Fit on ``train_data``; write ``model`` and ``meta``."""
+    frame = read_table(train_data, hint="run 'dvc repro split' first")
+    data = params.data
+    needed = [data.target, *data.numeric_features, *data.categorical_features]
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        raise MissingColumns(str(train_data), missing, [str(c) for c in frame.columns])
+    pipeline = build_pipeline(data, params.train)
+    features = frame[[*data.numeric_features, *data.categorical_features]]
+    pipeline.fit(features, frame[data.target].astype(str))
+    classes = [str(c) for c in pipeline.classes_]
+    save_model(pipeline, model)
+    write_json(meta, model_metadata(params, frame, classes, md5_file(train_data)))
+
+
+def main() -> None:
+    with exit_on_error():
+        params = load_stage_params("train")
+        run(params, train_data=paths.TRAIN_DATA, model=paths.MODEL, meta=paths.MODEL_META)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,147 @@
+"""CLI behaviour through typer's CliRunner: exit codes, formats, errors, help."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+import yaml
+from typer.testing import CliRunner
+
+from cli import __version__
+from cli.app import app
+
+ROOT = Path(__file__).resolve().parents[2]
+runner = CliRunner()
+
+
+def invoke(*args: str) -> Any:
+    return runner.invoke(app, list(args))
+
+
+def test_version() -> None:
+    result = invoke("--version")
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"mlvc {__version__}"
+
+
+def test_no_arguments_shows_help() -> None:
+    result = invoke()
+    assert "params" in result.output and "pipeline" in result.output
+
+
+def test_traceback_option_is_hidden() -> None:
+    assert "--traceback" not in invoke("--help").output
+
+
+def test_params_check_ok() -> None:
+    result = invoke("params", "check", "--params", str(ROOT / "params.yaml"))
+    assert result.exit_code == 0
+    assert result.stdout.strip().endswith("params.yaml: ok")
+
+
+def test_params_check_problems_exit_1_text_and_json(
+    tmp_path: Path, params_doc: dict[str, Any]
+) -> None:
+    params_doc["train"]["estimator"] = "svm"
+    params_doc["train"]["random_forest"]["max_depth"] = 0
+    path = tmp_path / "params.yaml"
+    path.write_text(yaml.safe_dump(params_doc))
+    text = invoke("params", "check", "-p", str(path))
+    assert text.exit_code == 1
+    assert f'{path}::train.estimator: got "svm"; allowed: one of' in text.stdout
+    assert "train.random_forest.max_depth: got 0; allowed: integer or null >= 1" in text.stdout
+    assert "2 problem(s)" in text.stdout
+    as_json = invoke("params", "check", "-p", str(path), "--format", "json")
+    assert as_json.exit_code == 1
+    document = json.loads(as_json.stdout)
+    assert document["ok"] is False
+    assert [p["key"] for p in document["problems"]] == [
+        "train.estimator",
+        "train.random_forest.max_depth",
+    ]
+
+
+def test_missing_params_file_is_one_line_exit_2(tmp_path: Path) -> None:
+    result = invoke("params", "check", "-p", str(tmp_path / "nope.yaml"))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert lines == [f"error: {tmp_path / 'nope.yaml'}: parameters file not found"]
+
+
+def test_malformed_yaml_is_one_line_with_next_step(tmp_path: Path) -> None:
+    path = tmp_path / "params.yaml"
+    path.write_text("train: {estimator: [\n")
+    result = invoke("params", "check", "-p", str(path))
+    assert result.exit_code == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert "not valid YAML: line 2" in line and "next: fix the syntax" in line
+    assert "Traceback" not in result.output
+
+
+def test_unexpected_error_hints_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    def explode(**_: Any) -> None:
+        raise RuntimeError("kaput")
+
+    monkeypatch.setattr("cli.api.check_params", explode)
+    result = invoke("params", "check")
+    assert result.exit_code == 2
+    assert "unexpected RuntimeError: kaput" in result.stderr and "--traceback" in result.stderr
+    with_trace = invoke("--traceback", "params", "check")
+    assert isinstance(with_trace.exception, RuntimeError)
+
+
+def test_pipeline_verify_outside_a_repo(tmp_path: Path) -> None:
+    result = invoke("pipeline", "verify", "--repo", str(tmp_path))
+    assert result.exit_code == 2
+    assert "not a git repository" in result.stderr
+
+
+def walk(group: typer.Typer, prefix: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Any]]:
+    found = []
+    for command in group.registered_commands:
+        found.append(((*prefix, command.name or command.callback.__name__), command.callback))
+    for sub in group.registered_groups:
+        found.extend(walk(sub.typer_instance, (*prefix, sub.name)))
+    return found
+
+
+COMMANDS = walk(app)
+
+
+def test_there_are_commands() -> None:
+    assert {" ".join(name) for name, _ in COMMANDS} >= {"params check", "pipeline verify"}
+
+
+@pytest.mark.parametrize(
+    ("name", "callback"), COMMANDS, ids=lambda v: " ".join(v) if isinstance(v, tuple) else ""
+)
+def test_every_command_has_help_and_is_documented(name: tuple[str, ...], callback: Any) -> None:
+    result = invoke(*name, "--help")
+    assert result.exit_code == 0
+    assert callback.__doc__ and callback.__doc__.strip().splitlines()[0] in " ".join(
+        result.output.split()
+    )
+    for line in result.output.splitlines():
+        if line.strip().startswith("│ --") and "--help" not in line:
+            assert len(line.strip("│ ").split()) > 2, f"option without help: {line}"
+    assert f"mlvc {' '.join(name)}" in (ROOT / "README.md").read_text()
+
+
+def test_help_imports_no_heavy_libraries() -> None:
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from cli.app import app\n"
+        "CliRunner().invoke(app, ['--help'])\n"
+        "heavy = [m for m in ('pandas', 'sklearn', 'dvc', 'numpy', 'scipy') if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

@@ -1,0 +1,142 @@
+"""dvc.yaml, cli/paths.py, params.yaml and stages/ must agree."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from cli import paths
+from cli.params import load_stage_params
+from stages import evaluate, ingest, split, train
+
+ROOT = Path(__file__).resolve().parent.parent
+PIPELINE = yaml.safe_load((ROOT / "dvc.yaml").read_text())
+STAGES = PIPELINE["stages"]
+PARAMS = yaml.safe_load((ROOT / "params.yaml").read_text())
+
+NOT_OUTPUTS = {"PARAMS", "DVC_YAML", "DVC_LOCK", "EXTERNAL_DIR", "PARAMS_SCHEMA", "MODEL_CARD"}
+
+
+def entry_path(entry: Any) -> str:
+    return entry if isinstance(entry, str) else next(iter(entry))
+
+
+def stage_outputs(stage: dict[str, Any]) -> set[str]:
+    return {entry_path(e) for kind in ("outs", "metrics", "plots") for e in stage.get(kind, [])}
+
+
+def leaf_keys(doc: dict[str, Any], prefix: str = "") -> set[str]:
+    keys: set[str] = set()
+    for key, value in doc.items():
+        dotted = f"{prefix}{key}"
+        keys |= leaf_keys(value, dotted + ".") if isinstance(value, dict) else {dotted}
+    return keys
+
+
+def test_stage_names_match_modules_and_commands() -> None:
+    modules = {p.stem for p in (ROOT / "stages").glob("*.py") if not p.stem.startswith("_")}
+    assert set(STAGES) == modules
+    for name, stage in STAGES.items():
+        assert stage["cmd"] == f"python -m stages.{name}"
+        module = importlib.import_module(f"stages.{name}")
+        assert callable(module.run) and callable(module.main)
+        assert module.__doc__ and name in module.__doc__.splitlines()[0]
+
+
+def test_outputs_match_paths_module() -> None:
+    declared = set().union(*(stage_outputs(s) for s in STAGES.values()))
+    constants = {
+        str(value)
+        for name, value in vars(paths).items()
+        if isinstance(value, Path) and name.isupper() and name not in NOT_OUTPUTS
+    }
+    assert declared == constants
+
+
+def test_stage_deps_exist_and_list_imported_cli_modules() -> None:
+    for name, stage in STAGES.items():
+        deps = set(stage["deps"])
+        for dep in deps:
+            assert (ROOT / dep).exists() or dep in stage_outputs_of_others(name), (
+                f"{name}: {dep} missing"
+            )
+        assert f"stages/{name}.py" in deps
+        tree = ast.parse((ROOT / "stages" / f"{name}.py").read_text())
+        imported: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "cli":
+                imported |= {f"cli.{alias.name}" for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module)
+        for module in sorted(m for m in imported if m.startswith("cli.")):
+            assert f"{module.replace('.', '/')}.py" in deps, (
+                f"stage {name} imports {module}; list it in deps"
+            )
+
+
+def stage_outputs_of_others(name: str) -> set[str]:
+    return set().union(*(stage_outputs(s) for n, s in STAGES.items() if n != name))
+
+
+def test_declared_params_exist_and_every_tunable_is_used() -> None:
+    leaves = leaf_keys(PARAMS)
+    declared: set[str] = set()
+    for stage in STAGES.values():
+        for key in stage.get("params", []):
+            assert any(leaf == key or leaf.startswith(key + ".") for leaf in leaves), key
+            declared |= {leaf for leaf in leaves if leaf == key or leaf.startswith(key + ".")}
+    assert declared == leaves, f"tunables no stage declares: {sorted(leaves - declared)}"
+
+
+def test_model_artifact_matches_paths() -> None:
+    (artifact,) = PIPELINE["artifacts"].values()
+    assert artifact["path"] == str(paths.MODEL) and artifact["type"] == "model"
+
+
+def test_stages_read_only_declared_params(tmp_path: Path, tiny_csv: Path) -> None:
+    """Every stage runs on the fixture with the guard of its real dvc.yaml entry."""
+    params_file = tmp_path / "params.yaml"
+    doc = {
+        **PARAMS,
+        "train": {
+            **PARAMS["train"],
+            "random_forest": {**PARAMS["train"]["random_forest"], "n_estimators": 3},
+        },
+    }
+    params_file.write_text(yaml.safe_dump(doc))
+
+    def guarded(stage: str) -> Any:
+        return load_stage_params(stage, path=params_file, dvc_yaml=ROOT / "dvc.yaml")
+
+    out = tmp_path / "out"
+    ingest.run(guarded("ingest"), source=tiny_csv, output=out / "raw.csv")
+    split.run(guarded("split"), raw=out / "raw.csv", train=out / "train.csv", test=out / "test.csv")
+    train.run(
+        guarded("train"), train_data=out / "train.csv", model=out / "m.skops", meta=out / "m.json"
+    )
+    evaluate.run(
+        guarded("evaluate"),
+        model=out / "m.skops",
+        test_data=out / "test.csv",
+        metrics=out / "metrics.json",
+        slices=out / "slices.json",
+        confusion=out / "confusion.csv",
+        roc=out / "roc",
+        pr=out / "pr",
+    )
+    assert (out / "metrics.json").is_file()
+
+
+@pytest.mark.parametrize("estimator", ["logistic_regression", "random_forest"])
+def test_train_guard_covers_every_estimator(tmp_path: Path, tiny_csv: Path, estimator: str) -> None:
+    params_file = tmp_path / "params.yaml"
+    params_file.write_text(
+        yaml.safe_dump({**PARAMS, "train": {**PARAMS["train"], "estimator": estimator}})
+    )
+    params = load_stage_params("train", path=params_file, dvc_yaml=ROOT / "dvc.yaml")
+    train.run(params, train_data=tiny_csv, model=tmp_path / "m.skops", meta=tmp_path / "m.json")
