@@ -11,7 +11,9 @@ from cli import api, paths
 from cli.commands._shared import FormatOption, emit, funnel
 from cli.render import OutputFormat
 
-app = typer.Typer(help="Inspect and validate the pipeline's parameters (params.yaml).")
+app = typer.Typer(
+    rich_markup_mode=None, help="Inspect and validate the pipeline's parameters (params.yaml)."
+)
 
 
 @app.command("check")

@@ -11,7 +11,7 @@ from cli import api
 from cli.commands._shared import FormatOption, emit, funnel
 from cli.render import OutputFormat
 
-app = typer.Typer(help="Checks on the DVC pipeline as a whole.")
+app = typer.Typer(rich_markup_mode=None, help="Checks on the DVC pipeline as a whole.")
 
 
 @app.command("verify")

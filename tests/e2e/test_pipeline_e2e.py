@@ -138,6 +138,10 @@ def test_changing_a_train_param_reruns_only_train_and_after(
     assert set(yaml.safe_load(status)) == {"train"}
     ran = ran_stages(sh(["dvc", "repro"], repo_copy, e2e_env).stdout)
     assert ran == ["train", "evaluate"]
+    params_diff = yaml.safe_load(sh(["dvc", "params", "diff", "--json"], repo_copy, e2e_env).stdout)
+    assert set(params_diff["params.yaml"]) == {"train.random_forest.n_estimators"}
+    metrics_diff = sh(["dvc", "metrics", "diff", "--json"], repo_copy, e2e_env).stdout
+    assert "metrics/metrics.json" in metrics_diff or metrics_diff.strip() == "{}"
 
 
 def test_bad_params_stop_repro_with_one_line_and_keep_outputs(
