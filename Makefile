@@ -33,7 +33,7 @@ run: install ## Rebuild the model from raw data with `dvc repro` (offline) and p
 	dvc metrics show metrics/metrics.json
 	@echo
 	@echo "model:    models/model.skops (metadata: models/model.meta.json)"
-	@echo "card:     models/README.md (written by the card stage once it lands)"
+	@echo "card:     models/README.md (check it: mlvc card check)"
 	@echo "plots:    dvc plots show   -> dvc_plots/index.html"
 
 test: install ## Run the whole test suite, end-to-end `dvc repro` included

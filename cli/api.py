@@ -9,9 +9,14 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cli import paths
-from cli.results import OutputCheck, ParamsReport, ReproReport
+from cli.results import CardBuild, CardReport, OutputCheck, ParamsReport, ReproReport
+
+if TYPE_CHECKING:
+    from cli.adapters.card_sources import CardSources
+    from cli.params import Params
 
 
 def check_params(*, params: Path = paths.PARAMS) -> ParamsReport:
@@ -45,3 +50,79 @@ def verify_reproduction(*, repo: Path = Path(), keep: bool = False) -> ReproRepo
         for (stage, path), md5 in sorted(committed.items())
     )
     return ReproReport(outputs=checks, workdir=str(clone) if keep else None)
+
+
+def build_card(
+    *,
+    output: Path = paths.MODEL_CARD,
+    params_file: Path = paths.PARAMS,
+    params: Params | None = None,
+    sources: CardSources | None = None,
+) -> CardBuild:
+    """Write the model card from the pipeline's outputs and models/card.yaml.
+
+    Every number comes from a pipeline output; the card is written atomically,
+    so on any error the previous card stays in place.
+    """
+    import json
+
+    from cli.adapters.card_sources import CardSources, gather_facts
+    from cli.adapters.files import write_text
+    from cli.core.card import check_card, disparities, render_card
+    from cli.params import load_params, to_document
+
+    params = params or load_params(params_file)
+    facts = gather_facts(
+        sources or CardSources(),
+        params_document=to_document(params),
+        target=params.data.target,
+        test_size=params.split.test_size,
+        max_slice_gap=params.card.max_slice_gap,
+        confidence=params.card.confidence,
+    )
+    text = render_card(facts)
+    problems = check_card(text, json.loads(paths.MODEL_CARD_SCHEMA.read_text(encoding="utf-8")))
+    if problems:  # a bug in the renderer, never the user's input: refuse to write it
+        raise AssertionError(f"generated card fails its own check: {problems}")
+    write_text(output, text)
+    gaps = [d for d in disparities(facts.slices, facts.max_slice_gap) if d.flagged]
+    small = [
+        f"{factor}={value} (n={group['n']})"
+        for factor, groups in facts.slices.items()
+        for value, group in groups.items()
+        if group.get("small")
+    ]
+    return CardBuild(
+        path=str(output),
+        model=facts.name,
+        flagged_gaps=tuple(f"{d.metric} by {d.factor} ({d.difference:.3f})" for d in gaps),
+        small_slices=tuple(small),
+    )
+
+
+def check_card(*, card: Path = paths.MODEL_CARD) -> CardReport:
+    """Check a card's front matter against our schema and its required sections."""
+    import json
+
+    import yaml
+
+    from cli.core.card import check_card as check_card_text
+    from cli.errors import DocumentInvalid, FileMissing
+
+    if not card.is_file():
+        raise FileMissing(str(card), what="model card", hint="run 'mlvc card build' or 'dvc repro'")
+    try:
+        text = card.read_text(encoding="utf-8")
+        schema = json.loads(paths.MODEL_CARD_SCHEMA.read_text(encoding="utf-8"))
+        problems = check_card_text(text, schema)
+    except UnicodeDecodeError as exc:
+        raise DocumentInvalid(str(card), f"not UTF-8 text ({exc.reason})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 2}" if mark else ""
+        raise DocumentInvalid(
+            str(card),
+            f"front matter is not valid YAML{where}: {getattr(exc, 'problem', exc)}",
+            hint="fix the YAML between the '---' lines, or rebuild with 'mlvc card build'",
+        ) from None
+    return CardReport(path=str(card), problems=tuple(problems))

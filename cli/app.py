@@ -7,20 +7,22 @@ from typing import Annotated
 import typer
 
 from cli import __version__
-from cli.commands import params, pipeline
+from cli.commands import card, params, pipeline
 from cli.commands._shared import Settings
 
 app = typer.Typer(
     name="mlvc",
     help=(
-        "Data-and-model versioning on Git and DVC: validate parameters, verify that the "
-        "pipeline reproduces, and more. Exit codes: 0 ok, 1 findings, 2 could not run."
+        "Data-and-model versioning on Git and DVC: validate parameters, build and check "
+        "model cards, verify that the pipeline reproduces. "
+        "Exit codes: 0 ok, 1 findings, 2 could not run."
     ),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain help: rendering through rich costs ~0.17 s of start-up
 )
+app.add_typer(card.app, name="card")
 app.add_typer(params.app, name="params")
 app.add_typer(pipeline.app, name="pipeline")
 

@@ -141,6 +141,23 @@ class NotReproducible(ToolkitError):
     exit_code = ExitCode.FINDINGS
 
 
+class StaleMetrics(ToolkitError):
+    """Metrics were computed from a different model than the one in the workspace."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            f"metrics are out of date: {detail}",
+            hint="run 'dvc repro evaluate' (or 'dvc repro'), then build the card again",
+        )
+
+
+class DocumentInvalid(ToolkitError):
+    """A YAML or JSON document parses but breaks its schema."""
+
+    def __init__(self, path: str, problem: str, *, hint: str | None = None) -> None:
+        super().__init__(f"{path}: {problem}", hint=hint)
+
+
 class CommandFailed(ToolkitError):
     """An external command (git, dvc) exited non-zero."""
 

@@ -115,6 +115,14 @@ class EvaluateParams(Section):
 
 
 @dataclass(frozen=True)
+class CardParams(Section):
+    """Model-card settings: the slice-gap threshold and the interval confidence level."""
+
+    max_slice_gap: float
+    confidence: float
+
+
+@dataclass(frozen=True)
 class Params(Section):
     """The whole of ``params.yaml``."""
 
@@ -123,6 +131,7 @@ class Params(Section):
     split: SplitParams
     train: TrainParams
     evaluate: EvaluateParams
+    card: CardParams
 
 
 S = TypeVar("S", bound=Section)
@@ -142,6 +151,21 @@ def _build(cls: type[S], raw: dict[str, Any], prefix: str, guard: _Guard | None)
             value = tuple(value)
         values[spec.name] = value
     return cls(**values, _prefix=prefix, _guard=guard)
+
+
+def to_document(section: Section) -> dict[str, Any]:
+    """The section as a plain mapping (lists for tuples); reads go through the stage guard."""
+    out: dict[str, Any] = {}
+    for spec in fields(section):  # type: ignore[arg-type]
+        if spec.name.startswith("_"):
+            continue
+        value = getattr(section, spec.name)
+        if isinstance(value, Section):
+            value = to_document(value)
+        elif isinstance(value, tuple):
+            value = list(value)
+        out[spec.name] = value
+    return out
 
 
 def load_schema() -> dict[str, Any]:

@@ -8,7 +8,7 @@ from enum import StrEnum
 from functools import singledispatch
 from typing import Any
 
-from cli.results import ParamsReport, ReproReport
+from cli.results import CardBuild, CardReport, ParamsReport, ReproReport
 
 
 class OutputFormat(StrEnum):
@@ -65,4 +65,22 @@ def _(result: ReproReport) -> str:
     lines.append(verdict)
     if result.workdir:
         lines.append(f"clean clone kept at {result.workdir}")
+    return "\n".join(lines)
+
+
+@render_text.register
+def _(result: CardBuild) -> str:
+    lines = [f"wrote {result.path} (model card for {result.model})"]
+    lines += [f"  gap over threshold: {gap}" for gap in result.flagged_gaps]
+    if result.small_slices:
+        lines.append(f"  small slices (marked in the card): {', '.join(result.small_slices)}")
+    return "\n".join(lines)
+
+
+@render_text.register
+def _(result: CardReport) -> str:
+    if result.ok:
+        return f"{result.path}: ok"
+    lines = [f"{result.path}::{p.where}: {p.message}" for p in result.problems]
+    lines.append(f"{len(result.problems)} problem(s) in {result.path}")
     return "\n".join(lines)

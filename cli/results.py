@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from cli.core.card import CardProblem
     from cli.core.params_check import ParamProblem
 
 
@@ -45,3 +46,29 @@ class ReproReport:
     @property
     def ok(self) -> bool:
         return bool(self.outputs) and all(o.ok for o in self.outputs)
+
+
+@dataclass(frozen=True)
+class CardBuild:
+    """A model card written to disk."""
+
+    path: str
+    model: str
+    flagged_gaps: tuple[str, ...]  # "f1_macro by island (0.123)" for gaps over the threshold
+    small_slices: tuple[str, ...]  # "island=Torgersen (n=11)"
+
+    @property
+    def ok(self) -> bool:
+        return True
+
+
+@dataclass(frozen=True)
+class CardReport:
+    """Outcome of checking a model card: front matter against the schema, required sections."""
+
+    path: str
+    problems: tuple[CardProblem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems

@@ -11,15 +11,26 @@ import pytest
 import yaml
 
 from cli import paths
+from cli.adapters.card_sources import CardSources
 from cli.params import load_stage_params
-from stages import evaluate, ingest, split, train
+from stages import card, evaluate, ingest, split, train
 
 ROOT = Path(__file__).resolve().parent.parent
 PIPELINE = yaml.safe_load((ROOT / "dvc.yaml").read_text())
 STAGES = PIPELINE["stages"]
 PARAMS = yaml.safe_load((ROOT / "params.yaml").read_text())
 
-NOT_OUTPUTS = {"PARAMS", "DVC_YAML", "DVC_LOCK", "EXTERNAL_DIR", "PARAMS_SCHEMA", "MODEL_CARD"}
+NOT_OUTPUTS = {
+    "PARAMS",
+    "DVC_YAML",
+    "DVC_LOCK",
+    "EXTERNAL_DIR",
+    "CARD_INPUT",
+    "SCHEMAS",
+    "PARAMS_SCHEMA",
+    "CARD_INPUT_SCHEMA",
+    "MODEL_CARD_SCHEMA",
+}
 
 
 def entry_path(entry: Any) -> str:
@@ -129,7 +140,23 @@ def test_stages_read_only_declared_params(tmp_path: Path, tiny_csv: Path) -> Non
         roc=out / "roc",
         pr=out / "pr",
     )
-    assert (out / "metrics.json").is_file()
+    card.run(
+        guarded("card"),
+        sources=CardSources(
+            metrics=out / "metrics.json",
+            slices=out / "slices.json",
+            meta=out / "m.json",
+            model=out / "m.skops",
+            raw=out / "raw.csv",
+            train=out / "train.csv",
+            test=out / "test.csv",
+            human=ROOT / "models/card.yaml",
+            dvc_yaml=ROOT / "dvc.yaml",
+            dvc_lock=out / "dvc.lock",
+        ),
+        card=out / "README.md",
+    )
+    assert (out / "metrics.json").is_file() and (out / "README.md").is_file()
 
 
 @pytest.mark.parametrize("estimator", ["logistic_regression", "random_forest"])

@@ -137,7 +137,7 @@ def test_changing_a_train_param_reruns_only_train_and_after(
     status = sh(["dvc", "status", "--json"], repo_copy, e2e_env).stdout
     assert set(yaml.safe_load(status)) == {"train"}
     ran = ran_stages(sh(["dvc", "repro"], repo_copy, e2e_env).stdout)
-    assert ran == ["train", "evaluate"]
+    assert ran == ["train", "evaluate", "card"]
     params_diff = yaml.safe_load(sh(["dvc", "params", "diff", "--json"], repo_copy, e2e_env).stdout)
     assert set(params_diff["params.yaml"]) == {"train.random_forest.n_estimators"}
     metrics_diff = sh(["dvc", "metrics", "diff", "--json"], repo_copy, e2e_env).stdout

@@ -1,0 +1,157 @@
+"""Gathering the facts a model card states, from the pipeline's outputs and models/card.yaml."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cli import paths
+from cli.adapters.dvcfile import artifacts
+from cli.adapters.files import md5_file, read_json, read_table, read_yaml
+from cli.adapters.pipeline import locked_outputs
+from cli.core.card import CardFacts
+from cli.errors import DocumentInvalid, FileMissing, StaleMetrics
+
+
+@dataclass(frozen=True)
+class CardSources:
+    """Where each input of the card lives."""
+
+    metrics: Path = paths.METRICS
+    slices: Path = paths.SLICE_METRICS
+    meta: Path = paths.MODEL_META
+    model: Path = paths.MODEL
+    raw: Path = paths.RAW_DATA
+    train: Path = paths.TRAIN_DATA
+    test: Path = paths.TEST_DATA
+    human: Path = paths.CARD_INPUT
+    dvc_yaml: Path = paths.DVC_YAML
+    dvc_lock: Path = paths.DVC_LOCK
+
+
+def _schema(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def read_human_parts(path: Path) -> dict[str, Any]:
+    """models/card.yaml, validated against its schema (first problem reported with its key)."""
+    from jsonschema import Draft202012Validator
+
+    document = read_yaml(path, what="card text file")
+    errors = sorted(
+        Draft202012Validator(_schema(paths.CARD_INPUT_SCHEMA)).iter_errors(document),
+        key=lambda e: list(e.absolute_path),
+    )
+    if errors:
+        where = ".".join(str(p) for p in errors[0].absolute_path) or "(top level)"
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise DocumentInvalid(
+            str(path),
+            f"{where}: {errors[0].message}{more}",
+            hint=f"fix it against {paths.CARD_INPUT_SCHEMA.name}",
+        )
+    return document
+
+
+def model_name(dvc_yaml: Path) -> str:
+    """The model's name: its key in the ``artifacts:`` block of dvc.yaml."""
+    names = [n for n, a in artifacts(dvc_yaml).items() if a.get("type") == "model"]
+    if not names:
+        raise DocumentInvalid(
+            str(dvc_yaml), "no artifact of type 'model' under 'artifacts:'", hint="add one"
+        )
+    return names[0]
+
+
+def check_metrics_fresh(sources: CardSources) -> None:
+    """Fail when dvc.lock says the metrics were computed from another model, or were edited.
+
+    Skipped when dvc.lock has no ``evaluate`` entry yet (first run).
+    """
+    if not sources.dvc_lock.is_file():
+        return
+    lock = read_yaml(sources.dvc_lock, what="DVC lock file") or {}
+    evaluate = (lock.get("stages") or {}).get("evaluate")
+    if not evaluate:
+        return
+    used = {d["path"]: d.get("md5") for d in evaluate.get("deps", [])}
+    model_md5 = md5_file(sources.model)
+    if str(paths.MODEL) in used and used[str(paths.MODEL)] != model_md5:
+        raise StaleMetrics(
+            f"dvc.lock records that {sources.metrics} was computed from model md5 "
+            f"{used[str(paths.MODEL)]}, but {sources.model} has md5 {model_md5}"
+        )
+    recorded = locked_outputs(lock).get(("evaluate", str(paths.METRICS)))
+    if recorded and recorded != md5_file(sources.metrics):
+        raise StaleMetrics(f"{sources.metrics} differs from the file dvc.lock records")
+
+
+def _class_counts(frame: Any, target: str) -> dict[str, int]:
+    counts = frame[target].astype(str).value_counts()
+    return {str(k): int(counts[k]) for k in sorted(counts.index)}
+
+
+def data_summary(sources: CardSources, target: str, test_size: float) -> dict[str, Any]:
+    """Rows, columns, missing values and class balance of the raw, train and test data."""
+    raw = read_table(sources.raw, hint="run 'dvc repro'")
+    train = read_table(sources.train, hint="run 'dvc repro'")
+    test = read_table(sources.test, hint="run 'dvc repro'")
+    return {
+        "raw": {
+            "path": str(paths.RAW_DATA),
+            "rows": len(raw),
+            "columns": raw.shape[1],
+            "missing": {str(c): int(raw[c].isna().sum()) for c in raw.columns},
+        },
+        "train": {"rows": len(train), "class_counts": _class_counts(train, target)},
+        "test": {"rows": len(test), "class_counts": _class_counts(test, target)},
+        "split_note": f"stratified by `{target}`, {test_size:.0%} held out for testing",
+    }
+
+
+def params_digest(document: Mapping[str, Any]) -> str:
+    """md5 of the parameters as canonical JSON (sorted keys), independent of YAML layout."""
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"))
+    return hashlib.md5(canonical.encode(), usedforsecurity=False).hexdigest()
+
+
+def gather_facts(
+    sources: CardSources,
+    *,
+    params_document: Mapping[str, Any],
+    target: str,
+    test_size: float,
+    max_slice_gap: float,
+    confidence: float,
+) -> CardFacts:
+    """Read every input of the card; a missing one raises FileMissing naming what to run."""
+    for path, what in (
+        (sources.metrics, "metrics file"),
+        (sources.slices, "slice metrics file"),
+        (sources.meta, "model metadata file"),
+        (sources.model, "model file"),
+    ):
+        if not path.is_file():
+            raise FileMissing(str(path), what=what, hint="run 'dvc repro' to build it")
+    check_metrics_fresh(sources)
+    return CardFacts(
+        name=model_name(sources.dvc_yaml),
+        human=read_human_parts(sources.human),
+        meta=read_json(sources.meta, what="model metadata file"),
+        metrics=read_json(sources.metrics, what="metrics file"),
+        slices=read_json(sources.slices, what="slice metrics file"),
+        data=data_summary(sources, target, test_size),
+        lineage={
+            "raw data": md5_file(sources.raw),
+            "training data": md5_file(sources.train),
+            "test data": md5_file(sources.test),
+            "model": md5_file(sources.model),
+            "parameters (canonical JSON)": params_digest(params_document),
+        },
+        max_slice_gap=max_slice_gap,
+        confidence=confidence,
+    )

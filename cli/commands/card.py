@@ -1,0 +1,50 @@
+"""``mlvc card``: build and check model cards."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli import api, paths
+from cli.commands._shared import FormatOption, emit, funnel
+from cli.render import OutputFormat
+
+app = typer.Typer(rich_markup_mode=None, help="Build and check model cards (Hugging Face format).")
+
+
+@app.command("build")
+@funnel
+def build(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Where to write the card.")
+    ] = paths.MODEL_CARD,
+    params: Annotated[
+        Path, typer.Option("--params", "-p", help="Params file (card and data settings).")
+    ] = paths.PARAMS,
+    fmt: FormatOption = OutputFormat.text,
+) -> int:
+    """Write the model card from the pipeline's outputs and models/card.yaml.
+
+    Metrics, slices, hyperparameters, data summary and lineage are read from the
+    pipeline's outputs; nothing is typed twice. Fails (exit 2, old card kept) when
+    an input is missing or dvc.lock shows the metrics are older than the model.
+    """
+    result = api.build_card(output=output, params_file=params)
+    return emit(result, fmt, ok=result.ok)
+
+
+@app.command("check")
+@funnel
+def check(
+    card: Annotated[Path, typer.Argument(help="The card to check.")] = paths.MODEL_CARD,
+    fmt: FormatOption = OutputFormat.text,
+) -> int:
+    """Validate a card's front matter against mlvc's schema and list missing sections.
+
+    The Hub validates cards only online, when pushed; this check runs offline.
+    Exit 0 complete, 1 problems found, 2 missing file or front matter that is not YAML.
+    """
+    report = api.check_card(card=card)
+    return emit(report, fmt, ok=report.ok)

@@ -1,0 +1,423 @@
+"""Model cards: assemble a Hugging Face-format card from pipeline facts, and check one.
+
+Pure functions. The card is Markdown with YAML front matter (license, tags,
+datasets, library, ``model-index``) and a body with the nine sections of
+Mitchell et al. (2019), "Model Cards for Model Reporting". It holds no
+timestamps, so the same facts always give the same bytes.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+SECTIONS: tuple[str, ...] = (
+    "Model details",
+    "Intended use",
+    "Factors",
+    "Metrics",
+    "Evaluation data",
+    "Training data",
+    "Quantitative analyses",
+    "Ethical considerations",
+    "Caveats and recommendations",
+)
+
+HEADLINE_METRICS: tuple[tuple[str, str], ...] = (
+    ("accuracy", "Accuracy"),
+    ("balanced_accuracy", "Balanced accuracy"),
+    ("f1_macro", "Macro F1"),
+    ("roc_auc_ovr", "ROC AUC (one-vs-rest)"),
+    ("log_loss", "Log loss"),
+)
+SLICE_METRICS: tuple[str, ...] = ("accuracy", "balanced_accuracy", "f1_macro")
+LOWER_IS_BETTER = frozenset({"log_loss"})
+
+
+@dataclass(frozen=True)
+class CardFacts:
+    """Everything a card says, each fact read from a pipeline output or the human-written YAML."""
+
+    name: str
+    human: Mapping[str, Any]  # models/card.yaml, validated
+    meta: Mapping[str, Any]  # models/model.meta.json
+    metrics: Mapping[str, Any]  # metrics/metrics.json
+    slices: Mapping[str, Mapping[str, Mapping[str, Any]]]  # metrics/slices.json
+    data: Mapping[str, Any]  # summaries of the raw, train and test data
+    lineage: Mapping[str, str]  # name -> md5
+    max_slice_gap: float
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Disparity:
+    """Spread of one metric across the values of one slice column."""
+
+    factor: str
+    metric: str
+    group_min: float
+    group_max: float
+    difference: float
+    ratio: float | None
+    flagged: bool
+
+
+def z_score(confidence: float) -> float:
+    """Two-sided standard-normal quantile for ``confidence`` (e.g. 0.95 → 1.96)."""
+    from statistics import NormalDist
+
+    return NormalDist().inv_cdf(0.5 + confidence / 2)
+
+
+def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval for a binomial proportion."""
+    if n <= 0:
+        return (0.0, 1.0)
+    z = z_score(confidence)
+    p = successes / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def disparities(
+    slices: Mapping[str, Mapping[str, Mapping[str, Any]]], max_gap: float
+) -> list[Disparity]:
+    """Per slice column and metric: group min, max, difference, ratio; flag gaps over ``max_gap``.
+
+    Small slices take part (they are marked in the tables), the "(missing)" group does not.
+    """
+    rows: list[Disparity] = []
+    for factor, groups in slices.items():
+        for metric in SLICE_METRICS:
+            values = [
+                float(g[metric])
+                for value, g in groups.items()
+                if value != "(missing)" and g.get(metric) is not None
+            ]
+            if len(values) < 2:
+                continue
+            low, high = min(values), max(values)
+            rows.append(
+                Disparity(
+                    factor=factor,
+                    metric=metric,
+                    group_min=round(low, 6),
+                    group_max=round(high, 6),
+                    difference=round(high - low, 6),
+                    ratio=round(low / high, 6) if high else None,
+                    flagged=high - low > max_gap,
+                )
+            )
+    return rows
+
+
+def front_matter(facts: CardFacts) -> dict[str, Any]:
+    """The YAML metadata block, in the Hugging Face model-card format."""
+    human, dataset = facts.human, facts.human["dataset"]
+    metrics = [
+        {"type": key, "value": facts.metrics[key], "name": label}
+        for key, label in HEADLINE_METRICS
+        if facts.metrics.get(key) is not None
+    ]
+    return {
+        "license": human["license"],
+        "library_name": "sklearn",
+        "tags": sorted({"tabular-classification", "sklearn", "mlvc", *human.get("tags", [])}),
+        "datasets": [dataset["id"]],
+        "metrics": [m["type"] for m in metrics],
+        "pipeline_tag": "tabular-classification",
+        "model-index": [
+            {
+                "name": facts.name,
+                "results": [
+                    {
+                        "task": {
+                            "type": "tabular-classification",
+                            "name": "Tabular classification",
+                        },
+                        "dataset": {
+                            "type": dataset["id"],
+                            "name": dataset["name"],
+                            "split": "test",
+                        },
+                        "metrics": metrics,
+                    }
+                ],
+            }
+        ],
+    }
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    return str(value)
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(_fmt(c) for c in row) + " |" for row in rows]
+    return lines
+
+
+def _bullets(items: Sequence[str]) -> list[str]:
+    return [f"- {item}" for item in items] or ["- (none stated)"]
+
+
+def _details(facts: CardFacts) -> list[str]:
+    human, meta = facts.human, facts.meta
+    owners = ", ".join(f"{o['name']} ({o['contact']})" for o in human["owners"])
+    lines = [
+        human["description"].strip(),
+        "",
+        f"- **Model:** `{facts.name}`, a scikit-learn Pipeline (imputation and encoding inside, "
+        f"so it predicts from raw columns) ending in `{meta['estimator']}`.",
+        f"- **Owners:** {owners}",
+        f"- **License:** {human['license']}",
+        f"- **Classes:** {', '.join(meta['classes'])} (target column `{meta['target']}`)",
+        "- **Features:** " + ", ".join(f"`{f['name']}` ({f['dtype']})" for f in meta["features"]),
+        "- **Format:** skops archive (no pickle); load it with "
+        "`cli.adapters.model_store.load_model`, which refuses untrusted types.",
+        "",
+        "Hyperparameters (from `params.yaml`, as recorded when the model was trained):",
+        "",
+        *_table(["parameter", "value"], sorted(meta["hyperparameters"].items())),
+        "",
+        "Libraries: " + ", ".join(f"{k} {v}" for k, v in sorted(meta["libraries"].items())) + ".",
+        "",
+        "Lineage (md5, as DVC records them):",
+        "",
+        *_table(["artifact", "md5"], [(k, f"`{v}`") for k, v in facts.lineage.items()]),
+    ]
+    if human.get("citation"):
+        lines += ["", f"Citation: {human['citation'].strip()}"]
+    return lines
+
+
+def _intended_use(facts: CardFacts) -> list[str]:
+    use = facts.human["intended_use"]
+    return [
+        "Primary uses:",
+        *_bullets(use["primary_uses"]),
+        "",
+        "Primary users:",
+        *_bullets(use["primary_users"]),
+        "",
+        "Out of scope:",
+        *_bullets(use["out_of_scope"]),
+    ]
+
+
+def _factors(facts: CardFacts) -> list[str]:
+    names = ", ".join(f"`{name}`" for name in facts.slices)
+    lines = [
+        f"Evaluation is disaggregated by {names} (`evaluate.slices` in `params.yaml`).",
+    ]
+    if facts.human.get("factors"):
+        lines += ["", facts.human["factors"].strip()]
+    return lines
+
+
+def _metrics(facts: CardFacts) -> list[str]:
+    level = round(facts.confidence * 100)
+    rows = [(label, facts.metrics.get(key)) for key, label in HEADLINE_METRICS]
+    return [
+        f"On the held-out test split ({facts.metrics['n']} rows):",
+        "",
+        *_table(["metric", "value"], rows),
+        "",
+        "Predicted class = highest predicted probability (no tuned threshold). "
+        f"Uncertainty: {level}% Wilson score intervals for accuracy per slice. "
+        "Per-class precision and recall:",
+        "",
+        *_table(
+            ["class", "precision", "recall", "support"],
+            [
+                (c, v["precision"], v["recall"], v["support"])
+                for c, v in facts.metrics["per_class"].items()
+            ],
+        ),
+    ]
+
+
+def _balance(counts: Mapping[str, int]) -> str:
+    total = sum(counts.values()) or 1
+    return ", ".join(f"{k} {v} ({v / total:.0%})" for k, v in counts.items())
+
+
+def _data_section(facts: CardFacts, split: str) -> list[str]:
+    data = facts.data
+    part = data[split]
+    lines = [
+        f"{part['rows']} rows of `{data['raw']['path']}` "
+        f"({data['raw']['rows']} rows, {data['raw']['columns']} columns), "
+        f"split {data['split_note']}.",
+        "",
+        f"Class balance: {_balance(part['class_counts'])}.",
+    ]
+    if split == "train":
+        missing = data["raw"]["missing"]
+        described = ", ".join(f"`{k}` {v}" for k, v in missing.items() if v) or "none"
+        dataset = facts.human["dataset"]
+        lines += [
+            "",
+            f"Dataset: {dataset['name']}. {dataset['source'].strip()}",
+            "",
+            f"Missing values in the raw data: {described}; the model imputes them "
+            "(median for numbers, a 'missing' category for text).",
+        ]
+    return lines
+
+
+def _quantitative(facts: CardFacts) -> list[str]:
+    level = round(facts.confidence * 100)
+    lines: list[str] = []
+    for factor, groups in facts.slices.items():
+        rows = []
+        for value, g in groups.items():
+            low, high = wilson_interval(round(g["accuracy"] * g["n"]), g["n"], facts.confidence)
+            rows.append(
+                (
+                    value,
+                    g["n"],
+                    g["accuracy"],
+                    f"[{low:.3f}, {high:.3f}]",
+                    g["balanced_accuracy"],
+                    g["f1_macro"],
+                    "small" if g.get("small") else "",
+                )
+            )
+        lines += [f"### By `{factor}`", ""]
+        lines += _table(
+            ["value", "n", "accuracy", f"{level}% CI", "balanced acc.", "macro F1", "note"], rows
+        )
+        lines.append("")
+    gaps = disparities(facts.slices, facts.max_slice_gap)
+    lines += [
+        "### Disparities",
+        "",
+        f"Per factor and metric: group minimum, maximum, difference and ratio (min/max). "
+        f"Differences above {facts.max_slice_gap} (`card.max_slice_gap`) are flagged.",
+        "",
+        *_table(
+            ["factor", "metric", "min", "max", "difference", "ratio", "flag"],
+            [
+                (
+                    d.factor,
+                    d.metric,
+                    d.group_min,
+                    d.group_max,
+                    d.difference,
+                    d.ratio,
+                    "**over threshold**" if d.flagged else "",
+                )
+                for d in gaps
+            ],
+        ),
+        "",
+        "Slices marked *small* have fewer test rows than `evaluate.min_slice_size`; "
+        "read their figures with their wide intervals in mind.",
+    ]
+    return lines
+
+
+def _ethics(facts: CardFacts) -> list[str]:
+    items = facts.human["ethical_considerations"]
+    return _bullets([f"**{e['name']}.** {e['mitigation']}" for e in items])
+
+
+def _caveats(facts: CardFacts) -> list[str]:
+    flagged = [d for d in disparities(facts.slices, facts.max_slice_gap) if d.flagged]
+    lines = _bullets(list(facts.human["caveats"]))
+    if flagged:
+        lines.append(
+            "- Metric gaps over the threshold: "
+            + "; ".join(f"{d.metric} by `{d.factor}` ({d.difference:.3f})" for d in flagged)
+            + "."
+        )
+    return lines
+
+
+def render_card(facts: CardFacts) -> str:
+    """The whole card: YAML front matter, then the nine sections."""
+    meta_block = yaml.safe_dump(front_matter(facts), sort_keys=False, allow_unicode=True)
+    builders = (
+        _details,
+        _intended_use,
+        _factors,
+        _metrics,
+        lambda f: _data_section(f, "test"),
+        lambda f: _data_section(f, "train"),
+        _quantitative,
+        _ethics,
+        _caveats,
+    )
+    body = [f"# Model card: {facts.name}", ""]
+    body.append(
+        "<!-- Generated by `mlvc card build` (the `card` stage) from the pipeline's outputs "
+        "and models/card.yaml. Edit those, not this file. -->"
+    )
+    for title, build in zip(SECTIONS, builders, strict=True):
+        body += ["", f"## {title}", "", *build(facts)]
+    return f"---\n{meta_block}---\n\n" + "\n".join(body).rstrip() + "\n"
+
+
+# --- checking a card ---------------------------------------------------------
+
+_FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.S)
+
+
+@dataclass(frozen=True)
+class CardProblem:
+    """One way a card falls short: a front-matter violation or a missing section."""
+
+    where: str  # "front matter: model-index.0.name" or "section: Metrics"
+    message: str
+
+
+def split_card(text: str) -> tuple[Any, str] | None:
+    """``(front matter, body)``, or None when the card has no front matter block."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return None
+    return yaml.safe_load(match.group(1)), text[match.end() :]
+
+
+def check_card(text: str, schema: Mapping[str, Any]) -> list[CardProblem]:
+    """Every problem of a card: front matter against ``schema`` and the required sections.
+
+    Raises ``yaml.YAMLError`` for front matter that is not YAML.
+    """
+    from jsonschema import Draft202012Validator
+
+    split = split_card(text)
+    if split is None:
+        return [CardProblem("front matter", "missing: the card must start with a '---' YAML block")]
+    document, body = split
+    problems = [
+        CardProblem(
+            "front matter: " + (".".join(str(p) for p in error.absolute_path) or "(top level)"),
+            error.message,
+        )
+        for error in sorted(
+            Draft202012Validator(schema).iter_errors(document), key=lambda e: list(e.absolute_path)
+        )
+    ]
+    headings = {m.strip().lower() for m in re.findall(r"^## (.+)$", body, re.M)}
+    problems += [
+        CardProblem(f"section: {title}", f"missing '## {title}' heading")
+        for title in SECTIONS
+        if title.lower() not in headings
+    ]
+    return problems

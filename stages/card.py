@@ -1,0 +1,30 @@
+"""card: write the model card from the pipeline's outputs and the human-written YAML.
+
+Inputs: ``metrics/metrics.json``, ``metrics/slices.json``, ``models/model.meta.json``,
+``models/model.skops``, the raw/train/test data, ``models/card.yaml``.
+Outputs: ``models/README.md`` (Hugging Face format, no timestamps).
+Params: every section (the card states the hyperparameters and a digest of all parameters).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cli import api, paths
+from cli.adapters.card_sources import CardSources
+from cli.funnel import exit_on_error
+from cli.params import Params, load_stage_params
+
+
+def run(params: Params, *, sources: CardSources, card: Path) -> None:
+    """Build the card from ``sources`` into ``card``."""
+    api.build_card(params=params, sources=sources, output=card)
+
+
+def main() -> None:
+    with exit_on_error():
+        run(load_stage_params("card"), sources=CardSources(), card=paths.MODEL_CARD)
+
+
+if __name__ == "__main__":
+    main()
