@@ -18,6 +18,15 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
+class ReportFormat(StrEnum):
+    """Formats of commands whose reports also go into pull requests and CI logs."""
+
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    github = "github"  # GitHub Actions workflow annotations (::error file=...::message)
+
+
 def _jsonable(result: Any) -> Any:
     document = asdict(result) if is_dataclass(result) else result
     if hasattr(result, "ok"):
@@ -25,17 +34,30 @@ def _jsonable(result: Any) -> Any:
     return document
 
 
-def render(result: Any, fmt: OutputFormat) -> str:
-    """The result as ``fmt`` text, without a trailing newline."""
-    if fmt is OutputFormat.json:
+def render(result: Any, fmt: str) -> str:
+    """The result in format ``fmt`` (text, json, markdown, github), without a trailing newline."""
+    if fmt == "json":
         return json.dumps(_jsonable(result), indent=2, sort_keys=True)
-    return render_text(result)
+    renderer = {"text": render_text, "markdown": render_markdown, "github": render_github}[fmt]
+    return renderer(result)
 
 
 @singledispatch
 def render_text(result: Any) -> str:
     """Human-readable text for a result object."""
     raise TypeError(f"no text renderer for {type(result).__name__}")
+
+
+@singledispatch
+def render_markdown(result: Any) -> str:
+    """Markdown (for pull-request comments and job summaries) for a result object."""
+    raise TypeError(f"no markdown renderer for {type(result).__name__}")
+
+
+@singledispatch
+def render_github(result: Any) -> str:
+    """GitHub Actions annotation lines for a result object."""
+    raise TypeError(f"no github renderer for {type(result).__name__}")
 
 
 @render_text.register

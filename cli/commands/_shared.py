@@ -10,7 +10,7 @@ import typer
 
 from cli.errors import ExitCode
 from cli.funnel import exit_on_error
-from cli.render import OutputFormat, render
+from cli.render import OutputFormat, ReportFormat, render
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -27,6 +27,16 @@ FormatOption = Annotated[
 ]
 
 
+ReportFormatOption = Annotated[
+    ReportFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format: 'text', 'json', 'markdown' (pull requests) or 'github' (annotations).",
+    ),
+]
+
+
 def funnel(command: F) -> F:
     """Run ``command`` inside the error funnel; its returned int becomes the exit code."""
 
@@ -39,7 +49,7 @@ def funnel(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def emit(result: Any, fmt: OutputFormat, *, ok: bool) -> ExitCode:
+def emit(result: Any, fmt: str, *, ok: bool) -> ExitCode:
     """Print ``result`` on stdout; the exit code is 0 when ``ok``, else 1 (findings)."""
     typer.echo(render(result, fmt))
     return ExitCode.OK if ok else ExitCode.FINDINGS
