@@ -9,12 +9,21 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cli import paths
-from cli.results import CardBuild, CardReport, OutputCheck, ParamsReport, ReproReport
+from cli.results import (
+    CardBuild,
+    CardReport,
+    OutputCheck,
+    ParamsReport,
+    ReproReport,
+    SchemaInferred,
+    SchemaReport,
+)
 
 if TYPE_CHECKING:
+    from cli.adapters.arrow_tables import Progress
     from cli.adapters.card_sources import CardSources
     from cli.params import Params
 
@@ -126,3 +135,73 @@ def check_card(*, card: Path = paths.MODEL_CARD) -> CardReport:
             hint="fix the YAML between the '---' lines, or rebuild with 'mlvc card build'",
         ) from None
     return CardReport(path=str(card), problems=tuple(problems))
+
+
+def _read_schema(path: Path) -> Any:
+    """A JSON Schema file, checked against the Draft 2020-12 metaschema."""
+    import json
+
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+
+    from cli.errors import FileMissing, SchemaInvalid
+
+    if not path.is_file():
+        raise FileMissing(str(path), what="schema file", hint="create one with 'mlvc schema infer'")
+    try:
+        schema = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise SchemaInvalid(str(path), f"not UTF-8 text ({exc.reason})") from None
+    except json.JSONDecodeError as exc:
+        raise SchemaInvalid(str(path), f"not JSON: {exc.msg} at line {exc.lineno}") from None
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path) or "(top level)"
+        raise SchemaInvalid(str(path), f"at {where}: {exc.message}") from None
+    return schema
+
+
+def check_schema(*, data: Path, schema: Path, progress: Progress | None = None) -> SchemaReport:
+    """Validate every row of ``data`` (CSV, Parquet or JSON Lines) against ``schema``.
+
+    Reads the file in chunks (bounded memory); collects every violation with
+    counts, example rows and values; evaluates the ``x-mlvc`` table rules.
+    """
+    from cli.adapters.arrow_tables import open_stream
+    from cli.core.schema_check import SchemaChecker
+
+    document = _read_schema(schema)
+    stream = open_stream(data, progress=progress)
+    checker = SchemaChecker(document, stream.columns, as_text=stream.as_text)
+    for chunk in stream.chunks:
+        checker.feed(chunk)
+    return SchemaReport(
+        data=str(data),
+        schema=str(schema),
+        rows=checker.rows,
+        failing_rows=checker.failing_rows,
+        missing_columns=checker.plan.missing_required,
+        unexpected_columns=checker.plan.unexpected,
+        violations=tuple(checker.violations()),
+        table_rules=tuple(checker.table_rules()),
+    )
+
+
+def infer_schema(
+    *, data: Path, output: Path, title: str | None = None, progress: Progress | None = None
+) -> SchemaInferred:
+    """Infer a row schema from ``data`` and write it to ``output`` (atomically)."""
+    from cli.adapters.arrow_tables import open_stream
+    from cli.adapters.files import write_text
+    from cli.core.schema_infer import SchemaInferrer, pretty_json
+
+    stream = open_stream(data, progress=progress)
+    inferrer = SchemaInferrer(stream.columns, as_text=stream.as_text)
+    for chunk in stream.chunks:
+        inferrer.feed(chunk)
+    document = inferrer.schema(title=title or f"One row of {data.name}")
+    write_text(output, pretty_json(document))
+    return SchemaInferred(
+        data=str(data), schema=str(output), rows=inferrer.rows, columns=tuple(stream.columns)
+    )

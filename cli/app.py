@@ -7,14 +7,14 @@ from typing import Annotated
 import typer
 
 from cli import __version__
-from cli.commands import card, params, pipeline
+from cli.commands import card, params, pipeline, schema
 from cli.commands._shared import Settings
 
 app = typer.Typer(
     name="mlvc",
     help=(
-        "Data-and-model versioning on Git and DVC: validate parameters, build and check "
-        "model cards, verify that the pipeline reproduces. "
+        "Data-and-model versioning on Git and DVC: data contracts, validated parameters, "
+        "model cards, and a check that the pipeline reproduces. "
         "Exit codes: 0 ok, 1 findings, 2 could not run."
     ),
     no_args_is_help=True,
@@ -25,6 +25,7 @@ app = typer.Typer(
 app.add_typer(card.app, name="card")
 app.add_typer(params.app, name="params")
 app.add_typer(pipeline.app, name="pipeline")
+app.add_typer(schema.app, name="schema")
 
 
 def _print_version(value: bool) -> None:

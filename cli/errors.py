@@ -158,6 +158,22 @@ class DocumentInvalid(ToolkitError):
         super().__init__(f"{path}: {problem}", hint=hint)
 
 
+class SchemaInvalid(ToolkitError):
+    """A file meant to be a JSON Schema is not valid JSON, or breaks the metaschema."""
+
+    def __init__(self, path: str, detail: str) -> None:
+        super().__init__(
+            f"{path}: not a valid JSON Schema: {detail}",
+            hint="fix it, or regenerate one with 'mlvc schema infer DATA -o SCHEMA'",
+        )
+
+
+class SchemaViolations(ToolkitError):
+    """Data broke its schema (a finding, exit 1)."""
+
+    exit_code = ExitCode.FINDINGS
+
+
 class CommandFailed(ToolkitError):
     """An external command (git, dvc) exited non-zero."""
 

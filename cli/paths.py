@@ -14,6 +14,8 @@ DVC_LOCK = Path("dvc.lock")
 
 EXTERNAL_DIR = Path("data/external")  # bring-your-own data files live here
 RAW_DATA = Path("data/raw/penguins.csv")
+DATA_SCHEMA = Path("data/schema.json")  # the data contract of the raw data (hand-editable)
+VALIDATION_REPORT = Path("data/validation.json")  # written by the validate stage
 TRAIN_DATA = Path("data/prepared/train.csv")
 TEST_DATA = Path("data/prepared/test.csv")
 

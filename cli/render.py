@@ -8,7 +8,14 @@ from enum import StrEnum
 from functools import singledispatch
 from typing import Any
 
-from cli.results import CardBuild, CardReport, ParamsReport, ReproReport
+from cli.results import (
+    CardBuild,
+    CardReport,
+    ParamsReport,
+    ReproReport,
+    SchemaInferred,
+    SchemaReport,
+)
 
 
 class OutputFormat(StrEnum):
@@ -106,3 +113,118 @@ def _(result: CardReport) -> str:
     lines = [f"{result.path}::{p.where}: {p.message}" for p in result.problems]
     lines.append(f"{len(result.problems)} problem(s) in {result.path}")
     return "\n".join(lines)
+
+
+def _values(values: tuple[Any, ...]) -> str:
+    return ", ".join(json.dumps(v, default=str) for v in values)
+
+
+def _violation_line(v: Any) -> str:
+    rows = ", ".join(map(str, v.rows))
+    more = ", ..." if v.count > len(v.rows) else ""
+    return (
+        f"{v.keyword} {v.expected}: {v.count} row(s) fail (rows {rows}{more}; "
+        f"values {_values(v.values)})"
+    )
+
+
+def _schema_structural(result: SchemaReport) -> list[str]:
+    lines = []
+    if result.missing_columns:
+        lines.append(
+            f"missing column(s) required by the schema: {', '.join(result.missing_columns)}"
+        )
+    if result.unexpected_columns:
+        lines.append(f"unexpected column(s): {', '.join(result.unexpected_columns)}")
+    return lines
+
+
+def _schema_verdict(result: SchemaReport) -> str:
+    if result.ok:
+        return f"valid: {result.rows} rows of {result.data} satisfy {result.schema}"
+    failed_rules = sum(not r.ok for r in result.table_rules)
+    return (
+        f"INVALID: {result.failing_rows} of {result.rows} rows of {result.data} break "
+        f"{result.schema}" + (f"; {failed_rules} table rule(s) fail" if failed_rules else "")
+    )
+
+
+def _is_structural(v: Any, result: SchemaReport) -> bool:
+    return (v.column == "(row)" and v.keyword == "required" and bool(result.missing_columns)) or (
+        v.keyword == "additionalProperties" and v.column in result.unexpected_columns
+    )
+
+
+@render_text.register
+def _(result: SchemaReport) -> str:
+    lines = [f"{result.data}: {line}" for line in _schema_structural(result)]
+    lines += [
+        f"{result.data}::{v.column}: {_violation_line(v)}"
+        for v in result.violations
+        if not _is_structural(v, result)
+    ]
+    lines += [
+        f"{result.data}: table rule {r.rule}{' ' + r.column if r.column else ''}: "
+        f"expected {r.expected}, found {r.found}"
+        for r in result.table_rules
+        if not r.ok
+    ]
+    lines.append(_schema_verdict(result))
+    return "\n".join(lines)
+
+
+@render_markdown.register
+def _(result: SchemaReport) -> str:
+    icon = "✅" if result.ok else "❌"
+    lines = [f"### {icon} Data contract: `{result.data}`", "", _schema_verdict(result), ""]
+    lines += [f"- {line}" for line in _schema_structural(result)]
+    rows = [v for v in result.violations if not _is_structural(v, result)]
+    if rows:
+        lines += [
+            "| column | rule | failing rows | first rows | values |",
+            "|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| `{v.column}` | `{v.keyword}: {v.expected}` | {v.count} | "
+            f"{', '.join(map(str, v.rows))} | `{_values(v.values)}` |"
+            for v in rows
+        ]
+    if result.table_rules:
+        lines += ["", "| table rule | column | expected | found | |", "|---|---|---|---|---|"]
+        lines += [
+            f"| {r.rule} | {r.column} | {r.expected} | {r.found} | {'✅' if r.ok else '❌'} |"
+            for r in result.table_rules
+        ]
+    return "\n".join(lines)
+
+
+def _escape_annotation(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+@render_github.register
+def _(result: SchemaReport) -> str:
+    """One ``::error`` per problem; ``line`` is the first failing row plus the header line."""
+    lines = []
+    for line in _schema_structural(result):
+        lines.append(f"::error file={result.data},title=schema::{_escape_annotation(line)}")
+    for v in result.violations:
+        if _is_structural(v, result):
+            continue
+        where = f"file={result.data},line={v.rows[0] + 1}" if v.rows else f"file={result.data}"
+        title = f"schema: {v.column} {v.keyword}"
+        lines.append(f"::error {where},title={title}::{_escape_annotation(_violation_line(v))}")
+    for r in result.table_rules:
+        if not r.ok:
+            message = f"{r.rule} {r.column}: expected {r.expected}, found {r.found}"
+            lines.append(f"::error file={result.data},title=schema table rule::{message}")
+    lines.append(("::notice::" if result.ok else "::error::") + _schema_verdict(result))
+    return "\n".join(lines)
+
+
+@render_text.register
+def _(result: SchemaInferred) -> str:
+    return (
+        f"wrote {result.schema}: {len(result.columns)} columns inferred from {result.rows} rows "
+        f"of {result.data}; review and commit it"
+    )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from cli.core.card import CardProblem
     from cli.core.params_check import ParamProblem
+    from cli.core.schema_check import TableRule, Violation
 
 
 @dataclass(frozen=True)
@@ -72,3 +73,35 @@ class CardReport:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+@dataclass(frozen=True)
+class SchemaReport:
+    """Outcome of checking a data file against a row schema."""
+
+    data: str
+    schema: str
+    rows: int
+    failing_rows: int
+    missing_columns: tuple[str, ...]  # required by the schema, absent from the file
+    unexpected_columns: tuple[str, ...]  # present in the file, refused by additionalProperties
+    violations: tuple[Violation, ...]
+    table_rules: tuple[TableRule, ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.failing_rows == 0 and all(rule.ok for rule in self.table_rules)
+
+
+@dataclass(frozen=True)
+class SchemaInferred:
+    """A schema inferred from a data file and written to disk."""
+
+    data: str
+    schema: str
+    rows: int
+    columns: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return True

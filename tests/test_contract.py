@@ -26,6 +26,7 @@ NOT_OUTPUTS = {
     "DVC_LOCK",
     "EXTERNAL_DIR",
     "CARD_INPUT",
+    "DATA_SCHEMA",
     "SCHEMAS",
     "PARAMS_SCHEMA",
     "CARD_INPUT_SCHEMA",

@@ -193,3 +193,21 @@ def test_push_delete_cache_pull_round_trip(
     assert md5_file(model) == expected
     assert (repo_copy / "data/raw/penguins.csv").is_file()
     assert sh(["dvc", "status", "--json"], repo_copy, e2e_env).stdout.strip() == "{}"
+
+
+def test_bad_data_stops_repro_before_training(repo_copy: Path, e2e_env: dict[str, str]) -> None:
+    raw = (repo_copy / "data/raw/penguins.csv").read_text().splitlines()
+    raw[1] = raw[1].replace("Torgersen", "Atlantis").replace(",181,", ",-5,")
+    (repo_copy / "data/external/bad.csv").write_text("\n".join(raw) + "\n")
+    params = yaml.safe_load((repo_copy / "params.yaml").read_text())
+    params["ingest"]["source"] = "data/external/bad.csv"
+    (repo_copy / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    model_before = md5_file(repo_copy / "models/model.skops")
+    done = sh(["dvc", "repro"], repo_copy, e2e_env, check=False)
+    assert done.returncode != 0
+    assert ran_stages(done.stdout) == ["ingest", "validate"]
+    assert "1 of 344 rows break data/schema.json" in done.stdout + done.stderr
+    report = yaml.safe_load((repo_copy / "data/validation.json").read_text())
+    found = {(v["column"], v["keyword"]): v["rows"] for v in report["violations"]}
+    assert found == {("island", "enum"): [1], ("flipper_length_mm", "minimum"): [1]}
+    assert md5_file(repo_copy / "models/model.skops") == model_before

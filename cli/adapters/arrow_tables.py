@@ -1,0 +1,192 @@
+"""Streaming CSV, Parquet and JSON Lines files as Arrow chunks for the schema engine.
+
+CSV cells are read as raw text (the engine maps them to JSON values);
+Parquet keeps its types; JSON Lines records are parsed with ``json``. Memory
+stays bounded by the block size / batch size, whatever the file size.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from cli.adapters.tables import _check_file, _csv_header, _duplicate_check, table_format
+from cli.errors import DataFileEmpty, DataFileUnreadable, ToolkitError
+
+BLOCK_BYTES = 16 << 20  # one CSV block; a single row must fit in it
+MAX_CELL_BYTES = 1 << 20  # a longer cell is almost surely a broken quote or a binary blob
+JSONL_ROWS = 50_000
+
+Progress = Callable[[int, int], None]  # (bytes or rows done, total)
+
+
+@dataclass(frozen=True)
+class Stream:
+    """An open data file: its columns, whether cells are text, and its chunks."""
+
+    columns: list[str]
+    as_text: bool
+    chunks: Iterator[Any]
+
+
+class _Counting:
+    """A binary file wrapper that reports how far reading has got."""
+
+    def __init__(self, handle: IO[bytes], total: int, progress: Progress | None) -> None:
+        self._handle, self._total, self._progress = handle, total, progress
+        self.closed = False
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._handle.read(size)
+        if self._progress is not None:
+            self._progress(self._handle.tell(), self._total)
+        return data
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def _arrow_error(path: Path, exc: Exception) -> DataFileUnreadable:
+    message = str(exc).strip().splitlines()[0]
+    if "straddling" in message or "block" in message.lower():
+        message = f"a row is larger than {BLOCK_BYTES >> 20} MiB (a huge cell?): {message}"
+    elif "UTF8" in message or "utf-8" in message.lower():
+        message = f"not UTF-8 text: {message}"
+    return DataFileUnreadable(str(path), message)
+
+
+def _csv_chunks(path: Path, header: list[str], progress: Progress | None) -> Iterator[Any]:
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    total = path.stat().st_size
+    with path.open("rb") as raw:
+        source = _Counting(raw, total, progress)
+        try:
+            reader = pcsv.open_csv(
+                source,
+                read_options=pcsv.ReadOptions(block_size=BLOCK_BYTES),
+                convert_options=pcsv.ConvertOptions(
+                    column_types=dict.fromkeys(header, pa.string()),
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+            rows = 0
+            for batch in reader:
+                _check_cell_sizes(path, batch, rows)
+                rows += batch.num_rows
+                yield batch
+        except (pa.ArrowInvalid, pa.ArrowException) as exc:
+            raise _arrow_error(path, exc) from None
+
+
+def _check_cell_sizes(path: Path, batch: Any, first_row: int) -> None:
+    import pyarrow.compute as pc
+
+    for name, column in zip(batch.schema.names, batch.columns, strict=True):
+        lengths = pc.binary_length(column)
+        longest = pc.max(lengths).as_py()
+        if longest is not None and longest > MAX_CELL_BYTES:
+            row = first_row + pc.index(lengths, longest).as_py() + 1
+            raise DataFileUnreadable(
+                str(path),
+                f"row {row}, column '{name}': a cell of {longest / (1 << 20):.1f} MiB, over the "
+                f"{MAX_CELL_BYTES >> 20} MiB limit (an unclosed quote?)",
+            )
+
+
+def _parquet_chunks(path: Path, progress: Progress | None) -> Iterator[Any]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        with pq.ParquetFile(path) as parquet:
+            total, done = parquet.metadata.num_rows, 0
+            for batch in parquet.iter_batches(batch_size=200_000):
+                done += batch.num_rows
+                if progress is not None:
+                    progress(done, total)
+                yield batch
+    except (pa.ArrowInvalid, pa.ArrowException, OSError) as exc:
+        raise _arrow_error(path, exc) from None
+
+
+def _jsonl_columns(path: Path) -> list[str]:
+    columns: dict[str, None] = {}
+    for _, record in _jsonl_records(path):
+        columns.update(dict.fromkeys(record))
+    if not columns:
+        raise DataFileEmpty(str(path))
+    return list(columns)
+
+
+def _jsonl_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    with path.open(encoding="utf-8") as handle:
+        try:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise DataFileUnreadable(str(path), f"line {number}: {exc.msg}") from None
+                if not isinstance(record, dict):
+                    raise DataFileUnreadable(str(path), f"line {number}: not a JSON object")
+                yield number, record
+        except UnicodeDecodeError as exc:
+            raise DataFileUnreadable(str(path), f"not UTF-8 text ({exc.reason})") from None
+
+
+def _jsonl_chunks(path: Path, columns: list[str], progress: Progress | None) -> Iterator[Any]:
+    from cli.core.schema_engine import ABSENT
+
+    total = path.stat().st_size
+    batch: list[dict[str, Any]] = []
+
+    def flush() -> dict[str, list[Any]]:
+        return {c: [r.get(c, ABSENT) for r in batch] for c in columns}
+
+    for number, record in _jsonl_records(path):
+        batch.append(record)
+        if len(batch) >= JSONL_ROWS:
+            yield flush()
+            batch = []
+            if progress is not None:
+                progress(min(total, number * (total // max(number, 1))), total)
+    if batch:
+        yield flush()
+
+
+def open_stream(path: Path, *, progress: Progress | None = None) -> Stream:
+    """Open ``path`` for chunked checking; ToolkitErrors for missing, empty or malformed files."""
+    _check_file(path)
+    fmt = table_format(path)
+    try:
+        if fmt == "csv":
+            header = _csv_header(path)
+            _duplicate_check(path, header)
+            return Stream(header, True, _csv_chunks(path, header, progress))
+        if fmt == "parquet":
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            try:
+                names = list(pq.read_schema(path).names)
+            except (pa.ArrowInvalid, pa.ArrowException, OSError) as exc:
+                raise _arrow_error(path, exc) from None
+            _duplicate_check(path, names)
+            return Stream(names, False, _parquet_chunks(path, progress))
+        columns = _jsonl_columns(path)
+        return Stream(columns, False, _jsonl_chunks(path, columns, progress))
+    except ToolkitError:
+        raise

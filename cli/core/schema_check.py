@@ -1,0 +1,267 @@
+"""Check a table, chunk by chunk, against a row schema and collect every violation.
+
+Pure: it receives Arrow tables (one chunk at a time) and returns a report.
+Table-level rules live under the ``x-mlvc`` extension keyword of the schema:
+``min_rows`` (int), ``unique`` (list of key columns) and ``max_null_share``
+(column → largest allowed share of nulls). jsonschema ignores ``x-mlvc``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from cli.core.schema_engine import (
+    ABSENT,
+    NULL,
+    Cells,
+    Plan,
+    compile_plan,
+    keyword_fails,
+    to_cells,
+)
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pyarrow as pa
+
+ROW = "(row)"
+EXAMPLES = 5
+
+
+@dataclass(frozen=True)
+class Violation:
+    """Rows where one column breaks one keyword."""
+
+    column: str  # "(row)" for rules on the whole row
+    keyword: str
+    expected: str  # the keyword's value in the schema, as JSON
+    count: int
+    rows: tuple[int, ...]  # first few 1-based data row numbers
+    values: tuple[Any, ...]  # the offending values of those rows
+
+
+@dataclass(frozen=True)
+class TableRule:
+    """Outcome of one table-level rule from ``x-mlvc``."""
+
+    rule: str
+    column: str
+    expected: str
+    found: str
+    ok: bool
+
+
+@dataclass
+class _Tally:
+    expected: str
+    count: int = 0
+    rows: list[int] = field(default_factory=list)
+    values: list[Any] = field(default_factory=list)
+
+
+def _expected_text(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+class SchemaChecker:
+    """Feed chunks in order with :meth:`feed`; read the result with :meth:`violations`."""
+
+    def __init__(self, schema: Mapping[str, Any] | bool, columns: list[str], *, as_text: bool):
+        from jsonschema import Draft202012Validator
+
+        self.schema = schema
+        self.columns = columns
+        self.as_text = as_text
+        self.plan: Plan = compile_plan(schema, columns)
+        self.validator = Draft202012Validator(
+            schema, format_checker=Draft202012Validator.FORMAT_CHECKER
+        )
+        self.checker = Draft202012Validator.FORMAT_CHECKER
+        required = schema.get("required", []) if isinstance(schema, Mapping) else []
+        self._required = {c for c in required if c in columns}
+        self.rows = 0
+        self.failing_rows = 0
+        self._tallies: dict[tuple[str, str], _Tally] = {}
+        self._nulls = dict.fromkeys(columns, 0)
+        self._keys: set[int] = set()
+        self._duplicate_keys = 0
+        self._duplicate_rows: list[int] = []
+
+    # -- recording ---------------------------------------------------------
+
+    def _record(
+        self, column: str, keyword: str, expected: Any, mask: np.ndarray, cells: Cells | None
+    ) -> None:
+        import numpy as np
+
+        hits = np.flatnonzero(mask)
+        if not len(hits):
+            return
+        tally = self._tallies.setdefault((column, keyword), _Tally(_expected_text(expected)))
+        tally.count += len(hits)
+        examples = [
+            (self.rows + int(i) + 1, cells.value(int(i)) if cells is not None else None)
+            for i in hits[:EXAMPLES]
+        ]
+        kept = sorted([*zip(tally.rows, tally.values, strict=True), *examples], key=lambda e: e[0])
+        tally.rows = [row for row, _ in kept[:EXAMPLES]]
+        tally.values = [value for _, value in kept[:EXAMPLES]]
+
+    # -- per chunk ---------------------------------------------------------
+
+    def feed(self, table: pa.Table | pa.RecordBatch | Mapping[str, list[Any]]) -> np.ndarray:
+        """Check one chunk (rows in file order); returns which of its rows fail.
+
+        ``table`` is an Arrow table, or for JSON Lines a mapping of column to
+        parsed values with ``ABSENT`` where a record lacks the key.
+        """
+        import numpy as np
+
+        if isinstance(table, Mapping):
+            n = len(next(iter(table.values()), []))
+            columns = table
+        else:
+            n = table.num_rows
+            columns = {c: table.column(c) for c in self.columns}
+        failing = np.zeros(n, bool)
+        everything = np.ones(n, bool)
+        cells_by_column: dict[str, Cells] = {}
+        for column in self.columns:
+            cells = to_cells(columns[column], as_text=self.as_text)
+            cells_by_column[column] = cells
+            present = everything if cells.absent is None else ~cells.absent
+            self._nulls[column] += int(((cells.kind == NULL) & present).sum())
+            failing |= self._check_column(column, cells) & present
+            if cells.absent is not None and column in self._required:
+                self._record(ROW, "required", [column], cells.absent, None)
+                failing |= cells.absent
+        plan = self.plan
+        for column in plan.unexpected:
+            cells = cells_by_column[column]
+            present = everything if cells.absent is None else ~cells.absent
+            self._record(column, "additionalProperties", False, present, cells)
+            failing |= present
+        if plan.missing_required:
+            self._record(ROW, "required", list(plan.missing_required), everything, None)
+            failing[:] = True
+        if plan.root_type_fails:
+            self._record(ROW, "type", self.schema.get("type"), everything, None)  # type: ignore[union-attr]
+            failing[:] = True
+        if plan.row_residual is not None:
+            failing |= self._check_rows(cells_by_column, n)
+        self._check_unique(columns)
+        self.failing_rows += int(failing.sum())
+        self.rows += n
+        return failing
+
+    def _check_column(self, column: str, cells: Cells) -> np.ndarray:
+        import numpy as np
+
+        plan = self.plan.columns[column]
+        failing = np.zeros(len(cells), bool)
+        exact = ~cells.inexact
+        if cells.absent is not None:
+            exact &= ~cells.absent
+        for keyword, value in plan.vectorised:
+            mask = keyword_fails(cells, keyword, value, self.checker) & exact
+            self._record(column, keyword, value, mask, cells)
+            failing |= mask
+        if plan.residual is False:
+            self._record(column, "false", False, exact | cells.inexact, cells)
+            return np.ones(len(cells), bool)
+        per_cell = np.flatnonzero(cells.inexact)
+        if plan.residual is not None:
+            per_cell = np.arange(len(cells))
+        if cells.absent is not None:
+            per_cell = per_cell[~cells.absent[per_cell]]
+        for i in per_cell:
+            schema = plan.full if cells.inexact[i] else plan.residual
+            error = next(
+                self.validator.evolve(schema=schema).iter_errors(cells.value(int(i))), None
+            )
+            if error is not None:
+                mask = np.zeros(len(cells), bool)
+                mask[i] = True
+                value = error.validator_value if error.validator != "false" else False
+                self._record(column, str(error.validator), value, mask, cells)
+                failing[i] = True
+        return failing
+
+    def _check_rows(self, cells_by_column: dict[str, Cells], n: int) -> np.ndarray:
+        import numpy as np
+
+        validator = self.validator.evolve(schema=self.plan.row_residual)
+        failing = np.zeros(n, bool)
+        for i in range(n):
+            row = {c: cells.value(i) for c, cells in cells_by_column.items()}
+            row = {c: v for c, v in row.items() if v is not ABSENT}
+            error = next(validator.iter_errors(row), None)
+            if error is not None:
+                failing[i] = True
+                mask = np.zeros(n, bool)
+                mask[i] = True
+                where = str(error.absolute_path[0]) if error.absolute_path else ROW
+                cells = cells_by_column.get(where)
+                self._record(where, str(error.validator), error.validator_value, mask, cells)
+        return failing
+
+    def _check_unique(self, columns: Mapping[str, Any]) -> None:
+        import pandas as pd
+
+        key = self.plan.table_rules.get("unique") or []
+        if not key or any(c not in self.columns for c in key):
+            return
+        values = {c: v if isinstance(v, list) else v.to_pylist() for c, v in columns.items()}
+        frame = pd.DataFrame({c: [repr(x) for x in values[c]] for c in key})
+        for offset, digest in enumerate(pd.util.hash_pandas_object(frame, index=False).tolist()):
+            if digest in self._keys:
+                self._duplicate_keys += 1
+                if len(self._duplicate_rows) < EXAMPLES:
+                    self._duplicate_rows.append(self.rows + offset + 1)
+            else:
+                self._keys.add(digest)
+
+    # -- results -----------------------------------------------------------
+
+    def violations(self) -> list[Violation]:
+        """Every (column, keyword) that failed, in column order then keyword."""
+        order = {c: i for i, c in enumerate([ROW, *self.columns])}
+        return [
+            Violation(column, keyword, t.expected, t.count, tuple(t.rows), tuple(t.values))
+            for (column, keyword), t in sorted(
+                self._tallies.items(), key=lambda kv: (order.get(kv[0][0], 99), kv[0][1])
+            )
+        ]
+
+    def table_rules(self) -> list[TableRule]:
+        """Outcomes of the ``x-mlvc`` table-level rules."""
+        rules = self.plan.table_rules
+        out: list[TableRule] = []
+        if "min_rows" in rules:
+            want = int(rules["min_rows"])
+            out.append(TableRule("min_rows", "", f">= {want}", str(self.rows), self.rows >= want))
+        if rules.get("unique"):
+            key = ", ".join(rules["unique"])
+            rows = (
+                f" (first at rows {', '.join(map(str, self._duplicate_rows))})"
+                if self._duplicate_rows
+                else ""
+            )
+            out.append(
+                TableRule(
+                    "unique",
+                    key,
+                    "no duplicate keys",
+                    f"{self._duplicate_keys} duplicates{rows}",
+                    self._duplicate_keys == 0,
+                )
+            )
+        for column, share in sorted((rules.get("max_null_share") or {}).items()):
+            found = self._nulls.get(column, 0) / self.rows if self.rows else 0.0
+            out.append(
+                TableRule("max_null_share", column, f"<= {share}", f"{found:.4f}", found <= share)
+            )
+        return out

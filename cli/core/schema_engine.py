@@ -1,0 +1,450 @@
+"""Validate table rows against a JSON Schema, column by column, with exactly jsonschema's verdict.
+
+A row passes if and only if ``jsonschema``'s Draft 2020-12 validator (with its
+format checker) accepts the row as a JSON object, after this mapping of cells
+to JSON values:
+
+- CSV cells are text. An empty cell or one of ``NULL_TOKENS`` is ``null``; a
+  cell matching the JSON number grammar (``-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?``)
+  is that number (an integer when it has no fraction or exponent); anything
+  else is the string itself. So ``007``, ``+1`` and ``true`` stay strings.
+- Parquet and JSON Lines keep their own types; NaN is ``null``; dates and
+  timestamps become ISO 8601 strings.
+
+The supported keywords (type, enum, const, minimum, maximum, exclusiveMinimum,
+exclusiveMaximum, multipleOf, minLength, maxLength, pattern, format, required,
+properties, additionalProperties) compile to vectorised operations on Arrow and
+NumPy arrays; ``pattern`` and ``format`` run the same Python checks as
+jsonschema once per distinct value. Every other keyword is validated per cell
+(inside a property) or per row (at the top level) by jsonschema itself, for
+that part of the schema alone, so results stay exact. Integers longer than 15
+digits, which a float64 cannot hold exactly, also go through jsonschema.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pyarrow as pa
+
+NULL_TOKENS = ("", "NA", "N/A", "NaN", "nan", "null", "NULL", "None")
+NUMBER_RE = r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$"
+INTEGER_RE = r"^-?(0|[1-9][0-9]*)$"
+MAX_EXACT_DIGITS = 15
+
+NULL, NUMBER, STRING, BOOLEAN, OTHER = 0, 1, 2, 3, 4
+KIND_OF_TYPE = {"null": NULL, "number": NUMBER, "integer": NUMBER, "string": STRING}
+KIND_OF_TYPE["boolean"] = BOOLEAN
+
+VECTORISED = frozenset(
+    {
+        "type",
+        "enum",
+        "const",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "format",
+    }
+)
+ANNOTATIONS = frozenset(
+    {
+        "$schema",
+        "$id",
+        "$anchor",
+        "$comment",
+        "$defs",
+        "definitions",
+        "title",
+        "description",
+        "default",
+        "examples",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "contentMediaType",
+        "contentEncoding",
+        "x-mlvc",
+    }
+)
+ROW_VECTORISED = frozenset({"type", "properties", "required", "additionalProperties"})
+
+
+def cell_to_json(text: str | None) -> Any:
+    """The documented mapping of one CSV cell (text, or None for a null token) to a JSON value."""
+    if text is None or text in NULL_TOKENS:
+        return None
+    if re.fullmatch(NUMBER_RE, text):
+        return json.loads(text)
+    return text
+
+
+@dataclass
+class Cells:
+    """One column of one chunk, as JSON kinds and values ready for vectorised checks."""
+
+    kind: np.ndarray  # uint8: NULL, NUMBER, STRING, BOOLEAN, OTHER
+    num: np.ndarray  # float64 value where kind == NUMBER, else NaN
+    is_int: np.ndarray  # bool: a number that jsonschema calls an integer
+    boolean: np.ndarray  # bool value where kind == BOOLEAN
+    text: pa.Array  # string values where kind == STRING, else null
+    inexact: np.ndarray  # bool: the float64 view differs from the JSON value
+    value: Callable[[int], Any]  # the exact JSON value of one cell
+    absent: np.ndarray | None = None  # JSON Lines: the row has no such key
+
+    def __len__(self) -> int:
+        return len(self.kind)
+
+
+def _from_text(array: pa.Array) -> Cells:
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = pc.if_else(pc.is_in(array, pa.array(NULL_TOKENS)), None, array)
+    is_num = pc.fill_null(pc.match_substring_regex(array, NUMBER_RE), False)
+    is_intstr = pc.fill_null(pc.match_substring_regex(array, INTEGER_RE), False)
+    numbers = pc.cast(pc.if_else(is_num, array, None), pa.float64())
+    num = numbers.to_numpy(zero_copy_only=False).astype(np.float64)
+    valid = np.asarray(pc.is_valid(array))
+    is_num_np = np.asarray(is_num)
+    kind = np.where(~valid, NULL, np.where(is_num_np, NUMBER, STRING)).astype(np.uint8)
+    with np.errstate(invalid="ignore"):
+        whole = np.isfinite(num) & (np.floor(num) == num)
+    digits = np.asarray(pc.fill_null(pc.utf8_length(array), 0)) - (
+        np.asarray(pc.fill_null(pc.starts_with(array, "-"), False)).astype(int)
+    )
+    inexact = np.asarray(is_intstr) & (digits > MAX_EXACT_DIGITS)
+    text = pc.if_else(pa.array(kind == STRING), array, None)
+
+    def value(i: int) -> Any:
+        return cell_to_json(array[i].as_py())
+
+    return Cells(kind, num, is_num_np & whole, np.zeros(len(kind), bool), text, inexact, value)
+
+
+def _empty_text(n: int) -> pa.Array:
+    import pyarrow as pa
+
+    return pa.nulls(n, pa.string())
+
+
+def _from_typed(array: pa.Array) -> Cells:
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.types as pt
+
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if pt.is_dictionary(array.type):
+        array = array.dictionary_decode()
+    n = len(array)
+    valid = np.asarray(pc.is_valid(array)) if n else np.zeros(0, bool)
+    zeros = np.zeros(n, bool)
+    nan = np.full(n, np.nan)
+    if pt.is_string(array.type) or pt.is_large_string(array.type):
+        kind = np.where(valid, STRING, NULL).astype(np.uint8)
+        return Cells(kind, nan, zeros, zeros, array.cast(pa.string()), zeros, _py(array))
+    if pt.is_integer(array.type):
+        num = pc.cast(array, pa.float64(), safe=False).to_numpy(zero_copy_only=False)
+        kind = np.where(valid, NUMBER, NULL).astype(np.uint8)
+        inexact = valid & (np.abs(np.nan_to_num(num)) > 2**53)
+        return Cells(kind, num, valid.copy(), zeros, _empty_text(n), inexact, _py(array))
+    if pt.is_floating(array.type):
+        num = pc.cast(array, pa.float64()).to_numpy(zero_copy_only=False)
+        present = valid & ~np.isnan(num)
+        num = np.where(present, num, np.nan)
+        with np.errstate(invalid="ignore"):
+            whole = present & np.isfinite(num) & (np.floor(num) == num)
+        kind = np.where(present, NUMBER, NULL).astype(np.uint8)
+
+        def value(i: int) -> Any:
+            return None if not present[i] else float(num[i])
+
+        return Cells(kind, num, whole, zeros, _empty_text(n), zeros, value)
+    if pt.is_boolean(array.type):
+        kind = np.where(valid, BOOLEAN, NULL).astype(np.uint8)
+        boolean = np.asarray(pc.fill_null(array, False))
+        return Cells(kind, nan, zeros, boolean, _empty_text(n), zeros, _py(array))
+    if pt.is_timestamp(array.type) or pt.is_date(array.type):
+        fmt = "%Y-%m-%d" if pt.is_date(array.type) else "%Y-%m-%dT%H:%M:%S"
+        if pt.is_timestamp(array.type) and array.type.tz is not None:
+            fmt += "%z"
+        return _from_typed(pc.strftime(array, format=fmt))
+    kind = np.where(valid, OTHER, NULL).astype(np.uint8)
+    return Cells(kind, nan, zeros, zeros, _empty_text(n), kind == OTHER, _py(array))
+
+
+def _py(array: pa.Array) -> Callable[[int], Any]:
+    return lambda i: array[i].as_py()
+
+
+ABSENT = object()  # marks a key missing from a JSON Lines record
+
+
+def _from_python(values: list[Any]) -> Cells:
+    """Cells from parsed JSON values (JSON Lines); ``ABSENT`` where a record lacks the key."""
+    import numpy as np
+    import pyarrow as pa
+
+    n = len(values)
+    kind = np.full(n, OTHER, np.uint8)
+    num = np.full(n, np.nan)
+    is_int = np.zeros(n, bool)
+    boolean = np.zeros(n, bool)
+    inexact = np.zeros(n, bool)
+    absent = np.zeros(n, bool)
+    text: list[str | None] = [None] * n
+    for i, v in enumerate(values):
+        if v is ABSENT:
+            absent[i], kind[i] = True, NULL
+        elif v is None:
+            kind[i] = NULL
+        elif isinstance(v, bool):
+            kind[i], boolean[i] = BOOLEAN, v
+        elif isinstance(v, int | float):
+            kind[i] = NUMBER
+            num[i] = float(v)
+            is_int[i] = isinstance(v, int) or v.is_integer()
+            inexact[i] = isinstance(v, int) and abs(v) > 2**53
+        elif isinstance(v, str):
+            kind[i], text[i] = STRING, v
+        else:
+            inexact[i] = True  # arrays and objects: jsonschema decides
+    return Cells(
+        kind, num, is_int, boolean, pa.array(text, pa.string()), inexact,
+        lambda i: values[i], absent,
+    )  # fmt: skip
+
+
+def to_cells(column: Any, *, as_text: bool) -> Cells:
+    """Cells for one column: CSV text (``as_text``), a typed Arrow column, or JSON values."""
+    if isinstance(column, list):
+        return _from_python(column)
+    return _from_text(column) if as_text else _from_typed(column)
+
+
+# --- keyword evaluation ------------------------------------------------------
+
+
+def _json_key(value: Any) -> tuple[str, Any]:
+    """Equality key matching jsonschema's ``equal``: 1 == 1.0, but True != 1."""
+    if value is None:
+        return ("null", None)
+    if isinstance(value, bool):
+        return ("boolean", value)
+    if isinstance(value, int | float):
+        return ("number", float(value))
+    if isinstance(value, str):
+        return ("string", value)
+    return ("json", json.dumps(value, sort_keys=True))
+
+
+def _in_values(cells: Cells, values: Iterable[Any]) -> np.ndarray:
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    keys = [_json_key(v) for v in values]
+    numbers = [k[1] for k in keys if k[0] == "number"]
+    strings = [k[1] for k in keys if k[0] == "string"]
+    booleans = [k[1] for k in keys if k[0] == "boolean"]
+    hit = np.zeros(len(cells), bool)
+    hit |= (cells.kind == NULL) & any(k[0] == "null" for k in keys)
+    hit |= (cells.kind == NUMBER) & np.isin(cells.num, numbers)
+    hit |= (cells.kind == BOOLEAN) & np.isin(cells.boolean, booleans)
+    if strings:
+        hit |= np.asarray(pc.fill_null(pc.is_in(cells.text, pa.array(strings, pa.string())), False))
+    return hit
+
+
+def _type_fails(cells: Cells, expected: Any) -> np.ndarray:
+    import numpy as np
+
+    allowed = np.zeros(len(cells), bool)
+    for name in expected if isinstance(expected, list) else [expected]:
+        if name == "integer":
+            allowed |= (cells.kind == NUMBER) & cells.is_int
+        elif name in KIND_OF_TYPE:
+            allowed |= cells.kind == KIND_OF_TYPE[name]
+    return ~allowed
+
+
+def _bound_fails(cells: Cells, keyword: str, bound: float) -> np.ndarray:
+    import numpy as np
+
+    num = cells.num
+    with np.errstate(invalid="ignore"):
+        bad = {
+            "minimum": num < bound,
+            "maximum": num > bound,
+            "exclusiveMinimum": num <= bound,
+            "exclusiveMaximum": num >= bound,
+        }[keyword]
+    return (cells.kind == NUMBER) & bad
+
+
+def _multiple_fails(cells: Cells, divisor: float) -> np.ndarray:
+    import numpy as np
+
+    num = cells.num
+    with np.errstate(all="ignore"):
+        if isinstance(divisor, float):
+            quotient = num / divisor
+            bad = np.trunc(quotient) != quotient
+            overflow = np.isfinite(num) & ~np.isfinite(quotient) & (cells.kind == NUMBER)
+            bad |= ~np.isfinite(num)
+            for i in np.flatnonzero(overflow):  # jsonschema's exact Fraction fallback
+                bad[i] = (Fraction(float(num[i])) / Fraction(divisor)).denominator != 1
+        else:
+            bad = np.fmod(num, divisor) != 0
+            bad |= ~np.isfinite(num)
+    return (cells.kind == NUMBER) & bad
+
+
+def _length_fails(cells: Cells, keyword: str, limit: int) -> np.ndarray:
+    import numpy as np
+    import pyarrow.compute as pc
+
+    lengths = np.asarray(pc.fill_null(pc.utf8_length(cells.text), 0))
+    bad = lengths < limit if keyword == "minLength" else lengths > limit
+    return (cells.kind == STRING) & bad
+
+
+def _per_distinct_string(cells: Cells, accepts: Callable[[str], bool]) -> np.ndarray:
+    """Run a Python check once per distinct string; True where a string cell fails it."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    distinct = [v for v in pc.unique(cells.text).to_pylist() if v is not None]
+    failing = [v for v in distinct if not accepts(v)]
+    if not failing:
+        return np.zeros(len(cells), bool)
+    return np.asarray(pc.fill_null(pc.is_in(cells.text, pa.array(failing, pa.string())), False))
+
+
+def keyword_fails(cells: Cells, keyword: str, value: Any, checker: Any) -> np.ndarray:
+    """Boolean mask of the cells that ``keyword: value`` rejects."""
+    import numpy as np
+
+    if keyword == "type":
+        return _type_fails(cells, value)
+    if keyword == "enum":
+        return ~_in_values(cells, value)
+    if keyword == "const":
+        return ~_in_values(cells, [value])
+    if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        return _bound_fails(cells, keyword, value)
+    if keyword == "multipleOf":
+        return _multiple_fails(cells, value)
+    if keyword in ("minLength", "maxLength"):
+        return _length_fails(cells, keyword, value)
+    if keyword == "pattern":
+        compiled = re.compile(value)
+        return _per_distinct_string(cells, lambda s: compiled.search(s) is not None)
+    if keyword == "format":
+        if value not in checker.checkers:
+            return np.zeros(len(cells), bool)
+        return _per_distinct_string(cells, lambda s: checker.conforms(s, value))
+    raise KeyError(keyword)
+
+
+# --- plans: which parts are vectorised, which fall back to jsonschema --------
+
+
+@dataclass(frozen=True)
+class ColumnPlan:
+    """How one property's subschema is checked."""
+
+    vectorised: tuple[tuple[str, Any], ...]
+    residual: Mapping[str, Any] | bool | None  # checked per cell by jsonschema
+    full: Mapping[str, Any] | bool  # the whole subschema (for inexact cells)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A compiled schema: per-column plans, structural rules and the per-row residual."""
+
+    columns: dict[str, ColumnPlan]  # every column of the file, including extra ones
+    missing_required: tuple[str, ...]
+    unexpected: tuple[str, ...]  # columns rejected by additionalProperties: false
+    root_type_fails: bool
+    row_residual: Mapping[str, Any] | None
+    table_rules: Mapping[str, Any] = field(default_factory=dict)
+
+
+def _is_vectorisable(keyword: str, value: Any) -> bool:
+    if keyword == "type":
+        names = value if isinstance(value, list) else [value]
+        return all(isinstance(n, str) for n in names)
+    if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"):
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if keyword in ("minLength", "maxLength"):
+        return isinstance(value, int) and not isinstance(value, bool)
+    if keyword in ("pattern", "format"):
+        return isinstance(value, str)
+    return keyword in ("enum", "const") and (keyword == "const" or isinstance(value, list))
+
+
+def plan_column(subschema: Any) -> ColumnPlan:
+    """Split a property subschema into vectorised keywords and a jsonschema residual."""
+    if isinstance(subschema, bool):
+        return ColumnPlan((), None if subschema else False, subschema)
+    vectorised = tuple(
+        (k, v) for k, v in subschema.items() if k in VECTORISED and _is_vectorisable(k, v)
+    )
+    done = {k for k, _ in vectorised} | ANNOTATIONS
+    residual = {k: v for k, v in subschema.items() if k not in done}
+    return ColumnPlan(vectorised, residual or None, subschema)
+
+
+def compile_plan(schema: Mapping[str, Any] | bool, columns: list[str]) -> Plan:
+    """Compile ``schema`` (one row) for a file with ``columns``."""
+    if isinstance(schema, bool):
+        everything = {c: ColumnPlan((), None, True) for c in columns}
+        return Plan(everything, (), (), False, None if schema else {"not": {}})
+    if "unevaluatedProperties" in schema or "patternProperties" in schema:
+        # these interact with properties/additionalProperties: let jsonschema do the lot
+        residual = {k: v for k, v in schema.items() if k not in ANNOTATIONS}
+        plain = {c: ColumnPlan((), None, True) for c in columns}
+        return Plan(plain, (), (), False, residual, schema.get("x-mlvc", {}))
+    properties = schema.get("properties", {})
+    extra_schema = schema.get("additionalProperties", True)
+    plans: dict[str, ColumnPlan] = {}
+    unexpected: list[str] = []
+    for column in columns:
+        if column in properties:
+            plans[column] = plan_column(properties[column])
+        elif extra_schema is False:
+            unexpected.append(column)
+            plans[column] = ColumnPlan((), None, True)
+        else:
+            plans[column] = plan_column(extra_schema)
+    required = schema.get("required", [])
+    root_type = schema.get("type")
+    root_type_fails = root_type is not None and "object" not in (
+        root_type if isinstance(root_type, list) else [root_type]
+    )
+    residual = {k: v for k, v in schema.items() if k not in ROW_VECTORISED and k not in ANNOTATIONS}
+    return Plan(
+        columns=plans,
+        missing_required=tuple(c for c in required if c not in columns),
+        unexpected=tuple(unexpected),
+        root_type_fails=root_type_fails,
+        row_residual=residual or None,
+        table_rules=schema.get("x-mlvc", {}),
+    )

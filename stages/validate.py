@@ -1,0 +1,38 @@
+"""validate: check the raw data against its data contract before anything trains on it.
+
+Inputs: ``data/raw/penguins.csv``, ``data/schema.json``.
+Outputs: ``data/validation.json`` (the full report, written even when the data fail).
+Params: none. Violations stop ``dvc repro`` (exit 1) with one line naming the report.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cli import api, paths
+from cli.adapters.files import write_text
+from cli.errors import SchemaViolations
+from cli.funnel import exit_on_error
+from cli.render import render
+
+
+def run(*, data: Path, schema: Path, report: Path) -> None:
+    """Check ``data`` against ``schema``; write ``report``; raise on violations."""
+    result = api.check_schema(data=data, schema=schema)
+    write_text(report, render(result, "json") + "\n")
+    if not result.ok:
+        broken_rules = sum(not rule.ok for rule in result.table_rules)
+        raise SchemaViolations(
+            f"{data}: {result.failing_rows} of {result.rows} rows break {schema}; "
+            f"{broken_rules} table rule(s) fail",
+            hint=f"see {report}, or run 'mlvc schema check {data} --schema {schema}'",
+        )
+
+
+def main() -> None:
+    with exit_on_error():
+        run(data=paths.RAW_DATA, schema=paths.DATA_SCHEMA, report=paths.VALIDATION_REPORT)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,203 @@
+"""The vectorised schema engine gives exactly jsonschema's verdict, row by row."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
+
+from cli.core.schema_check import SchemaChecker
+from cli.core.schema_engine import cell_to_json
+
+CELLS = [
+    "", "NA", "null", "0", "1", "-3", "2.5", "1e2", "-0.0", "0.1", "007", "+1", ".5",
+    "abc", "Ab", "true", "2024-01-31", "2024-02-30", "2024-01-31T10:00:00Z",
+    "2024-01-31 10:00", "12345678901234567890", "3.0", "ü", "a b",
+]  # fmt: skip
+JSON_VALUES = [cell_to_json(c) for c in CELLS if cell_to_json(c) is not None]
+
+VECTORISED_KEYWORDS = {
+    "type": st.one_of(
+        st.sampled_from(["integer", "number", "string", "null", "boolean"]),
+        st.lists(
+            st.sampled_from(["integer", "number", "string", "null", "boolean"]),
+            min_size=1,
+            max_size=3,
+            unique=True,
+        ),
+    ),
+    "enum": st.lists(st.sampled_from([*JSON_VALUES, None, True, 1.0]), min_size=1, max_size=4),
+    "const": st.sampled_from([*JSON_VALUES, None, False]),
+    "minimum": st.sampled_from([0, 1, -1.5, 2.5, 100]),
+    "maximum": st.sampled_from([0, 1, -1.5, 2.5, 100]),
+    "exclusiveMinimum": st.sampled_from([0, 1, 2.5]),
+    "exclusiveMaximum": st.sampled_from([0, 1, 2.5]),
+    "multipleOf": st.sampled_from([2, 3, 0.5, 0.1, 1e-300]),
+    "minLength": st.integers(0, 4),
+    "maxLength": st.integers(0, 4),
+    "pattern": st.sampled_from(["^a", "[0-9]", "b$", r"^\d+$", "^.$"]),
+    "format": st.sampled_from(["date", "date-time", "email"]),
+}
+FALLBACK_KEYWORDS = {
+    "not": st.sampled_from([{"const": 1}, {"type": "string"}]),
+    "anyOf": st.just([{"type": "string", "minLength": 3}, {"minimum": 0}]),
+    "oneOf": st.just([{"type": "number"}, {"multipleOf": 2}]),
+}
+
+
+@st.composite
+def column_schemas(draw: st.DrawFn) -> Any:
+    if draw(st.integers(0, 15)) == 0:
+        return draw(st.booleans())
+    keywords = draw(st.lists(st.sampled_from(sorted(VECTORISED_KEYWORDS)), max_size=3, unique=True))
+    schema = {k: draw(VECTORISED_KEYWORDS[k]) for k in keywords}
+    if draw(st.integers(0, 3)) == 0:
+        name = draw(st.sampled_from(sorted(FALLBACK_KEYWORDS)))
+        schema[name] = draw(FALLBACK_KEYWORDS[name])
+    return schema
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> tuple[dict[str, Any], list[str], list[list[str]]]:
+    n_cols = draw(st.integers(1, 3))
+    columns = [f"c{i}" for i in range(n_cols)]
+    described = draw(st.lists(st.sampled_from(columns), unique=True))
+    schema: dict[str, Any] = {"type": "object"}
+    schema["properties"] = {c: draw(column_schemas()) for c in described}
+    schema["required"] = draw(st.lists(st.sampled_from([*columns, "zz"]), unique=True, max_size=2))
+    extra = draw(st.sampled_from([None, False, {"type": "string"}]))
+    if extra is not None:
+        schema["additionalProperties"] = extra
+    if draw(st.integers(0, 4)) == 0:
+        schema["not"] = {"required": ["c0"], "properties": {"c0": {"const": "abc"}}}
+    rows = draw(
+        st.lists(
+            st.lists(st.sampled_from(CELLS), min_size=n_cols, max_size=n_cols),
+            min_size=1,
+            max_size=12,
+        )
+    )
+    return schema, columns, rows
+
+
+def reference_verdicts(
+    schema: dict[str, Any], columns: list[str], rows: list[list[str]]
+) -> list[bool]:
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return [
+        not validator.is_valid({c: cell_to_json(v) for c, v in zip(columns, row, strict=True)})
+        for row in rows
+    ]
+
+
+def text_table(columns: list[str], rows: list[list[str]]) -> pa.Table:
+    data = {
+        c: pa.array([None if row[i] == "" else row[i] for row in rows], pa.string())
+        for i, c in enumerate(columns)
+    }
+    return pa.table(data)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases())
+def test_row_verdicts_equal_jsonschema(
+    case: tuple[dict[str, Any], list[str], list[list[str]]],
+) -> None:
+    schema, columns, rows = case
+    checker = SchemaChecker(schema, columns, as_text=True)
+    failing = checker.feed(text_table(columns, rows))
+    assert failing.tolist() == reference_verdicts(schema, columns, rows)
+    assert checker.failing_rows == sum(failing)
+
+
+@settings(max_examples=100, deadline=None)
+@given(cases(), st.integers(1, 5))
+def test_chunking_does_not_change_counts(
+    case: tuple[dict[str, Any], list[str], list[list[str]]], size: int
+) -> None:
+    schema, columns, rows = case
+    whole = SchemaChecker(schema, columns, as_text=True)
+    whole.feed(text_table(columns, rows))
+    chunked = SchemaChecker(schema, columns, as_text=True)
+    for start in range(0, len(rows), size):
+        chunked.feed(text_table(columns, rows[start : start + size]))
+    assert chunked.failing_rows == whole.failing_rows
+    assert chunked.violations() == whole.violations()
+
+
+def test_typed_columns_match_jsonschema() -> None:
+    table = pa.table(
+        {
+            "n": pa.array([1, 2, None, 2**60], pa.int64()),
+            "x": pa.array([0.5, float("nan"), 3.0, -1.0]),
+            "b": pa.array([True, False, None, True]),
+            "s": pa.array(["a", None, "2024-01-01", "zz"]),
+        }
+    )
+    schema = {
+        "properties": {
+            "n": {"type": "integer", "maximum": 10},
+            "x": {"type": ["number", "null"], "minimum": 0},
+            "b": {"type": "boolean"},
+            "s": {"type": "string", "format": "date"},
+        }
+    }
+    rows = table.to_pylist()
+    for row in rows:
+        if isinstance(row["x"], float) and np.isnan(row["x"]):
+            row["x"] = None
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    checker = SchemaChecker(schema, list(table.column_names), as_text=False)
+    assert checker.feed(table).tolist() == [not validator.is_valid(r) for r in rows]
+
+
+def test_report_counts_rows_and_values() -> None:
+    schema = {"properties": {"a": {"type": "integer", "minimum": 0}}, "required": ["a", "b"]}
+    checker = SchemaChecker(schema, ["a"], as_text=True)
+    checker.feed(text_table(["a"], [["1"], ["-2"], ["x"], ["-5"]]))
+    found = {(v.column, v.keyword): v for v in checker.violations()}
+    assert found[("a", "minimum")].rows == (2, 4) and found[("a", "minimum")].values == (-2, -5)
+    assert found[("a", "type")].rows == (3,) and found[("a", "type")].values == ("x",)
+    assert found[("(row)", "required")].count == 4
+    assert checker.failing_rows == 4
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("", None),
+        ("NA", None),
+        ("12", 12),
+        ("-0.5", -0.5),
+        ("1e2", 100.0),
+        ("007", "007"),
+        ("+1", "+1"),
+        ("true", "true"),
+    ],
+)
+def test_cell_mapping(text: str, value: Any) -> None:
+    assert cell_to_json(text) == value and type(cell_to_json(text)) is type(value)
+
+
+@settings(max_examples=200, deadline=None)
+@given(cases(), st.data())
+def test_json_records_with_absent_keys_match_jsonschema(case: Any, data: st.DataObject) -> None:
+    from cli.core.schema_engine import ABSENT
+
+    schema, columns, rows = case
+    records = []
+    for row in rows:
+        record = {}
+        for column, cell in zip(columns, row, strict=True):
+            if data.draw(st.integers(0, 4)) != 0:
+                record[column] = cell_to_json(cell)
+        records.append(record)
+    checker = SchemaChecker(schema, columns, as_text=False)
+    chunk = {c: [r.get(c, ABSENT) for r in records] for c in columns}
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    assert checker.feed(chunk).tolist() == [not validator.is_valid(r) for r in records]
