@@ -18,14 +18,14 @@ help: ## List the targets
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
 	@test -x $(UV) || $(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	$(UV) pip install --quiet --python $(PY) -r requirements.lock
+	$(UV) pip install --quiet --compile-bytecode --python $(PY) -r requirements.lock
 	$(UV) pip install --quiet --python $(PY) --no-deps -e .
 	@touch $@
 
 install: $(VENV)/.installed ## Create .venv and install the exact versions in requirements.lock
 
 lock: install ## Re-pin requirements.lock after editing pyproject.toml's dependencies
-	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
+	$(UV) pip compile pyproject.toml --extra dev --extra bench --python-version 3.11 --generate-hashes -o requirements.lock
 
 run: install ## Rebuild the model from raw data with `dvc repro` (offline) and print the metrics
 	dvc repro
@@ -56,8 +56,9 @@ verify: install ## Reproducibility gate: rerun the committed pipeline in a clean
 docs: install ## Regenerate the README's CLI reference from the app
 	$(PY) -m cli.docs
 
-bench: install ## Benchmarks, each figure beside its baseline from the same run
+bench: install ## Benchmarks, each figure beside its baseline from the same run (~5 min)
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/bench_schema.py
 
 clean: ## Remove caches and plot renderings (keeps .venv and the DVC cache)
 	rm -rf .pytest_cache .ruff_cache .hypothesis dvc_plots

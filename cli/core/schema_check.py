@@ -8,8 +8,11 @@ Table-level rules live under the ``x-mlvc`` extension keyword of the schema:
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +67,11 @@ class _Tally:
 
 def _expected_text(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=str)
+
+
+@functools.cache
+def _pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="mlvc-schema")
 
 
 class SchemaChecker:
@@ -129,12 +137,13 @@ class SchemaChecker:
         failing = np.zeros(n, bool)
         everything = np.ones(n, bool)
         cells_by_column: dict[str, Cells] = {}
-        for column in self.columns:
-            cells = to_cells(columns[column], as_text=self.as_text)
+        # Arrow and NumPy release the GIL: convert and check columns on every core.
+        prepared = _pool().map(lambda c: self._vectorised(c, columns[c]), self.columns)
+        for column, (cells, masks) in zip(self.columns, prepared, strict=True):
             cells_by_column[column] = cells
             present = everything if cells.absent is None else ~cells.absent
             self._nulls[column] += int(((cells.kind == NULL) & present).sum())
-            failing |= self._check_column(column, cells) & present
+            failing |= self._check_column(column, cells, masks) & present
             if cells.absent is not None and column in self._required:
                 self._record(ROW, "required", [column], cells.absent, None)
                 failing |= cells.absent
@@ -157,7 +166,17 @@ class SchemaChecker:
         self.rows += n
         return failing
 
-    def _check_column(self, column: str, cells: Cells) -> np.ndarray:
+    def _vectorised(self, column: str, data: Any) -> tuple[Cells, list[np.ndarray]]:
+        """Cells of one column and the failure mask of each vectorised keyword (thread-safe)."""
+        cells = to_cells(data, as_text=self.as_text)
+        exact = ~cells.inexact
+        if cells.absent is not None:
+            exact &= ~cells.absent
+        plan = self.plan.columns[column]
+        masks = [keyword_fails(cells, k, v, self.checker) & exact for k, v in plan.vectorised]
+        return cells, masks
+
+    def _check_column(self, column: str, cells: Cells, masks: list[np.ndarray]) -> np.ndarray:
         import numpy as np
 
         plan = self.plan.columns[column]
@@ -165,8 +184,7 @@ class SchemaChecker:
         exact = ~cells.inexact
         if cells.absent is not None:
             exact &= ~cells.absent
-        for keyword, value in plan.vectorised:
-            mask = keyword_fails(cells, keyword, value, self.checker) & exact
+        for (keyword, value), mask in zip(plan.vectorised, masks, strict=True):
             self._record(column, keyword, value, mask, cells)
             failing |= mask
         if plan.residual is False:

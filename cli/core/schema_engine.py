@@ -113,26 +113,39 @@ def _from_text(array: pa.Array) -> Cells:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    array = pc.if_else(pc.is_in(array, pa.array(NULL_TOKENS)), None, array)
-    is_num = pc.fill_null(pc.match_substring_regex(array, NUMBER_RE), False)
-    is_intstr = pc.fill_null(pc.match_substring_regex(array, INTEGER_RE), False)
-    numbers = pc.cast(pc.if_else(is_num, array, None), pa.float64())
-    num = numbers.to_numpy(zero_copy_only=False).astype(np.float64)
+    n = len(array)
+    nulls = pc.is_in(array, pa.array(NULL_TOKENS))
+    if pc.any(nulls).as_py():
+        array = pc.if_else(nulls, None, array)
     valid = np.asarray(pc.is_valid(array))
-    is_num_np = np.asarray(is_num)
-    kind = np.where(~valid, NULL, np.where(is_num_np, NUMBER, STRING)).astype(np.uint8)
+    is_num = np.asarray(pc.fill_null(pc.match_substring_regex(array, NUMBER_RE), False))
+    all_numbers = bool(is_num[valid].all())
+    if not is_num.any():
+        num = np.full(n, np.nan)
+    else:
+        numbers = array if all_numbers else pc.if_else(pa.array(is_num), array, None)
+        num = pc.cast(numbers, pa.float64()).to_numpy(zero_copy_only=False)
+    kind = np.where(~valid, NULL, np.where(is_num, NUMBER, STRING)).astype(np.uint8)
     with np.errstate(invalid="ignore"):
         whole = np.isfinite(num) & (np.floor(num) == num)
-    digits = np.asarray(pc.fill_null(pc.utf8_length(array), 0)) - (
-        np.asarray(pc.fill_null(pc.starts_with(array, "-"), False)).astype(int)
-    )
-    inexact = np.asarray(is_intstr) & (digits > MAX_EXACT_DIGITS)
-    text = pc.if_else(pa.array(kind == STRING), array, None)
+    inexact = np.zeros(n, bool)
+    if is_num.any() and (pc.max(pc.binary_length(array)).as_py() or 0) > MAX_EXACT_DIGITS:
+        is_intstr = np.asarray(pc.fill_null(pc.match_substring_regex(array, INTEGER_RE), False))
+        digits = np.asarray(pc.fill_null(pc.utf8_length(array), 0)) - np.asarray(
+            pc.fill_null(pc.starts_with(array, "-"), False)
+        ).astype(int)
+        inexact = is_intstr & (digits > MAX_EXACT_DIGITS)
+    if all_numbers:
+        text = pa.nulls(n, pa.string())
+    elif not is_num.any():
+        text = array
+    else:
+        text = pc.if_else(pa.array(is_num), None, array)
 
     def value(i: int) -> Any:
         return cell_to_json(array[i].as_py())
 
-    return Cells(kind, num, is_num_np & whole, np.zeros(len(kind), bool), text, inexact, value)
+    return Cells(kind, num, is_num & whole, np.zeros(n, bool), text, inexact, value)
 
 
 def _empty_text(n: int) -> pa.Array:
