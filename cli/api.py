@@ -25,6 +25,7 @@ from cli.results import (
 if TYPE_CHECKING:
     from cli.adapters.arrow_tables import Progress
     from cli.adapters.card_sources import CardSources
+    from cli.core.drift import DriftPolicy, DriftReport
     from cli.params import Params
 
 
@@ -205,3 +206,27 @@ def infer_schema(
     return SchemaInferred(
         data=str(data), schema=str(output), rows=inferrer.rows, columns=tuple(stream.columns)
     )
+
+
+def drift_policy(*, params: Path = paths.PARAMS) -> DriftPolicy:
+    """The ``drift:`` thresholds of a params file (the defaults when the file does not exist)."""
+    from cli.core.drift import DriftPolicy
+    from cli.params import load_params, to_document
+
+    if not params.is_file():
+        return DriftPolicy()
+    return DriftPolicy(**to_document(load_params(params).drift))
+
+
+def check_drift(
+    *,
+    reference: Path,
+    current: Path,
+    schema: Path | None = None,
+    model: Path | None = None,
+    policy: DriftPolicy | None = None,
+) -> DriftReport:
+    """Compare a new batch with the reference column by column; see :mod:`cli.drift_api`."""
+    from cli.drift_api import check_drift as run
+
+    return run(reference=reference, current=current, schema=schema, model=model, policy=policy)

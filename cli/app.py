@@ -7,14 +7,15 @@ from typing import Annotated
 import typer
 
 from cli import __version__
-from cli.commands import card, params, pipeline, schema
+from cli.commands import card, drift, params, pipeline, registry, schema
 from cli.commands._shared import Settings
 
 app = typer.Typer(
     name="mlvc",
     help=(
         "Data-and-model versioning on Git and DVC: data contracts, validated parameters, "
-        "model cards, and a check that the pipeline reproduces. "
+        "model cards, drift checks, releases and a model registry on git tags, and a "
+        "reproducibility check. "
         "Exit codes: 0 ok, 1 findings, 2 could not run."
     ),
     no_args_is_help=True,
@@ -26,6 +27,12 @@ app.add_typer(card.app, name="card")
 app.add_typer(params.app, name="params")
 app.add_typer(pipeline.app, name="pipeline")
 app.add_typer(schema.app, name="schema")
+app.command("release")(registry.release)
+app.command("promote")(registry.promote)
+app.command("rollback")(registry.rollback)
+app.command("registry")(registry.registry)
+app.command("checkout")(registry.checkout)
+app.command("drift")(drift.drift)
 
 
 def _print_version(value: bool) -> None:

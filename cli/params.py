@@ -123,6 +123,31 @@ class CardParams(Section):
 
 
 @dataclass(frozen=True)
+class ReleaseParams(Section):
+    """Release and promotion policy: stage order, metric gates (read by the CLI, not stages)."""
+
+    stages: tuple[str, ...]
+    gates: tuple[dict[str, Any], ...]
+    promotion: dict[str, list[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class DriftParams(Section):
+    """Thresholds of ``mlvc drift`` (read by the CLI, not by stages)."""
+
+    psi_bins: int
+    psi_warning: float
+    psi_drift: float
+    psi_epsilon: float
+    p_value: float
+    small_sample_rows: int
+    wasserstein: float
+    jensen_shannon: float
+    missing_rate_change: float
+    drift_share: float
+
+
+@dataclass(frozen=True)
 class Params(Section):
     """The whole of ``params.yaml``."""
 
@@ -132,6 +157,8 @@ class Params(Section):
     train: TrainParams
     evaluate: EvaluateParams
     card: CardParams
+    release: ReleaseParams
+    drift: DriftParams
 
 
 S = TypeVar("S", bound=Section)
@@ -154,12 +181,18 @@ def _build(cls: type[S], raw: dict[str, Any], prefix: str, guard: _Guard | None)
 
 
 def to_document(section: Section) -> dict[str, Any]:
-    """The section as a plain mapping (lists for tuples); reads go through the stage guard."""
+    """The section as a plain mapping (lists for tuples).
+
+    Under a stage guard, only the keys the stage declares are included.
+    """
     out: dict[str, Any] = {}
     for spec in fields(section):  # type: ignore[arg-type]
         if spec.name.startswith("_"):
             continue
-        value = getattr(section, spec.name)
+        try:
+            value = getattr(section, spec.name)
+        except UndeclaredParameter:
+            continue
         if isinstance(value, Section):
             value = to_document(value)
         elif isinstance(value, tuple):

@@ -27,6 +27,7 @@ def run(
     cwd: Path,
     env: Mapping[str, str] | None = None,
     check: bool = True,
+    stdin: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``argv`` in ``cwd``; raise CommandFailed on a non-zero exit when ``check``."""
     try:
@@ -37,6 +38,7 @@ def run(
             capture_output=True,
             text=True,
             check=False,
+            input=stdin,
         )
     except FileNotFoundError:
         raise ToolkitError(

@@ -1,0 +1,119 @@
+"""``mlvc release | promote | rollback | registry | checkout``: a model registry on git tags."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli.commands._shared import FormatOption, emit, funnel
+from cli.render import OutputFormat
+
+RepoOption = Annotated[Path, typer.Option("--repo", help="The git repository (default: here).")]
+PushOption = Annotated[
+    bool, typer.Option("--push", help="Publish: DVC objects first (verified), then the git tag.")
+]
+DryRunOption = Annotated[
+    bool, typer.Option("--dry-run", help="Report every gate and create nothing.")
+]
+
+
+class Bump(StrEnum):
+    """Which part of the version to increase."""
+
+    major = "major"
+    minor = "minor"
+    patch = "patch"
+
+
+@funnel
+def release(
+    bump: Annotated[
+        Bump, typer.Option("--bump", help="Increase this part of the latest version.")
+    ] = Bump.patch,
+    version: Annotated[
+        str | None, typer.Option("--version", help="Explicit version X.Y.Z instead of --bump.")
+    ] = None,
+    push: PushOption = False,
+    dry_run: DryRunOption = False,
+    repo: RepoOption = Path(),
+    fmt: FormatOption = OutputFormat.text,
+) -> int:
+    """Tag the current, reproduced model as NAME@vX.Y.Z (GTO's grammar) after every gate passes.
+
+    Gates: clean work tree, pipeline up to date (dvc status), metric gates from
+    params.yaml (release.gates: absolute thresholds and minimum change against the
+    latest release, with each metric's direction), a valid model card. The tag
+    message records the metrics, a digest of the parameters and the model's md5.
+    Exit 0 released, 1 a gate failed, 2 could not run.
+    """
+    from cli.registry_api import release as run_release
+
+    result = run_release(repo=repo, bump=bump.value, version=version, push=push, dry_run=dry_run)
+    return emit(result, fmt, ok=result.ok)
+
+
+@funnel
+def promote(
+    model: Annotated[str, typer.Argument(help="Model name (from dvc.yaml artifacts).")],
+    version: Annotated[str, typer.Argument(help="Version to promote, e.g. v0.1.0.")],
+    stage: Annotated[str, typer.Argument(help="Target stage, e.g. staging or prod.")],
+    push: PushOption = False,
+    dry_run: DryRunOption = False,
+    repo: RepoOption = Path(),
+    fmt: FormatOption = OutputFormat.text,
+) -> int:
+    """Assign STAGE to MODEL's VERSION with a tag NAME#STAGE#N (GTO's counter).
+
+    Stages follow release.stages in params.yaml (default dev -> staging -> prod):
+    a version reaches a stage only after the one before it, and must pass that
+    stage's gates (release.promotion). Exit 0 promoted, 1 a gate failed, 2 could not run.
+    """
+    from cli.registry_api import promote as run_promote
+
+    result = run_promote(
+        model=model, version=version, stage=stage, repo=repo, push=push, dry_run=dry_run
+    )
+    return emit(result, fmt, ok=result.ok)
+
+
+@funnel
+def rollback(
+    model: Annotated[str, typer.Argument(help="Model name (from dvc.yaml artifacts).")],
+    stage: Annotated[str, typer.Option("--stage", help="The stage to roll back.")],
+    push: PushOption = False,
+    repo: RepoOption = Path(),
+    fmt: FormatOption = OutputFormat.text,
+) -> int:
+    """Point STAGE back at the version it held before the current one (a new stage tag)."""
+    from cli.registry_api import rollback as run_rollback
+
+    result = run_rollback(model=model, stage=stage, repo=repo, push=push)
+    return emit(result, fmt, ok=result.ok)
+
+
+@funnel
+def registry(
+    repo: RepoOption = Path(),
+    fmt: FormatOption = OutputFormat.text,
+) -> int:
+    """List every model's versions, stages and key metrics, from the git tags alone."""
+    from cli.registry_api import registry as run_registry
+
+    result = run_registry(repo=repo)
+    return emit(result, fmt, ok=result.ok)
+
+
+@funnel
+def checkout(
+    ref: Annotated[str, typer.Argument(help="NAME@vX.Y.Z, e.g. penguins-classifier@v0.1.0.")],
+    repo: RepoOption = Path(),
+    fmt: FormatOption = OutputFormat.text,
+) -> int:
+    """Restore a version's model files into the workspace through DVC and verify their md5s."""
+    from cli.registry_api import checkout as run_checkout
+
+    result = run_checkout(ref=ref, repo=repo)
+    return emit(result, fmt, ok=result.ok)

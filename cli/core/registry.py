@@ -1,0 +1,347 @@
+"""The model registry on git tags, in GTO's grammar, and the release/promotion gates.
+
+Tags (``gto/tag.py``): ``NAME@vX.Y.Z`` registers a version, ``NAME@vX.Y.Z!``
+deregisters it, ``NAME#STAGE#N`` assigns a stage, ``NAME#STAGE!#N`` unassigns
+it, ``NAME@deprecated`` deprecates the artifact. ``N`` is one counter per
+artifact shared by every stage: the highest existing counter + 1. Only
+annotated tags count. Pure functions: tags in, state out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+NAME = r"[a-zA-Z0-9]([a-zA-Z0-9-/_]*[a-zA-Z0-9])?"
+SEMVER = (
+    r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?"
+)
+STAGE = r"[a-zA-Z0-9]([a-zA-Z0-9-_]*[a-zA-Z0-9])?"
+TAG_RE = re.compile(
+    rf"^(?P<name>{NAME})(?:"
+    rf"@v(?P<version>{SEMVER})(?P<dereg>!)?(?:#(?P<vcounter>\d+))?"
+    rf"|#(?P<stage>{STAGE})(?P<unassign>!)?#(?P<counter>\d+)"
+    rf"|@(?P<deprecated>deprecated)(?:#(?P<dcounter>\d+))?"
+    r")$"
+)
+DEFAULT_STAGES = ("dev", "staging", "prod")
+
+
+class Event(StrEnum):
+    """What a registry tag records (GTO's event names)."""
+
+    registration = "registration"
+    deregistration = "deregistration"
+    assignment = "assignment"
+    unassignment = "unassignment"
+    deprecation = "deprecation"
+
+
+@dataclass(frozen=True, order=True)
+class Version:
+    """A SemVer version, ordered by precedence (pre-releases before the release)."""
+
+    major: int
+    minor: int
+    patch: int
+    prerelease: tuple[Any, ...] = ()
+    text: str = field(default="", compare=False)
+
+    @classmethod
+    def parse(cls, text: str) -> Version:
+        """Parse ``1.2.3`` or ``v1.2.3`` (with optional -pre and +build); ValueError otherwise."""
+        match = re.fullmatch(SEMVER, text[1:] if text.startswith("v") else text)
+        if not match:
+            raise ValueError(f"'{text}' is not a SemVer version like 1.2.3 or v1.2.3-rc.1")
+        major, minor, patch, pre, _build = match.groups()
+        parts = tuple(
+            (0, int(p), "") if p.isdigit() else (1, 0, p) for p in (pre or "").split(".") if p
+        )
+        # a release sorts after all of its pre-releases
+        key = parts if pre else ((2, 0, ""),)
+        return cls(int(major), int(minor), int(patch), key, match.group(0))
+
+    def __str__(self) -> str:
+        return f"v{self.text}"
+
+    def bump(self, part: str) -> Version:
+        """The next version: ``major``, ``minor`` or ``patch``."""
+        if part == "major":
+            return Version.parse(f"{self.major + 1}.0.0")
+        if part == "minor":
+            return Version.parse(f"{self.major}.{self.minor + 1}.0")
+        if part == "patch":
+            if self.prerelease and self.prerelease != ((2, 0, ""),):
+                return Version.parse(f"{self.major}.{self.minor}.{self.patch}")
+            return Version.parse(f"{self.major}.{self.minor}.{self.patch + 1}")
+        raise ValueError(f"bump must be major, minor or patch, not '{part}'")
+
+
+@dataclass(frozen=True)
+class TagRecord:
+    """One annotated git tag as read from the repository."""
+
+    tag: str
+    commit: str
+    created: int  # tagger time, seconds since the epoch
+    message: str
+
+
+@dataclass(frozen=True)
+class TagEvent:
+    """A registry tag, parsed."""
+
+    tag: str
+    name: str
+    event: Event
+    version: str | None  # "v1.2.3"
+    stage: str | None
+    counter: int | None
+    commit: str
+    created: int
+    message: str
+
+
+def version_tag(name: str, version: Version) -> str:
+    """``NAME@vX.Y.Z``"""
+    return f"{name}@{version}"
+
+
+def stage_tag(name: str, stage: str, counter: int, *, unassign: bool = False) -> str:
+    """``NAME#STAGE#N`` (or ``NAME#STAGE!#N``)."""
+    return f"{name}#{stage}{'!' if unassign else ''}#{counter}"
+
+
+def parse_tag(record: TagRecord) -> TagEvent | None:
+    """The registry event of a tag, or None for tags outside GTO's grammar."""
+    match = TAG_RE.match(record.tag)
+    if not match:
+        return None
+    g = match.groupdict()
+    if g["version"] is not None:
+        event = Event.deregistration if g["dereg"] else Event.registration
+        counter = g["vcounter"]
+        version = f"v{g['version']}"
+        stage = None
+    elif g["stage"] is not None:
+        event = Event.unassignment if g["unassign"] else Event.assignment
+        counter, version, stage = g["counter"], None, g["stage"]
+    else:
+        event, counter, version, stage = Event.deprecation, g["dcounter"], None, None
+    return TagEvent(
+        tag=record.tag,
+        name=g["name"],
+        event=event,
+        version=version,
+        stage=stage,
+        counter=int(counter) if counter is not None else None,
+        commit=record.commit,
+        created=record.created,
+        message=record.message,
+    )
+
+
+@dataclass(frozen=True)
+class ModelVersion:
+    """One registered version of a model."""
+
+    version: str
+    tag: str
+    commit: str
+    created: int
+    metrics: Mapping[str, float]
+    stages: tuple[str, ...]  # stages currently pointing at this version
+    active: bool  # False once deregistered
+
+
+@dataclass(frozen=True)
+class ModelState:
+    """Everything the registry knows about one model."""
+
+    name: str
+    versions: tuple[ModelVersion, ...]  # ascending SemVer
+    stages: Mapping[str, str]  # stage -> version currently assigned
+    history: Mapping[str, tuple[str, ...]]  # stage -> versions assigned, oldest first
+    next_counter: int
+    deprecated: bool
+
+    @property
+    def latest(self) -> ModelVersion | None:
+        active = [v for v in self.versions if v.active]
+        return active[-1] if active else None
+
+    def find(self, version: str) -> ModelVersion | None:
+        return next((v for v in self.versions if v.version == version), None)
+
+
+def parse_release_message(message: str) -> dict[str, float]:
+    """Metrics recorded in a release tag's message (``metric.NAME: VALUE`` lines)."""
+    metrics: dict[str, float] = {}
+    for line in message.splitlines():
+        match = re.match(r"^metric\.([\w.-]+):\s*(-?[\d.eE+-]+)\s*$", line.strip())
+        if match:
+            metrics[match.group(1)] = float(match.group(2))
+    return metrics
+
+
+def build_state(name: str, records: Iterable[TagRecord]) -> ModelState:
+    """Fold a model's tags into versions, stage assignments and the next counter."""
+    events = [e for e in (parse_tag(r) for r in records) if e is not None and e.name == name]
+    counters = [e.counter for e in events if e.counter is not None]
+    registered: dict[str, TagEvent] = {}
+    deregistered: set[str] = set()
+    for e in events:
+        if e.event is Event.registration and e.version:
+            registered[e.version] = e
+        elif e.event is Event.deregistration and e.version:
+            deregistered.add(e.version)
+    history: dict[str, list[str]] = {}
+    current: dict[str, str] = {}
+    by_commit = {e.commit: v for v, e in registered.items()}
+    assignments = sorted(
+        (e for e in events if e.event in (Event.assignment, Event.unassignment)),
+        key=lambda e: (e.counter or 0, e.created),
+    )
+    for e in assignments:
+        stage = e.stage or ""
+        if e.event is Event.unassignment:
+            current.pop(stage, None)
+            continue
+        version = _version_of_assignment(e, by_commit)
+        if version is None:
+            continue
+        current[stage] = version
+        history.setdefault(stage, []).append(version)
+    versions = tuple(
+        ModelVersion(
+            version=v,
+            tag=e.tag,
+            commit=e.commit,
+            created=e.created,
+            metrics=parse_release_message(e.message),
+            stages=tuple(sorted(s for s, cv in current.items() if cv == v)),
+            active=v not in deregistered,
+        )
+        for v, e in sorted(registered.items(), key=lambda kv: Version.parse(kv[0]))
+    )
+    return ModelState(
+        name=name,
+        versions=versions,
+        stages=dict(sorted(current.items())),
+        history={s: tuple(v) for s, v in sorted(history.items())},
+        next_counter=max(counters, default=0) + 1,
+        deprecated=any(e.event is Event.deprecation for e in events),
+    )
+
+
+def _version_of_assignment(event: TagEvent, by_commit: Mapping[str, str]) -> str | None:
+    """An assignment names its version in the message (ours and GTO's); else by commit."""
+    match = re.search(r"version '?(v" + SEMVER + r")'?", event.message)
+    if match:
+        return match.group(1)
+    return by_commit.get(event.commit)
+
+
+def model_names(records: Iterable[TagRecord]) -> list[str]:
+    """Every model name that has a registry tag."""
+    return sorted({e.name for e in (parse_tag(r) for r in records) if e is not None})
+
+
+# --- gates ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MetricGate:
+    """MLflow-style validation threshold for one metric."""
+
+    metric: str
+    higher_is_better: bool = True
+    threshold: float | None = None  # absolute bound the new value must reach
+    min_absolute_change: float | None = None  # vs the latest release, in the better direction
+    min_relative_change: float | None = None  # fraction of the latest release's value
+
+
+@dataclass(frozen=True)
+class GateResult:
+    """One gate, passed or not, with what it compared."""
+
+    gate: str
+    ok: bool
+    detail: str
+
+
+def check_metric_gates(
+    gates: Sequence[MetricGate],
+    metrics: Mapping[str, Any],
+    baseline: Mapping[str, float] | None,
+    *,
+    baseline_label: str = "the latest release",
+) -> list[GateResult]:
+    """Evaluate every gate; a change gate passes trivially when there is no baseline."""
+    results: list[GateResult] = []
+    for gate in gates:
+        value = metrics.get(gate.metric)
+        name = f"metric {gate.metric}"
+        if not isinstance(value, int | float):
+            results.append(GateResult(name, False, f"{gate.metric} is missing from the metrics"))
+            continue
+        sign = 1 if gate.higher_is_better else -1
+        better = "higher" if gate.higher_is_better else "lower"
+        if gate.threshold is not None:
+            ok = sign * (value - gate.threshold) >= 0
+            relation = ">=" if gate.higher_is_better else "<="
+            results.append(
+                GateResult(f"{name} threshold", ok, f"{value:g} {relation} {gate.threshold:g}")
+            )
+        old = (baseline or {}).get(gate.metric)
+        if old is None:
+            continue
+        change = sign * (value - old)  # positive = better
+        if gate.min_absolute_change is not None:
+            ok = change >= gate.min_absolute_change
+            results.append(
+                GateResult(
+                    f"{name} change",
+                    ok,
+                    f"{old:g} -> {value:g} vs {baseline_label}: {change:+g} ({better} is better),"
+                    f" needs >= {gate.min_absolute_change:+g}",
+                )
+            )
+        if gate.min_relative_change is not None and old != 0:
+            relative = change / abs(old)
+            ok = relative >= gate.min_relative_change
+            results.append(
+                GateResult(
+                    f"{name} relative change",
+                    ok,
+                    f"{relative:+.2%} vs {baseline_label},"
+                    f" needs >= {gate.min_relative_change:+.2%}",
+                )
+            )
+    return results
+
+
+def check_promotion_order(
+    state: ModelState, version: str, stage: str, order: Sequence[str]
+) -> GateResult:
+    """A version may enter a stage only after it has been in the stage before it."""
+    if stage not in order:
+        return GateResult(
+            "stage order", False, f"unknown stage '{stage}'; stages are: {' -> '.join(order)}"
+        )
+    position = order.index(stage)
+    if position == 0:
+        return GateResult("stage order", True, f"'{stage}' is the first stage")
+    previous = order[position - 1]
+    if version in state.history.get(previous, ()):
+        return GateResult("stage order", True, f"{version} has been in '{previous}'")
+    return GateResult(
+        "stage order",
+        False,
+        f"{version} has never been in '{previous}', which comes before '{stage}'",
+    )

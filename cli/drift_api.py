@@ -1,0 +1,72 @@
+"""``check_drift``: the Python API of ``mlvc drift`` (to be moved into :mod:`cli.api`).
+
+Never prints and never exits; bad input raises :class:`cli.errors.ToolkitError`
+subclasses (missing or empty files, an unreadable schema, a reference without
+the schema's required columns, a non-numeric value in a numeric column, a
+model that cannot predict on the files).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cli.adapters.tables import DEFAULT_CHUNK_ROWS
+
+if TYPE_CHECKING:
+    from cli.core.drift import DriftPolicy, DriftReport
+
+
+def check_drift(
+    *,
+    reference: Path,
+    current: Path,
+    schema: Path | None = None,
+    model: Path | None = None,
+    policy: DriftPolicy | None = None,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+) -> DriftReport:
+    """Compare ``current`` with ``reference`` column by column, and decide whether it drifted.
+
+    Both files are read in chunks of ``chunk_rows`` rows (one pass each). With
+    ``schema`` (a JSON Schema of one row), its ``required`` columns must be in
+    the reference and its ``type`` decides each column's kind; with ``model`` (a
+    skops file) the predicted class distributions are compared too. The
+    thresholds are ``policy`` (defaults: :class:`cli.core.drift.DriftPolicy`).
+    """
+    from cli.adapters.drift_io import read_tables
+    from cli.core.drift import DriftPolicy, build_report
+
+    policy = policy or DriftPolicy()
+    plan, ref, cur = read_tables(
+        reference=reference,
+        current=current,
+        schema=schema,
+        model=model,
+        policy=policy,
+        chunk_rows=chunk_rows,
+    )
+    columns = [
+        (
+            name,
+            plan.kinds[name],
+            ref.columns[name],
+            cur.columns.get(name),
+            plan.notes.get(name, ()),
+        )
+        for name in plan.columns
+    ]
+    predictions = None
+    if ref.predictions is not None and cur.predictions is not None:
+        predictions = (ref.predictions, cur.predictions)
+    return build_report(
+        reference=str(reference),
+        current=str(current),
+        reference_rows=ref.rows,
+        current_rows=cur.rows,
+        columns=columns,
+        extra_columns=plan.extra_in_current,
+        predictions=predictions,
+        model=str(model) if model is not None else None,
+        policy=policy,
+    )

@@ -1,0 +1,358 @@
+"""Releases and the model registry: release, promote, rollback, registry and checkout."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from cli import paths
+from cli.adapters import dvc_cli, git
+from cli.adapters.dvcfile import artifacts
+from cli.core.registry import (
+    DEFAULT_STAGES,
+    GateResult,
+    MetricGate,
+    ModelState,
+    Version,
+    build_state,
+    check_metric_gates,
+    check_promotion_order,
+    model_names,
+    stage_tag,
+    version_tag,
+)
+from cli.errors import ToolkitError
+from cli.results import (
+    CheckoutResult,
+    Gate,
+    Promotion,
+    RegistryModel,
+    RegistryVersion,
+    RegistryView,
+    Release,
+)
+
+KEY_METRICS = ("accuracy", "balanced_accuracy", "f1_macro", "roc_auc_ovr", "log_loss")
+
+
+class ReleaseFailed(ToolkitError):
+    """A push failed; the local tag was removed so nothing is half done."""
+
+
+def _gates(results: list[GateResult]) -> tuple[Gate, ...]:
+    return tuple(Gate(r.gate, r.ok, r.detail) for r in results)
+
+
+def _model(repo: Path, name: str | None = None) -> tuple[str, str]:
+    """The model's name and path from dvc.yaml's ``artifacts:`` block."""
+    models = {n: a for n, a in artifacts(repo / paths.DVC_YAML).items() if a.get("type") == "model"}
+    if not models:
+        raise ToolkitError(f"{repo / paths.DVC_YAML}: no artifact of type 'model'", hint="add one")
+    if name is None:
+        name = sorted(models)[0]
+    if name not in models:
+        raise ToolkitError(
+            f"{repo / paths.DVC_YAML}: no model named '{name}'; models: {', '.join(sorted(models))}"
+        )
+    return name, str(models[name]["path"])
+
+
+def _policy(repo: Path) -> Any:
+    from cli.params import load_params
+
+    return load_params(repo / paths.PARAMS).release
+
+
+def _metric_gates(specs: Any) -> list[MetricGate]:
+    return [MetricGate(**dict(spec)) for spec in specs]
+
+
+def _state(repo: Path, name: str) -> ModelState:
+    return build_state(name, git.annotated_tags(repo))
+
+
+def _md5(path: Path) -> str:
+    digest = hashlib.md5(usedforsecurity=False)
+    digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _release_message(name: str, version: Version, model_path: str, repo: Path) -> str:
+    from cli.adapters.card_sources import params_digest
+
+    metrics = json.loads((repo / paths.METRICS).read_text(encoding="utf-8"))
+    params = yaml.safe_load((repo / paths.PARAMS).read_text(encoding="utf-8"))
+    lines = [
+        f"Registering artifact {name} version {version}",
+        "",
+        f"model: {model_path}",
+        f"model_md5: {_md5(repo / model_path)}",
+        f"params_digest: {params_digest(params)}",
+    ]
+    lines += [f"metric.{k}: {metrics[k]}" for k in KEY_METRICS if metrics.get(k) is not None]
+    return "\n".join(lines)
+
+
+def _next_version(state: ModelState, bump: str, explicit: str | None) -> Version:
+    if explicit is not None:
+        try:
+            version = Version.parse(explicit)
+        except ValueError as exc:
+            raise ToolkitError(str(exc), hint="use --version 1.2.3") from None
+        if state.find(str(version)):
+            raise ToolkitError(
+                f"{state.name}@{version} already exists", hint="choose another --version or --bump"
+            )
+        return version
+    latest = max((Version.parse(v.version) for v in state.versions), default=Version.parse("0.0.0"))
+    return latest.bump(bump)
+
+
+def release(
+    *,
+    repo: Path = Path(),
+    bump: str = "patch",
+    version: str | None = None,
+    push: bool = False,
+    dry_run: bool = False,
+    model: str | None = None,
+) -> Release:
+    """Tag the current, reproduced model as a new version after every gate passes.
+
+    Gates: clean work tree, pipeline up to date (``dvc status``), metric gates
+    from ``params.yaml`` (absolute, and against the latest release), a valid
+    model card when one exists. With ``push``: ``dvc push``, then a check that
+    the remote holds every object, then ``git push`` of the tag; on any failure
+    the local tag is deleted. ``dry_run`` reports the gates and creates nothing.
+    """
+    git.ensure_repo(repo)
+    if git.current_branch(repo) is None:
+        raise ToolkitError(f"{repo}: HEAD is detached", hint="check out a branch before releasing")
+    name, model_path = _model(repo, model)
+    with git.registry_lock(repo):
+        state = _state(repo, name)
+        new = _next_version(state, bump, version)
+        commit = git.head_commit(repo)
+        tag = version_tag(name, new)
+        if git.tag_exists(repo, tag):
+            raise ToolkitError(f"tag '{tag}' already exists", hint="choose another version")
+        same_commit = [v for v in state.versions if v.commit == commit and v.active]
+        if same_commit:
+            raise ToolkitError(
+                f"{name} is already released at this commit as {same_commit[0].version}",
+                hint="commit a change first (one version per commit, as in GTO)",
+            )
+        gates = _release_gates(repo, state)
+        remote = git.default_remote(repo) if push else None
+        if dry_run or not all(g.ok for g in gates):
+            return Release(name, str(new), tag, commit, gates, False, False, dry_run, remote)
+        git.create_tag(repo, tag, commit, _release_message(name, new, model_path, repo))
+        if push:
+            _publish(repo, tag, remote or "origin")
+        return Release(name, str(new), tag, commit, gates, True, push, False, remote)
+
+
+def _release_gates(repo: Path, state: ModelState) -> tuple[Gate, ...]:
+    dirty = git.dirty_paths(repo)
+    results = [
+        GateResult(
+            "clean work tree",
+            not dirty,
+            "no uncommitted changes" if not dirty else f"uncommitted: {', '.join(dirty[:5])}",
+        )
+    ]
+    changes = dvc_cli.pipeline_changes(repo)
+    results.append(
+        GateResult(
+            "pipeline up to date",
+            not changes,
+            "dvc status is clean"
+            if not changes
+            else f"dvc status: {', '.join(sorted(changes))} "
+            "changed; run 'dvc repro' and commit dvc.lock",
+        )
+    )
+    metrics_file = repo / paths.METRICS
+    if not metrics_file.is_file():
+        results.append(GateResult("metrics", False, f"{paths.METRICS} missing; run 'dvc repro'"))
+    else:
+        metrics = json.loads(metrics_file.read_text(encoding="utf-8"))
+        latest = state.latest
+        results += check_metric_gates(
+            _metric_gates(_policy(repo).gates),
+            metrics,
+            dict(latest.metrics) if latest else None,
+            baseline_label=f"{latest.version}" if latest else "the latest release",
+        )
+    card = repo / paths.MODEL_CARD
+    if card.is_file():
+        from cli.api import check_card
+
+        report = check_card(card=card)
+        results.append(
+            GateResult(
+                "model card",
+                report.ok,
+                "valid"
+                if report.ok
+                else "; ".join(f"{p.where}: {p.message}" for p in report.problems),
+            )
+        )
+    return _gates(results)
+
+
+def _publish(repo: Path, tag: str, remote: str) -> None:
+    """DVC objects first, verified, then the tag: never a tag whose artifacts the remote lacks."""
+    try:
+        dvc_cli.push(repo)
+        missing = dvc_cli.remote_missing(repo)
+        if missing:
+            raise ToolkitError(
+                f"the DVC remote still lacks {len(missing)} object(s) after 'dvc push': "
+                + ", ".join(sorted(missing)[:5])
+            )
+        git.push_tag(repo, remote, tag)
+    except ToolkitError as exc:
+        git.delete_tag(repo, tag)
+        raise ReleaseFailed(
+            f"release not published, local tag '{tag}' removed: {exc.message}",
+            hint="fix the remote (dvc remote list; git remote -v) and run the release again",
+        ) from None
+
+
+def promote(
+    *,
+    model: str,
+    version: str,
+    stage: str,
+    repo: Path = Path(),
+    push: bool = False,
+    dry_run: bool = False,
+) -> Promotion:
+    """Assign ``stage`` to a version (``NAME#STAGE#N``), after the stage order and stage gates."""
+    git.ensure_repo(repo)
+    name, _ = _model(repo, model)
+    policy = _policy(repo)
+    order = tuple(policy.stages) or DEFAULT_STAGES
+    with git.registry_lock(repo):
+        state = _state(repo, name)
+        wanted = str(Version.parse(version)) if not version.startswith("v") else version
+        found = state.find(wanted)
+        if found is None or not found.active:
+            known = ", ".join(v.version for v in state.versions if v.active) or "none"
+            raise ToolkitError(
+                f"{name}@{wanted} is not a registered version; versions: {known}",
+                hint="release it first with 'mlvc release'",
+            )
+        previous = state.stages.get(stage)
+        if previous == wanted:
+            raise ToolkitError(f"{name}@{wanted} is already in stage '{stage}'")
+        results = [check_promotion_order(state, wanted, stage, order)]
+        results += check_metric_gates(
+            _metric_gates(policy.promotion.get(stage, [])), found.metrics, None
+        )
+        gates = _gates(results)
+        tag = stage_tag(name, stage, state.next_counter)
+        if dry_run or not all(g.ok for g in gates):
+            return Promotion(name, wanted, stage, tag, previous, gates, False, False, dry_run)
+        _assign(repo, name, wanted, stage, tag, found.commit, push)
+        return Promotion(name, wanted, stage, tag, previous, gates, True, push, False)
+
+
+def _assign(
+    repo: Path, name: str, version: str, stage: str, tag: str, commit: str, push: bool
+) -> None:
+    message = f"Assigning stage {stage} to artifact {name} version {version}"
+    git.create_tag(repo, tag, commit, message)
+    if push:
+        try:
+            git.push_tag(repo, git.default_remote(repo), tag)
+        except ToolkitError as exc:
+            git.delete_tag(repo, tag)
+            raise ReleaseFailed(
+                f"stage tag not published, local tag '{tag}' removed: {exc.message}",
+                hint="check 'git remote -v' and try again",
+            ) from None
+
+
+def rollback(*, model: str, stage: str, repo: Path = Path(), push: bool = False) -> Promotion:
+    """Point ``stage`` back at the version it held before the current one (a new tag)."""
+    git.ensure_repo(repo)
+    name, _ = _model(repo, model)
+    with git.registry_lock(repo):
+        state = _state(repo, name)
+        current = state.stages.get(stage)
+        if current is None:
+            raise ToolkitError(f"stage '{stage}' of {name} is not assigned to any version")
+        earlier = [v for v in state.history.get(stage, ()) if v != current]
+        active = {v.version for v in state.versions if v.active}
+        earlier = [v for v in earlier if v in active]
+        if not earlier:
+            raise ToolkitError(f"stage '{stage}' of {name} has no earlier version to roll back to")
+        target = earlier[-1]
+        found = state.find(target)
+        assert found is not None
+        tag = stage_tag(name, stage, state.next_counter)
+        gate = Gate("rollback", True, f"'{stage}' goes back from {current} to {target}")
+        _assign(repo, name, target, stage, tag, found.commit, push)
+        return Promotion(name, target, stage, tag, current, (gate,), True, push, False)
+
+
+def registry(*, repo: Path = Path()) -> RegistryView:
+    """Versions, stages and key metrics of every model with registry tags (one git call)."""
+    git.ensure_repo(repo)
+    records = git.annotated_tags(repo)
+    models = []
+    for name in model_names(records):
+        state = build_state(name, records)
+        models.append(
+            RegistryModel(
+                name=name,
+                latest=state.latest.version if state.latest else None,
+                stages=dict(state.stages),
+                versions=tuple(
+                    RegistryVersion(
+                        v.version, v.commit, v.created, v.stages, v.active, dict(v.metrics)
+                    )
+                    for v in state.versions
+                ),
+            )
+        )
+    return RegistryView(models=tuple(models))
+
+
+def checkout(*, ref: str, repo: Path = Path()) -> CheckoutResult:
+    """Restore ``NAME@vX.Y.Z``'s model files into the workspace and verify their md5s."""
+    from cli.adapters.files import write_bytes
+    from cli.adapters.pipeline import locked_outputs
+
+    git.ensure_repo(repo)
+    if "@" not in ref:
+        raise ToolkitError(f"'{ref}' is not NAME@vX.Y.Z", hint="e.g. penguins-classifier@v0.1.0")
+    name, version = ref.split("@", 1)
+    version = str(Version.parse(version))
+    tag = version_tag(name, Version.parse(version))
+    if not git.tag_exists(repo, tag):
+        raise ToolkitError(f"no release tag '{tag}'", hint="list versions with 'mlvc registry'")
+    dvc_yaml = yaml.safe_load(git.show(repo, tag, str(paths.DVC_YAML)) or "{}")
+    model_path = (dvc_yaml.get("artifacts") or {}).get(name, {}).get("path")
+    lock = yaml.safe_load(git.show(repo, tag, str(paths.DVC_LOCK)) or "{}")
+    outputs = locked_outputs(lock)
+    producer = next((stage for (stage, p) in outputs if p == model_path), None)
+    if model_path is None or producer is None:
+        raise ToolkitError(f"{tag}: dvc.yaml/dvc.lock at that tag do not record the model's path")
+    files = sorted((p, md5) for (stage, p), md5 in outputs.items() if stage == producer)
+    fetched = []
+    for path, md5 in files:
+        data = dvc_cli.fetch_file(repo, path, tag)
+        actual = hashlib.md5(data, usedforsecurity=False).hexdigest()
+        if actual != md5:
+            raise ToolkitError(f"{path}@{tag}: md5 {actual} does not match dvc.lock's {md5}")
+        fetched.append((path, data, md5))
+    for path, data, _ in fetched:  # write only once every file is verified
+        write_bytes(repo / path, data)
+    return CheckoutResult(name, version, tuple((p, m) for p, _, m in fetched))

@@ -1,0 +1,306 @@
+"""Releases, promotions and the registry in temporary git + DVC repositories."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from cli import registry_api as reg
+from cli.app import app
+from cli.errors import ToolkitError
+
+ROOT = Path(__file__).resolve().parents[2]
+NAME = "penguins-classifier"
+STAGE_SCRIPT = """
+import json, pathlib, yaml
+p = yaml.safe_load(open("params.yaml"))
+pathlib.Path("models").mkdir(exist_ok=True)
+pathlib.Path("metrics").mkdir(exist_ok=True)
+pathlib.Path("models/model.skops").write_bytes(b"model-" + str(p["train"]["seed"]).encode())
+acc = 0.97 if p["train"]["seed"] != 13 else 0.5
+metrics = {"accuracy": acc, "balanced_accuracy": acc, "log_loss": 0.1}
+json.dump(metrics, open("metrics/metrics.json", "w"))
+"""
+PIPELINE = {
+    "stages": {
+        "train": {
+            "cmd": "python train.py",
+            "deps": ["train.py"],
+            "params": ["train.seed"],
+            "outs": ["models/model.skops"],
+            "metrics": [{"metrics/metrics.json": {"cache": False}}],
+        }
+    },
+    "artifacts": {NAME: {"path": "models/model.skops", "type": "model"}},
+}
+
+
+def run(argv: list[str], cwd: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True)
+    if check and done.returncode != 0:
+        raise AssertionError(f"{argv}: {done.stdout}{done.stderr}")
+    return done
+
+
+@pytest.fixture(scope="session")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("home")
+    os.environ.update(
+        HOME=str(home),
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_AUTHOR_NAME="mlvc test",
+        GIT_AUTHOR_EMAIL="test@mlvc.invalid",
+        GIT_COMMITTER_NAME="mlvc test",
+        GIT_COMMITTER_EMAIL="test@mlvc.invalid",
+        DVC_NO_ANALYTICS="1",
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+    )
+    repo = tmp_path_factory.mktemp("template") / "repo"
+    repo.mkdir()
+    (repo / "train.py").write_text(STAGE_SCRIPT)
+    (repo / "dvc.yaml").write_text(yaml.safe_dump(PIPELINE, sort_keys=False))
+    shutil.copy(ROOT / "params.yaml", repo / "params.yaml")
+    run(["git", "init", "-q", "-b", "main"], repo)
+    run(["dvc", "init", "-q"], repo)
+    run(["dvc", "config", "core.analytics", "false"], repo)
+    run(["dvc", "repro", "-q"], repo)
+    run(["git", "add", "-A"], repo)
+    run(["git", "commit", "-q", "-m", "pipeline"], repo)
+    return repo
+
+
+@pytest.fixture
+def repo(template: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "repo"
+    shutil.copytree(template, copy, symlinks=True)
+    run(["dvc", "config", "--local", "core.site_cache_dir", str(tmp_path / "site")], copy)
+    return copy
+
+
+def new_commit(repo: Path, seed: int) -> None:
+    params = yaml.safe_load((repo / "params.yaml").read_text())
+    params["train"]["seed"] = seed
+    (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    run(["dvc", "repro", "-q"], repo)
+    run(["git", "commit", "-q", "-am", f"seed {seed}"], repo)
+
+
+def tags(repo: Path) -> list[str]:
+    return run(["git", "tag", "--list"], repo).stdout.split()
+
+
+def test_release_creates_annotated_gto_tag(repo: Path) -> None:
+    result = reg.release(repo=repo)
+    assert result.ok and result.created and result.tag == f"{NAME}@v0.0.1"
+    assert run(["git", "cat-file", "-t", result.tag], repo).stdout.strip() == "tag"
+    message = run(["git", "tag", "-l", "--format=%(contents)", result.tag], repo).stdout
+    assert message.startswith(f"Registering artifact {NAME} version v0.0.1")
+    assert "metric.accuracy: 0.97" in message and "model_md5: " in message
+    assert "params_digest: " in message
+    view = reg.registry(repo=repo)
+    (model,) = view.models
+    assert model.latest == "v0.0.1" and model.versions[0].metrics["accuracy"] == 0.97
+
+
+def test_versions_bump_from_tags(repo: Path) -> None:
+    reg.release(repo=repo)
+    new_commit(repo, 1)
+    assert reg.release(repo=repo, bump="minor").version == "v0.1.0"
+    new_commit(repo, 2)
+    assert reg.release(repo=repo, version="2.0.0").version == "v2.0.0"
+    new_commit(repo, 3)
+    assert reg.release(repo=repo).version == "v2.0.1"
+
+
+@pytest.mark.parametrize(
+    ("prepare", "gate"),
+    [
+        (lambda r: (r / "notes.txt").write_text("x"), "clean work tree"),
+        (lambda r: (r / "train.py").write_text(STAGE_SCRIPT + "\n# changed\n"), "clean work tree"),
+    ],
+)
+def test_dirty_tree_fails_gate_and_creates_nothing(repo: Path, prepare, gate: str) -> None:
+    prepare(repo)
+    result = reg.release(repo=repo)
+    assert not result.ok and not result.created
+    assert next(g.gate for g in result.gates if not g.ok) == gate
+    assert tags(repo) == []
+
+
+def test_stale_pipeline_fails_gate(repo: Path) -> None:
+    params = yaml.safe_load((repo / "params.yaml").read_text())
+    params["train"]["seed"] = 99
+    (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    run(["git", "commit", "-q", "-am", "params only"], repo)
+    result = reg.release(repo=repo)
+    failed = {g.gate: g.detail for g in result.gates if not g.ok}
+    assert "pipeline up to date" in failed and "train" in failed["pipeline up to date"]
+    assert tags(repo) == []
+
+
+def test_metric_gates_absolute_and_against_latest_release(repo: Path) -> None:
+    reg.release(repo=repo)
+    new_commit(repo, 13)  # accuracy drops to 0.5
+    result = reg.release(repo=repo)
+    failed = {g.gate: g.detail for g in result.gates if not g.ok}
+    assert "metric balanced_accuracy threshold" in failed
+    assert failed["metric balanced_accuracy change"].startswith("0.97 -> 0.5 vs v0.0.1: -0.47")
+    assert tags(repo) == [f"{NAME}@v0.0.1"]
+
+
+def test_dry_run_reports_and_creates_nothing(repo: Path) -> None:
+    result = reg.release(repo=repo, dry_run=True)
+    assert result.ok and not result.created and result.dry_run
+    assert tags(repo) == []
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        (lambda r: None, "already released at this commit"),
+        (lambda r: run(["git", "checkout", "-q", "--detach"], r), "HEAD is detached"),
+    ],
+)
+def test_refusals(repo: Path, setup, message: str) -> None:
+    if "already" in message:
+        reg.release(repo=repo)
+    setup(repo)
+    with pytest.raises(ToolkitError, match=message):
+        reg.release(repo=repo)
+
+
+def test_invalid_and_existing_versions(repo: Path) -> None:
+    with pytest.raises(ToolkitError, match=r"'1\.0' is not a SemVer version"):
+        reg.release(repo=repo, version="1.0")
+    reg.release(repo=repo, version="1.0.0")
+    new_commit(repo, 5)
+    with pytest.raises(ToolkitError, match="already exists"):
+        reg.release(repo=repo, version="1.0.0")
+
+
+def test_not_a_repo_and_no_commits(tmp_path: Path) -> None:
+    with pytest.raises(ToolkitError, match="not a git repository"):
+        reg.release(repo=tmp_path)
+    run(["git", "init", "-q"], tmp_path)
+    with pytest.raises(ToolkitError, match="no commits yet"):
+        reg.registry(repo=tmp_path)
+
+
+def test_two_releases_at_once_are_refused(repo: Path) -> None:
+    (repo / ".git" / "mlvc-registry.lock").write_text("123")
+    with pytest.raises(ToolkitError, match="another mlvc release or promotion is running"):
+        reg.release(repo=repo)
+    assert tags(repo) == []
+
+
+def test_promotion_order_gates_counter_and_rollback(repo: Path) -> None:
+    reg.release(repo=repo)
+    skipped = reg.promote(model=NAME, version="v0.0.1", stage="staging", repo=repo)
+    assert not skipped.ok and "never been in 'dev'" in skipped.gates[0].detail
+    first = reg.promote(model=NAME, version="v0.0.1", stage="dev", repo=repo)
+    assert first.ok and first.tag == f"{NAME}#dev#1"
+    assert (
+        reg.promote(model=NAME, version="v0.0.1", stage="staging", repo=repo).tag
+        == f"{NAME}#staging#2"
+    )
+    assert (
+        reg.promote(model=NAME, version="v0.0.1", stage="prod", repo=repo).tag == f"{NAME}#prod#3"
+    )
+    new_commit(repo, 7)
+    reg.release(repo=repo)
+    for stage in ("dev", "staging", "prod"):
+        reg.promote(model=NAME, version="v0.0.2", stage=stage, repo=repo)
+    assert reg.registry(repo=repo).models[0].stages == {
+        "dev": "v0.0.2",
+        "prod": "v0.0.2",
+        "staging": "v0.0.2",
+    }
+    back = reg.rollback(model=NAME, stage="prod", repo=repo)
+    assert (back.version, back.previous, back.tag) == ("v0.0.1", "v0.0.2", f"{NAME}#prod#7")
+    assert reg.registry(repo=repo).models[0].stages["prod"] == "v0.0.1"
+    with pytest.raises(ToolkitError, match="already in stage 'prod'"):
+        reg.promote(model=NAME, version="v0.0.1", stage="prod", repo=repo)
+
+
+def test_prod_gate_blocks_a_weak_version(repo: Path) -> None:
+    new_commit(repo, 13)
+    params = yaml.safe_load((repo / "params.yaml").read_text())
+    params["release"]["gates"] = []
+    (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    run(["git", "commit", "-q", "-am", "no release gates"], repo)
+    reg.release(repo=repo)
+    reg.promote(model=NAME, version="v0.0.1", stage="dev", repo=repo)
+    reg.promote(model=NAME, version="v0.0.1", stage="staging", repo=repo)
+    result = reg.promote(model=NAME, version="v0.0.1", stage="prod", repo=repo)
+    assert not result.ok and not result.created
+    assert "0.5 >= 0.95" in next(g.detail for g in result.gates if not g.ok)
+
+
+def test_push_publishes_dvc_objects_then_tag(repo: Path, tmp_path: Path) -> None:
+    bare = tmp_path / "origin.git"
+    run(["git", "init", "-q", "--bare", str(bare)], tmp_path)
+    run(["git", "remote", "add", "origin", str(bare)], repo)
+    storage = tmp_path / "dvc-remote"
+    run(["dvc", "remote", "add", "-d", "--local", "store", str(storage)], repo)
+    result = reg.release(repo=repo, push=True)
+    assert result.pushed and result.remote == "origin"
+    assert run(["git", "tag", "-l"], bare).stdout.split() == [result.tag]
+    assert any(p.is_file() for p in storage.rglob("*"))
+    assert run(["dvc", "status", "--cloud", "--json"], repo).stdout.strip() in ("{}", "")
+
+
+def test_failed_dvc_push_removes_the_tag(repo: Path, tmp_path: Path) -> None:
+    bare = tmp_path / "origin.git"
+    run(["git", "init", "-q", "--bare", str(bare)], tmp_path)
+    run(["git", "remote", "add", "origin", str(bare)], repo)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    run(["dvc", "remote", "add", "-d", "--local", "store", str(blocker / "remote")], repo)
+    with pytest.raises(
+        reg.ReleaseFailed, match=r"local tag 'penguins-classifier@v0\.0\.1' removed"
+    ):
+        reg.release(repo=repo, push=True)
+    assert tags(repo) == [] and run(["git", "tag", "-l"], bare).stdout == ""
+
+
+def test_push_without_git_remote(repo: Path) -> None:
+    with pytest.raises(ToolkitError, match="no git remote configured"):
+        reg.release(repo=repo, push=True)
+    assert tags(repo) == []
+
+
+def test_checkout_restores_and_verifies(repo: Path) -> None:
+    reg.release(repo=repo)
+    original = (repo / "models/model.skops").read_bytes()
+    new_commit(repo, 8)
+    assert (repo / "models/model.skops").read_bytes() != original
+    result = reg.checkout(ref=f"{NAME}@v0.0.1", repo=repo)
+    assert (repo / "models/model.skops").read_bytes() == original
+    assert "models/model.skops" in [path for path, _ in result.files]
+    with pytest.raises(ToolkitError, match="no release tag"):
+        reg.checkout(ref=f"{NAME}@v9.9.9", repo=repo)
+
+
+runner = CliRunner()
+
+
+def test_cli_release_registry_json(repo: Path) -> None:
+    released = runner.invoke(app, ["release", "--repo", str(repo)])
+    assert released.exit_code == 0, released.output
+    assert f"released {NAME}@v0.0.1" in released.stdout
+    again = runner.invoke(app, ["release", "--repo", str(repo)])
+    assert again.exit_code == 2 and "already released" in again.stderr
+    view = json.loads(runner.invoke(app, ["registry", "--repo", str(repo), "-f", "json"]).stdout)
+    assert view["models"][0]["versions"][0]["version"] == "v0.0.1"
+    bad = runner.invoke(app, ["release", "--repo", str(repo), "--version", "x.y"])
+    assert bad.exit_code == 2 and "not a SemVer version" in bad.stderr
+    gate = runner.invoke(app, ["promote", NAME, "v0.0.1", "prod", "--repo", str(repo)])
+    assert gate.exit_code == 1 and "never been in 'staging'" in gate.stdout
