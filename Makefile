@@ -56,9 +56,10 @@ verify: install ## Reproducibility gate: rerun the committed pipeline in a clean
 docs: install ## Regenerate the README's CLI reference from the app
 	$(PY) -m cli.docs
 
-bench: install ## Benchmarks, each figure beside its baseline from the same run (~5 min)
+bench: install ## Benchmarks, each figure beside its baseline from the same run (~10 min; the first run installs Evidently in its own venv)
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/bench_schema.py
+	$(PY) benchmarks/bench_drift.py
 
 clean: ## Remove caches and plot renderings (keeps .venv and the DVC cache)
 	rm -rf .pytest_cache .ruff_cache .hypothesis dvc_plots

@@ -213,9 +213,14 @@ def drift_policy(*, params: Path = paths.PARAMS) -> DriftPolicy:
     from cli.core.drift import DriftPolicy
     from cli.params import load_params, to_document
 
+    from cli.errors import ParamsInvalid
+
     if not params.is_file():
         return DriftPolicy()
-    return DriftPolicy(**to_document(load_params(params).drift))
+    try:
+        return DriftPolicy(**to_document(load_params(params).drift))
+    except ValueError as exc:  # a rule JSON Schema cannot express, e.g. psi_drift >= psi_warning
+        raise ParamsInvalid(str(params), [f"drift: {exc}"]) from None
 
 
 def check_drift(

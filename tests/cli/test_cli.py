@@ -148,3 +148,21 @@ def test_help_imports_no_heavy_libraries() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_drift_policy_from_params_and_inconsistent_thresholds(
+    tmp_path: Path, params_doc: dict[str, Any]
+) -> None:
+    from cli import api
+
+    path = tmp_path / "params.yaml"
+    params_doc["drift"]["drift_share"] = 0.25
+    path.write_text(yaml.safe_dump(params_doc))
+    assert api.drift_policy(params=path).drift_share == 0.25
+    assert api.drift_policy(params=tmp_path / "absent.yaml").drift_share == 0.5  # defaults
+    params_doc["drift"]["psi_drift"] = 0.05  # below psi_warning
+    path.write_text(yaml.safe_dump(params_doc))
+    data = ROOT / "tests/fixtures/penguins_tiny.csv"
+    result = invoke("drift", "-r", str(data), "-c", str(data), "-p", str(path))
+    assert result.exit_code == 2
+    assert "'psi_drift' parameter of DriftPolicy must be a float in [0.1, inf)" in result.stderr
