@@ -16,7 +16,9 @@ from typing import IO, Any
 from cli.adapters.tables import _check_file, _csv_header, _duplicate_check, table_format
 from cli.errors import DataFileEmpty, DataFileUnreadable, ToolkitError
 
-BLOCK_BYTES = 16 << 20  # one CSV block; a single row must fit in it
+# One CSV block; a row must fit in it. Peak memory follows it: on a 2 GiB file, 16 MiB blocks
+# peaked at 939 MiB, 8 MiB at 543 MiB, 4 MiB at 411 MiB, all at the same speed (measured).
+BLOCK_BYTES = 8 << 20
 MAX_CELL_BYTES = 1 << 20  # a longer cell is almost surely a broken quote or a binary blob
 JSONL_ROWS = 50_000
 
