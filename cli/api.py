@@ -211,9 +211,8 @@ def infer_schema(
 def drift_policy(*, params: Path = paths.PARAMS) -> DriftPolicy:
     """The ``drift:`` thresholds of a params file (the defaults when the file does not exist)."""
     from cli.core.drift import DriftPolicy
-    from cli.params import load_params, to_document
-
     from cli.errors import ParamsInvalid
+    from cli.params import load_params, to_document
 
     if not params.is_file():
         return DriftPolicy()

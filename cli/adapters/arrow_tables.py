@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from cli.adapters.tables import _check_file, _csv_header, _duplicate_check, table_format
-from cli.errors import DataFileEmpty, DataFileUnreadable, ToolkitError
+from cli.adapters.tables import check_file, check_unique_columns, csv_header, table_format
+from cli.errors import DataFileEmpty, DataFileUnreadable
 
 # One CSV block; a row must fit in it. Peak memory follows it: on a 2 GiB file, 16 MiB blocks
 # peaked at 939 MiB, 8 MiB at 543 MiB, 4 MiB at 411 MiB, all at the same speed (measured).
@@ -133,9 +133,12 @@ def _jsonl_columns(path: Path) -> list[str]:
 
 
 def _jsonl_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """``(bytes read so far, record)`` for every non-blank line."""
     with path.open(encoding="utf-8") as handle:
+        done = 0
         try:
             for number, line in enumerate(handle, start=1):
+                done += len(line.encode("utf-8"))
                 if not line.strip():
                     continue
                 try:
@@ -144,7 +147,7 @@ def _jsonl_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                     raise DataFileUnreadable(str(path), f"line {number}: {exc.msg}") from None
                 if not isinstance(record, dict):
                     raise DataFileUnreadable(str(path), f"line {number}: not a JSON object")
-                yield number, record
+                yield done, record
         except UnicodeDecodeError as exc:
             raise DataFileUnreadable(str(path), f"not UTF-8 text ({exc.reason})") from None
 
@@ -158,37 +161,34 @@ def _jsonl_chunks(path: Path, columns: list[str], progress: Progress | None) -> 
     def flush() -> dict[str, list[Any]]:
         return {c: [r.get(c, ABSENT) for r in batch] for c in columns}
 
-    for number, record in _jsonl_records(path):
+    for done, record in _jsonl_records(path):
         batch.append(record)
         if len(batch) >= JSONL_ROWS:
             yield flush()
             batch = []
             if progress is not None:
-                progress(min(total, number * (total // max(number, 1))), total)
+                progress(done, total)
     if batch:
         yield flush()
 
 
 def open_stream(path: Path, *, progress: Progress | None = None) -> Stream:
     """Open ``path`` for chunked checking; ToolkitErrors for missing, empty or malformed files."""
-    _check_file(path)
+    check_file(path)
     fmt = table_format(path)
-    try:
-        if fmt == "csv":
-            header = _csv_header(path)
-            _duplicate_check(path, header)
-            return Stream(header, True, _csv_chunks(path, header, progress))
-        if fmt == "parquet":
-            import pyarrow as pa
-            import pyarrow.parquet as pq
+    if fmt == "csv":
+        header = csv_header(path)
+        check_unique_columns(path, header)
+        return Stream(header, True, _csv_chunks(path, header, progress))
+    if fmt == "parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
 
-            try:
-                names = list(pq.read_schema(path).names)
-            except (pa.ArrowInvalid, pa.ArrowException, OSError) as exc:
-                raise _arrow_error(path, exc) from None
-            _duplicate_check(path, names)
-            return Stream(names, False, _parquet_chunks(path, progress))
-        columns = _jsonl_columns(path)
-        return Stream(columns, False, _jsonl_chunks(path, columns, progress))
-    except ToolkitError:
-        raise
+        try:
+            names = list(pq.read_schema(path).names)
+        except (pa.ArrowInvalid, pa.ArrowException, OSError) as exc:
+            raise _arrow_error(path, exc) from None
+        check_unique_columns(path, names)
+        return Stream(names, False, _parquet_chunks(path, progress))
+    columns = _jsonl_columns(path)
+    return Stream(columns, False, _jsonl_chunks(path, columns, progress))

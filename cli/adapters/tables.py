@@ -31,7 +31,8 @@ def table_format(path: Path) -> str:
     return fmt
 
 
-def _check_file(path: Path) -> None:
+def check_file(path: Path) -> None:
+    """A ToolkitError unless ``path`` is an existing, non-empty file."""
     if not path.is_file():
         raise FileMissing(str(path), what="data file")
     if path.stat().st_size == 0:
@@ -40,18 +41,20 @@ def _check_file(path: Path) -> None:
 
 def read_columns(path: Path) -> list[str]:
     """Column names from the header (CSV), the schema (Parquet) or the first record (JSONL)."""
-    _check_file(path)
+    check_file(path)
     return list(next(iter_chunks(path, chunk_rows=1, as_text=True)).columns)
 
 
-def _duplicate_check(path: Path, columns: list[str]) -> None:
+def check_unique_columns(path: Path, columns: list[str]) -> None:
+    """A ToolkitError naming any column name that occurs twice."""
     seen: set[str] = set()
     dupes = sorted({c for c in columns if c in seen or seen.add(c)})  # type: ignore[func-returns-value]
     if dupes:
         raise DataFileUnreadable(str(path), f"duplicate column name(s): {', '.join(dupes)}")
 
 
-def _csv_header(path: Path) -> list[str]:
+def csv_header(path: Path) -> list[str]:
+    """The column names of a CSV file (its first record)."""
     import csv
 
     try:
@@ -82,15 +85,15 @@ def iter_chunks(
     """
     import pandas as pd
 
-    _check_file(path)
+    check_file(path)
     fmt = table_format(path)
     if fmt == "csv":
-        _duplicate_check(path, _csv_header(path))
+        check_unique_columns(path, csv_header(path))
     yielded = False
     try:
         for chunk in _raw_chunks(path, fmt, chunk_rows, as_text, columns):
             if fmt != "csv":
-                _duplicate_check(path, [str(c) for c in chunk.columns])
+                check_unique_columns(path, [str(c) for c in chunk.columns])
             yielded = True
             yield chunk
     except ToolkitError:
