@@ -19,7 +19,8 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
 	@test -x $(UV) || $(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 	$(UV) pip install --quiet --compile-bytecode --python $(PY) -r requirements.lock
-	$(UV) pip install --quiet --python $(PY) --no-deps -e .
+	$(UV) pip install --quiet --python $(PY) --no-deps --config-settings editable_mode=compat -e .
+	$(PY) -m compileall -q cli stages  # this environment may set PYTHONDONTWRITEBYTECODE
 	@touch $@
 
 install: $(VENV)/.installed ## Create .venv and install the exact versions in requirements.lock

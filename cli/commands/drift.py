@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-import cli.drift_render  # noqa: F401  (registers the text and markdown renderers)
 from cli import paths
 from cli.commands._shared import emit, funnel
 
@@ -80,6 +79,7 @@ def drift(
     drifted. Exit 0 no drift, 1 drift (of the dataset or of the model's
     predicted classes), 2 could not run.
     """
+    import cli.drift_render  # noqa: F401  (registers the text and markdown renderers)
     from cli import api
 
     report = api.check_drift(
