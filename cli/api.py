@@ -42,9 +42,9 @@ def verify_reproduction(*, repo: Path = Path(), keep: bool = False) -> ReproRepo
     The clone has no DVC cache and no workspace outputs, so every stage runs
     from raw inputs. With ``keep`` the clone is left on disk for inspection.
     """
-    from cli.adapters import pipeline
+    from cli.adapters import git, pipeline
 
-    pipeline.head_commit(repo)
+    git.ensure_repo(repo)
     scratch = Path(tempfile.mkdtemp(prefix="mlvc-repro-"))
     clone = scratch / "clone"
     try:

@@ -8,7 +8,6 @@ from typing import Any
 from cli import paths
 from cli.adapters import process
 from cli.adapters.files import read_yaml
-from cli.errors import ToolkitError
 
 
 def locked_outputs(lock: Any) -> dict[tuple[str, str], str]:
@@ -19,16 +18,6 @@ def locked_outputs(lock: Any) -> dict[tuple[str, str], str]:
         for stage, entry in stages.items()
         for out in entry.get("outs", []) or []
     }
-
-
-def head_commit(repo: Path) -> str:
-    """The commit HEAD points at; a clear error outside a git repository or before any commit."""
-    if not (repo / ".git").exists():
-        raise ToolkitError(f"{repo}: not a git repository", hint="run it from the project root")
-    done = process.run(["git", "rev-parse", "--verify", "HEAD"], cwd=repo, check=False)
-    if done.returncode != 0:
-        raise ToolkitError(f"{repo}: the repository has no commits yet", hint="commit first")
-    return done.stdout.strip()
 
 
 def clean_clone(repo: Path, dest: Path) -> None:
