@@ -10,7 +10,7 @@ UV_VERSION := 0.13.9
 export DVC_NO_ANALYTICS := 1
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help install lock run test test-fast lint format verify docs bench clean
+.PHONY: help install lock run test test-fast lint format verify docs bench clean gto-env
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -26,7 +26,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 install: $(VENV)/.installed ## Create .venv and install the exact versions in requirements.lock
 
 lock: install ## Re-pin requirements.lock after editing pyproject.toml's dependencies
-	$(UV) pip compile pyproject.toml --extra dev --extra bench --python-version 3.11 --generate-hashes -o requirements.lock
+	$(UV) pip compile pyproject.toml --extra dev --extra bench --extra s3 --python-version 3.11 --generate-hashes -o requirements.lock
 
 run: install ## Rebuild the model from raw data with `dvc repro` (offline) and print the metrics
 	dvc repro
@@ -37,10 +37,13 @@ run: install ## Rebuild the model from raw data with `dvc repro` (offline) and p
 	@echo "card:     models/README.md (check it: mlvc card check)"
 	@echo "plots:    dvc plots show   -> dvc_plots/index.html"
 
-test: install ## Run the whole test suite, end-to-end `dvc repro` included
+gto-env: install ## GTO 1.10.1 in its own venv (MLVC_GTO_VENV, default ~/.cache/mlvc/gto-venv)
+	.ci/gto-env.sh >/dev/null
+
+test: install gto-env ## Run the whole test suite, end-to-end `dvc repro` included
 	$(PY) -m pytest
 
-test-fast: install ## Run the tests except the slow end-to-end ones
+test-fast: install gto-env ## Run the tests except the slow end-to-end ones
 	$(PY) -m pytest -m "not slow"
 
 lint: install ## ruff lint and format check
@@ -57,10 +60,11 @@ verify: install ## Reproducibility gate: rerun the committed pipeline in a clean
 docs: install ## Regenerate the README's CLI reference from the app
 	$(PY) -m cli.docs
 
-bench: install ## Benchmarks, each figure beside its baseline from the same run (~10 min; the first run installs Evidently in its own venv)
+bench: install gto-env ## Benchmarks, each figure beside its baseline from the same run (~10 min; the first run installs Evidently in its own venv)
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/bench_schema.py
 	$(PY) benchmarks/bench_drift.py
+	$(PY) benchmarks/bench_registry.py
 
 clean: ## Remove caches and plot renderings (keeps .venv and the DVC cache)
 	rm -rf .pytest_cache .ruff_cache .hypothesis dvc_plots

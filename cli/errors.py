@@ -178,5 +178,12 @@ class CommandFailed(ToolkitError):
     """An external command (git, dvc) exited non-zero."""
 
     def __init__(self, argv: list[str], returncode: int, stderr: str) -> None:
-        tail = stderr.strip().splitlines()[-1] if stderr.strip() else "no output"
-        super().__init__(f"'{' '.join(argv)}' exited {returncode}: {tail}")
+        super().__init__(f"'{' '.join(argv)}' exited {returncode}: {_reason(stderr)}")
+
+
+def _reason(stderr: str) -> str:
+    """The line that says why: DVC's last ``ERROR`` line, never its closing support banner."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith("ERROR")]
+    useful = [line for line in lines if not line.startswith("Having any troubles?")]
+    return (errors or useful or ["no output"])[-1]

@@ -150,7 +150,8 @@ def release(
         remote = git.default_remote(repo) if push else None
         if dry_run or not all(g.ok for g in gates):
             return Release(name, str(new), tag, commit, gates, False, False, dry_run, remote)
-        git.create_tag(repo, tag, commit, _release_message(name, new, model_path, repo))
+        message = _release_message(name, new, model_path, repo)
+        git.create_tag(repo, tag, commit, message, after=state.newest)
         if push:
             _publish(repo, tag, remote or "origin")
         return Release(name, str(new), tag, commit, gates, True, push, False, remote)
@@ -259,15 +260,23 @@ def promote(
         tag = stage_tag(name, stage, state.next_counter)
         if dry_run or not all(g.ok for g in gates):
             return Promotion(name, wanted, stage, tag, previous, gates, False, False, dry_run)
-        _assign(repo, name, wanted, stage, tag, found.commit, push)
+        _assign(repo, name, wanted, stage, tag, found.commit, push, after=state.newest)
         return Promotion(name, wanted, stage, tag, previous, gates, True, push, False)
 
 
 def _assign(
-    repo: Path, name: str, version: str, stage: str, tag: str, commit: str, push: bool
+    repo: Path,
+    name: str,
+    version: str,
+    stage: str,
+    tag: str,
+    commit: str,
+    push: bool,
+    *,
+    after: int = 0,
 ) -> None:
     message = f"Assigning stage {stage} to artifact {name} version {version}"
-    git.create_tag(repo, tag, commit, message)
+    git.create_tag(repo, tag, commit, message, after=after)
     if push:
         try:
             git.push_tag(repo, git.default_remote(repo), tag)
@@ -298,7 +307,7 @@ def rollback(*, model: str, stage: str, repo: Path = Path(), push: bool = False)
         assert found is not None
         tag = stage_tag(name, stage, state.next_counter)
         gate = Gate("rollback", True, f"'{stage}' goes back from {current} to {target}")
-        _assign(repo, name, target, stage, tag, found.commit, push)
+        _assign(repo, name, target, stage, tag, found.commit, push, after=state.newest)
         return Promotion(name, target, stage, tag, current, (gate,), True, push, False)
 
 

@@ -33,8 +33,8 @@ def remote_missing(repo: Path, remote: str | None = None) -> dict[str, Any]:
 
 
 def push(repo: Path, remote: str | None = None) -> None:
-    """``dvc push`` of every output in dvc.lock."""
-    process.run(["dvc", "push", "--quiet", *(["--remote", remote] if remote else [])], cwd=repo)
+    """``dvc push`` of every output in dvc.lock (not ``--quiet``: that hides DVC's ERROR line)."""
+    process.run(["dvc", "push", *(["--remote", remote] if remote else [])], cwd=repo)
 
 
 def fetch_file(repo: Path, path: str, rev: str) -> bytes:

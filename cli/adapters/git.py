@@ -88,9 +88,19 @@ def tag_exists(repo: Path, tag: str) -> bool:
     return done.returncode == 0
 
 
-def create_tag(repo: Path, tag: str, commit: str, message: str) -> None:
-    """Create an annotated tag (the message is read from stdin, so any text is safe)."""
-    git(repo, "tag", "--annotate", "--file=-", tag, commit, stdin=message + "\n")
+def create_tag(repo: Path, tag: str, commit: str, message: str, *, after: int = 0) -> None:
+    """Create an annotated tag (the message is read from stdin, so any text is safe).
+
+    Its tagger time is made later than ``after`` (seconds since the epoch): GTO orders
+    registry events by tagger time in whole seconds, so two tags of one artifact in the
+    same second would be read in an arbitrary order.
+    """
+    _, when, zone = git(repo, "var", "GIT_COMMITTER_IDENT").strip().rsplit(" ", 2)
+    env = None
+    if int(when) <= after:
+        env = process.tool_env({"GIT_COMMITTER_DATE": f"{after + 1} {zone}"})
+    argv = ["git", "tag", "--annotate", "--file=-", tag, commit]
+    process.run(argv, cwd=repo, env=env, stdin=message + "\n")
 
 
 def delete_tag(repo: Path, tag: str) -> None:

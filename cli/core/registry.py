@@ -169,6 +169,7 @@ class ModelState:
     history: Mapping[str, tuple[str, ...]]  # stage -> versions assigned, oldest first
     next_counter: int
     deprecated: bool
+    newest: int = 0  # tagger time of the artifact's newest registry tag (GTO orders by it)
 
     @property
     def latest(self) -> ModelVersion | None:
@@ -236,6 +237,7 @@ def build_state(name: str, records: Iterable[TagRecord]) -> ModelState:
         history={s: tuple(v) for s, v in sorted(history.items())},
         next_counter=max(counters, default=0) + 1,
         deprecated=any(e.event is Event.deprecation for e in events),
+        newest=max((e.created for e in events), default=0),
     )
 
 
