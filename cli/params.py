@@ -148,6 +148,13 @@ class DriftParams(Section):
 
 
 @dataclass(frozen=True)
+class ReportParams(Section):
+    """Regression tolerances of ``mlvc report --fail-on-regression`` (read by the CLI)."""
+
+    tolerances: dict[str, float]
+
+
+@dataclass(frozen=True)
 class Params(Section):
     """The whole of ``params.yaml``."""
 
@@ -159,6 +166,7 @@ class Params(Section):
     card: CardParams
     release: ReleaseParams
     drift: DriftParams
+    report: ReportParams
 
 
 S = TypeVar("S", bound=Section)

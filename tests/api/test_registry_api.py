@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,81 +13,18 @@ from typer.testing import CliRunner
 from cli import registry_api as reg
 from cli.app import app
 from cli.errors import ToolkitError
-
-ROOT = Path(__file__).resolve().parents[2]
-NAME = "penguins-classifier"
-STAGE_SCRIPT = """
-import json, pathlib, yaml
-p = yaml.safe_load(open("params.yaml"))
-pathlib.Path("models").mkdir(exist_ok=True)
-pathlib.Path("metrics").mkdir(exist_ok=True)
-pathlib.Path("models/model.skops").write_bytes(b"model-" + str(p["train"]["seed"]).encode())
-acc = 0.97 if p["train"]["seed"] != 13 else 0.5
-metrics = {"accuracy": acc, "balanced_accuracy": acc, "log_loss": 0.1}
-json.dump(metrics, open("metrics/metrics.json", "w"))
-"""
-PIPELINE = {
-    "stages": {
-        "train": {
-            "cmd": "python train.py",
-            "deps": ["train.py"],
-            "params": ["train.seed"],
-            "outs": ["models/model.skops"],
-            "metrics": [{"metrics/metrics.json": {"cache": False}}],
-        }
-    },
-    "artifacts": {NAME: {"path": "models/model.skops", "type": "model"}},
-}
+from tests.registry_repo import NAME, STAGE_SCRIPT, copy_repo, new_commit, run, template_repo
 
 
-def run(argv: list[str], cwd: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True)
-    if check and done.returncode != 0:
-        raise AssertionError(f"{argv}: {done.stdout}{done.stderr}")
-    return done
-
-
-@pytest.fixture(scope="session")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("home")
-    os.environ.update(
-        HOME=str(home),
-        GIT_CONFIG_NOSYSTEM="1",
-        GIT_AUTHOR_NAME="mlvc test",
-        GIT_AUTHOR_EMAIL="test@mlvc.invalid",
-        GIT_COMMITTER_NAME="mlvc test",
-        GIT_COMMITTER_EMAIL="test@mlvc.invalid",
-        DVC_NO_ANALYTICS="1",
-        PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-    )
-    repo = tmp_path_factory.mktemp("template") / "repo"
-    repo.mkdir()
-    (repo / "train.py").write_text(STAGE_SCRIPT)
-    (repo / "dvc.yaml").write_text(yaml.safe_dump(PIPELINE, sort_keys=False))
-    shutil.copy(ROOT / "params.yaml", repo / "params.yaml")
-    run(["git", "init", "-q", "-b", "main"], repo)
-    run(["dvc", "init", "-q"], repo)
-    run(["dvc", "config", "core.analytics", "false"], repo)
-    run(["dvc", "repro", "-q"], repo)
-    run(["git", "add", "-A"], repo)
-    run(["git", "commit", "-q", "-m", "pipeline"], repo)
-    return repo
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    with template_repo(tmp_path_factory) as repo:
+        yield repo
 
 
 @pytest.fixture
 def repo(template: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "repo"
-    shutil.copytree(template, copy, symlinks=True)
-    run(["dvc", "config", "--local", "core.site_cache_dir", str(tmp_path / "site")], copy)
-    return copy
-
-
-def new_commit(repo: Path, seed: int) -> None:
-    params = yaml.safe_load((repo / "params.yaml").read_text())
-    params["train"]["seed"] = seed
-    (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
-    run(["dvc", "repro", "-q"], repo)
-    run(["git", "commit", "-q", "-am", f"seed {seed}"], repo)
+    return copy_repo(template, tmp_path)
 
 
 def tags(repo: Path) -> list[str]:

@@ -9,53 +9,22 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from cli import registry_api as reg
+from tests.registry_repo import NAME, copy_repo, new_commit, run, template_repo
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 # Resolved at import (collection), before any fixture points HOME at a temporary directory.
 GTO_VENV = Path(os.environ.get("MLVC_GTO_VENV") or Path.home() / ".cache" / "mlvc" / "gto-venv")
 GTO = GTO_VENV / "bin" / "gto"
-NAME = "penguins-classifier"
 T0 = 1_767_225_600  # 2026-01-01T00:00:00Z; each registry action gets its own minute after it
-STAGE_SCRIPT = """
-import json, pathlib, yaml
-p = yaml.safe_load(open("params.yaml"))
-pathlib.Path("models").mkdir(exist_ok=True)
-pathlib.Path("metrics").mkdir(exist_ok=True)
-pathlib.Path("models/model.skops").write_bytes(b"model-" + str(p["train"]["seed"]).encode())
-metrics = {"accuracy": 0.97, "balanced_accuracy": 0.97, "log_loss": 0.1}
-json.dump(metrics, open("metrics/metrics.json", "w"))
-"""
-PIPELINE = {
-    "stages": {
-        "train": {
-            "cmd": "python train.py",
-            "deps": ["train.py"],
-            "params": ["train.seed"],
-            "outs": ["models/model.skops"],
-            "metrics": [{"metrics/metrics.json": {"cache": False}}],
-        }
-    },
-    "artifacts": {NAME: {"path": "models/model.skops", "type": "model"}},
-}
-
-
-def run(argv: list[str], cwd: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True)
-    if check and done.returncode != 0:
-        raise AssertionError(f"{argv}: {done.stdout}{done.stderr}")
-    return done
 
 
 @pytest.fixture(scope="module")
@@ -75,38 +44,13 @@ def gto() -> Path:
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A committed one-stage git + DVC repository with a model artifact (built once)."""
-    with pytest.MonkeyPatch.context() as mp:
-        for key, value in {
-            "HOME": str(tmp_path_factory.mktemp("home")),
-            "GIT_CONFIG_NOSYSTEM": "1",
-            "GIT_AUTHOR_NAME": "mlvc test",
-            "GIT_AUTHOR_EMAIL": "test@mlvc.invalid",
-            "GIT_COMMITTER_NAME": "mlvc test",
-            "GIT_COMMITTER_EMAIL": "test@mlvc.invalid",
-            "DVC_NO_ANALYTICS": "1",
-            "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
-        }.items():
-            mp.setenv(key, value)
-        repo = tmp_path_factory.mktemp("template") / "repo"
-        repo.mkdir()
-        (repo / "train.py").write_text(STAGE_SCRIPT)
-        (repo / "dvc.yaml").write_text(yaml.safe_dump(PIPELINE, sort_keys=False))
-        shutil.copy(ROOT / "params.yaml", repo / "params.yaml")
-        run(["git", "init", "-q", "-b", "main"], repo)
-        run(["dvc", "init", "-q"], repo)
-        run(["dvc", "config", "core.analytics", "false"], repo)
-        run(["dvc", "repro", "-q"], repo)
-        run(["git", "add", "-A"], repo)
-        run(["git", "commit", "-q", "-m", "pipeline"], repo)
+    with template_repo(tmp_path_factory) as repo:
         yield repo
 
 
 @pytest.fixture
 def repo(template: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "repo"
-    shutil.copytree(template, copy, symlinks=True)
-    run(["dvc", "config", "--local", "core.site_cache_dir", str(tmp_path / "site")], copy)
-    return copy
+    return copy_repo(template, tmp_path)
 
 
 def at(monkeypatch: pytest.MonkeyPatch, minute: int) -> None:
@@ -116,14 +60,6 @@ def at(monkeypatch: pytest.MonkeyPatch, minute: int) -> None:
     counter. Distinct times make both orders agree (see the same-second test below).
     """
     monkeypatch.setenv("GIT_COMMITTER_DATE", f"{T0 + 60 * minute} +0000")
-
-
-def new_commit(repo: Path, seed: int) -> None:
-    params = yaml.safe_load((repo / "params.yaml").read_text())
-    params["train"]["seed"] = seed
-    (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
-    run(["dvc", "repro", "-q"], repo)
-    run(["git", "commit", "-q", "-am", f"seed {seed}"], repo)
 
 
 def mlvc_registry(repo: Path) -> dict[str, Any]:

@@ -8,8 +8,6 @@ few bytes are pushed (moto keeps objects in memory). The git remote is a bare re
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -24,11 +22,10 @@ import yaml
 
 from cli import registry_api as reg
 from cli.adapters import dvc_cli
+from tests.registry_repo import MODEL, NAME, copy_repo, run, template_repo
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-NAME = "penguins-classifier"
-MODEL = "models/model.skops"
 KEY = "testing"  # moto accepts any credentials
 # the developer's own AWS settings must not reach the test's DVC remote
 AWS_USER_SETTINGS = (
@@ -42,65 +39,13 @@ AWS_USER_SETTINGS = (
     "AWS_ENDPOINT_URL_S3",
     "AWS_MAX_ATTEMPTS",
 )
-STAGE_SCRIPT = """
-import json, pathlib, yaml
-p = yaml.safe_load(open("params.yaml"))
-pathlib.Path("models").mkdir(exist_ok=True)
-pathlib.Path("metrics").mkdir(exist_ok=True)
-pathlib.Path("models/model.skops").write_bytes(b"model-" + str(p["train"]["seed"]).encode())
-metrics = {"accuracy": 0.97, "balanced_accuracy": 0.97, "log_loss": 0.1}
-json.dump(metrics, open("metrics/metrics.json", "w"))
-"""
-PIPELINE = {
-    "stages": {
-        "train": {
-            "cmd": "python train.py",
-            "deps": ["train.py"],
-            "params": ["train.seed"],
-            "outs": [MODEL],
-            "metrics": [{"metrics/metrics.json": {"cache": False}}],
-        }
-    },
-    "artifacts": {NAME: {"path": MODEL, "type": "model"}},
-}
-
-
-def run(argv: list[str], cwd: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True)
-    if check and done.returncode != 0:
-        raise AssertionError(f"{argv}: {done.stdout}{done.stderr}")
-    return done
 
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A committed one-stage git + DVC repository with a model artifact (built once)."""
-    with pytest.MonkeyPatch.context() as mp:
-        for key, value in {
-            "HOME": str(tmp_path_factory.mktemp("home")),
-            "GIT_CONFIG_NOSYSTEM": "1",
-            "GIT_AUTHOR_NAME": "mlvc test",
-            "GIT_AUTHOR_EMAIL": "test@mlvc.invalid",
-            "GIT_COMMITTER_NAME": "mlvc test",
-            "GIT_COMMITTER_EMAIL": "test@mlvc.invalid",
-            "DVC_NO_ANALYTICS": "1",
-            "AWS_EC2_METADATA_DISABLED": "true",  # never probe 169.254.169.254 for credentials
-            "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
-        }.items():
-            mp.setenv(key, value)
-        for key in AWS_USER_SETTINGS:
-            mp.delenv(key, raising=False)
-        repo = tmp_path_factory.mktemp("template") / "repo"
-        repo.mkdir()
-        (repo / "train.py").write_text(STAGE_SCRIPT)
-        (repo / "dvc.yaml").write_text(yaml.safe_dump(PIPELINE, sort_keys=False))
-        shutil.copy(ROOT / "params.yaml", repo / "params.yaml")
-        run(["git", "init", "-q", "-b", "main"], repo)
-        run(["dvc", "init", "-q"], repo)
-        run(["dvc", "config", "core.analytics", "false"], repo)
-        run(["dvc", "repro", "-q"], repo)
-        run(["git", "add", "-A"], repo)
-        run(["git", "commit", "-q", "-m", "pipeline"], repo)
+    """The registry test project, with AWS settings of the user's own machine removed."""
+    extra = {"AWS_EC2_METADATA_DISABLED": "true"}  # never probe 169.254.169.254 for credentials
+    with template_repo(tmp_path_factory, extra_env=extra, unset=AWS_USER_SETTINGS) as repo:
         yield repo
 
 
@@ -188,9 +133,7 @@ def s3(tmp_path: Path) -> Iterator[S3Server]:
 @pytest.fixture
 def repo(template: Path, tmp_path: Path, s3: S3Server) -> Path:
     """A copy of the template with a bare git origin and the S3 bucket as default DVC remote."""
-    copy = tmp_path / "repo"
-    shutil.copytree(template, copy, symlinks=True)
-    run(["dvc", "config", "--local", "core.site_cache_dir", str(tmp_path / "site")], copy)
+    copy = copy_repo(template, tmp_path)
     bare = tmp_path / "origin.git"
     run(["git", "init", "-q", "--bare", str(bare)], tmp_path)
     run(["git", "remote", "add", "origin", str(bare)], copy)

@@ -1,0 +1,81 @@
+"""``mlvc report``: what changed between two revisions, for people, pull requests and machines."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli.commands._shared import emit, funnel
+from cli.errors import ExitCode
+
+
+class ReportOutput(StrEnum):
+    """Formats ``mlvc report`` writes (``md`` and ``markdown`` are the same)."""
+
+    text = "text"
+    md = "md"
+    markdown = "markdown"
+    json = "json"
+
+
+@funnel
+def report(
+    base: Annotated[
+        str,
+        typer.Option("--base", "-b", help="Revision to compare against (branch, tag or commit)."),
+    ] = "HEAD",
+    head: Annotated[
+        str | None,
+        typer.Option("--head", help="Revision to compare; default: the files in the workspace."),
+    ] = None,
+    fmt: Annotated[
+        ReportOutput,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format: 'text', 'md' (pull-request comment, alias 'markdown') or 'json'.",
+        ),
+    ] = ReportOutput.text,
+    fail_on_regression: Annotated[
+        bool,
+        typer.Option(
+            "--fail-on-regression",
+            help="Exit 1 when a metric got worse by more than its tolerance "
+            "(report.tolerances in params.yaml).",
+        ),
+    ] = False,
+    card: Annotated[
+        Path | None,
+        typer.Option(
+            "--card", help="Start with this model card's name and description (release notes)."
+        ),
+    ] = None,
+    repo: Annotated[
+        Path, typer.Option("--repo", help="The git repository (default: here).")
+    ] = Path(),
+) -> int:
+    """Compare metrics, parameters, data, the schema check and plots between two revisions.
+
+    Metrics of metrics/metrics.json and metrics/slices.json with the change and
+    whether it is better or worse (log_loss lower is better, counts have no
+    direction, everything else higher is better); changed params.yaml keys;
+    DVC-tracked outputs whose md5 in dvc.lock changed, with row counts of CSV
+    files when the local cache has them (else n/a); the data-contract check at
+    head; the confusion matrix and ROC/PR curves (Mermaid charts in Markdown).
+    A base without metrics shows everything as new. Exit 0, or 1 with
+    --fail-on-regression when a metric got worse beyond its tolerance, 2 could not run.
+    """
+    import cli.report_render  # noqa: F401  (registers the text and markdown renderers)
+    from cli.report_api import build_report
+
+    result = build_report(base=base, head=head, repo=repo, card=card)
+    output = "markdown" if fmt in (ReportOutput.md, ReportOutput.markdown) else fmt.value
+    code = emit(result, output, ok=result.ok)
+    return code if fail_on_regression else ExitCode.OK
+
+
+app = typer.Typer(rich_markup_mode=None, add_completion=False)
+app.command("report")(report)

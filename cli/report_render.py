@@ -1,0 +1,452 @@
+"""Text and Markdown renderings of a :class:`cli.core.report.MetricReport`.
+
+Importing this module registers both on :func:`cli.render.render_text` and
+:func:`cli.render.render_markdown`; JSON needs nothing (``dataclasses.asdict``).
+The Markdown is made for a pull-request comment: it starts with the hidden
+marker :data:`MARKER` (CI finds its previous comment by it and edits it in
+place), draws ROC and PR curves as Mermaid ``xychart-beta`` charts and the
+confusion matrix as a table, so GitHub renders everything itself: no images,
+no upload, no token.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any
+
+from cli.core.report import (
+    BETTER,
+    CHANGED,
+    NEW,
+    REMOVED,
+    SAME,
+    WORSE,
+    ConfusionDiff,
+    CurveDiff,
+    DataDiff,
+    MetricDiff,
+    MetricReport,
+    ParamDiff,
+)
+from cli.render import render_markdown, render_text
+
+MARKER = "<!-- mlvc-report -->"
+BASE_COLOUR = "#9e9e9e"  # grey
+HEAD_COLOUR = "#1f77b4"  # blue
+AXIS_TITLES = {
+    "fpr": "false positive rate",
+    "tpr": "true positive rate",
+    "recall": "recall",
+    "precision": "precision",
+}
+KIND_TITLES = {"roc": "ROC curves (one-vs-rest)", "pr": "Precision-recall curves (one-vs-rest)"}
+
+
+# --- shared helpers ------------------------------------------------------------------------
+
+
+def _is_count(m: MetricDiff) -> bool:
+    return m.direction is None and all(v is None or float(v).is_integer() for v in (m.base, m.head))
+
+
+def _value(m: MetricDiff, value: float | None, present: bool) -> str:
+    if not present:
+        return "-"
+    if value is None:
+        return "n/a"
+    return str(int(value)) if _is_count(m) else f"{value:.4f}"
+
+
+def _change(m: MetricDiff) -> str:
+    if m.status == SAME:
+        return "="
+    if m.change is None:
+        return ""
+    text = f"{int(m.change):+d}" if _is_count(m) else f"{m.change:+.4f}"
+    return f"{text} {m.arrow}"
+
+
+def _sides(m: MetricDiff) -> tuple[str, str]:
+    return _value(m, m.base, m.status != NEW), _value(m, m.head, m.status != REMOVED)
+
+
+def _tol(value: float) -> str:
+    return f"{value:g}"
+
+
+def _headline(m: MetricDiff, path: str) -> bool:
+    return m.path == path and "." not in m.key
+
+
+def _param(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _param_sides(p: ParamDiff) -> tuple[str, str]:
+    base = "-" if p.status == NEW else _param(p.base)
+    head = "-" if p.status == REMOVED else _param(p.head)
+    return base, head
+
+
+def _rows(d: DataDiff, value: int | None, present: bool) -> str:
+    if not d.is_table or not present:
+        return "" if not d.is_table else "-"
+    return "n/a" if value is None else str(value)
+
+
+def _head_rows(d: DataDiff) -> str:
+    text = _rows(d, d.head_rows, d.head_md5 is not None)
+    if d.base_rows is not None and d.head_rows is not None and d.head_rows != d.base_rows:
+        text += f" ({d.head_rows - d.base_rows:+d})"
+    return text
+
+
+def _short(md5: str | None) -> str:
+    return "-" if md5 is None else md5[:7]
+
+
+def _tally(report: MetricReport, path: str) -> str:
+    headline = [m for m in report.metrics if _headline(m, path)]
+    counts = {s: sum(1 for m in headline if m.status == s) for s in (BETTER, WORSE, SAME, NEW)}
+    parts = [f"{n} {s}" for s, n in counts.items() if n]
+    return ", ".join(parts)
+
+
+# --- text ----------------------------------------------------------------------------------
+
+
+def _text_metric(m: MetricDiff, width: int) -> str:
+    base, head = _sides(m)
+    verdict = m.status
+    if m.status == WORSE and m.tolerance is not None:
+        verdict += (
+            f" (beyond tolerance {_tol(m.tolerance)})"
+            if m.regression
+            else f" (within {_tol(m.tolerance)})"
+        )
+    return f"  {m.key:<{width}} {base:>8} -> {head:>8}  {_change(m):<10} {verdict}"
+
+
+@render_text.register
+def _(result: MetricReport) -> str:
+    path = result.metrics_file
+    lines = [f"mlvc report: {result.base.label} -> {result.head.label}"]
+    if result.card:
+        lines.append(f"model: {result.card.model}: {result.card.description}")
+    headline = [m for m in result.metrics if _headline(m, path)]
+    others = [m for m in result.metrics if not _headline(m, path) and m.status != SAME]
+    width = max((len(m.key) for m in headline), default=10)
+    lines.append(f"metrics ({path}):")
+    lines += [_text_metric(m, width) for m in headline]
+    if others:
+        lines.append("other metrics that changed:")
+        width = max(len(f"{m.path}:{m.key}") for m in others)
+        lines += [_text_metric(replace(m, key=f"{m.path}:{m.key}"), width) for m in others]
+    if result.params:
+        lines.append("parameters:")
+        for p in result.params:
+            base, head = _param_sides(p)
+            lines.append(f"  {p.key}: {base} -> {head}")
+    else:
+        lines.append("parameters: unchanged")
+    if result.data:
+        lines.append("data (DVC-tracked outputs):")
+        for d in result.data:
+            rows = ""
+            if d.is_table:
+                rows = f", rows {_rows(d, d.base_rows, d.base_md5 is not None)} -> {_head_rows(d)}"
+            lines.append(
+                f"  {d.path} ({d.stage}): {d.status}, md5 {_short(d.base_md5)} -> "
+                f"{_short(d.head_md5)}{rows}"
+            )
+        lines.append(f"  {result.data_unchanged} other output(s) unchanged")
+    else:
+        lines.append(f"data: no DVC-tracked output changed ({result.data_unchanged} unchanged)")
+    if result.schema:
+        s = result.schema
+        state = "ok" if s.ok else "FAILED"
+        lines.append(
+            f"schema check: {state}: {s.failing_rows} of {s.rows} rows of {s.data} fail {s.schema}"
+        )
+        lines += [f"  {v}" for v in s.violations]
+        lines += [f"  table rule {r}" for r in s.failed_rules]
+    else:
+        lines.append("schema check: no data/validation.json at head")
+    if result.confusion:
+        state = "changed" if result.confusion.changed else "unchanged"
+        lines.append(f"confusion matrix: {state}")
+    for kind in ("roc", "pr"):
+        curves = [c for c in result.curves if c.kind == kind]
+        if curves:
+            changed = [c.label for c in curves if c.changed]
+            lines.append(
+                f"{kind} curves: {len(changed)} of {len(curves)} changed"
+                + (f" ({', '.join(changed)})" if changed else "")
+            )
+    if result.regressions:
+        lines.append(
+            "REGRESSION: "
+            + "; ".join(
+                f"{m.key} {m.change:+.4f} (tolerance {_tol(m.tolerance or 0)})"
+                for m in result.regressions
+            )
+        )
+    else:
+        lines.append("no regressions beyond tolerance")
+    return "\n".join(lines)
+
+
+# --- markdown ------------------------------------------------------------------------------
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _md_verdict(m: MetricDiff) -> str:
+    if m.status == BETTER:
+        return "✅ better"
+    if m.status == WORSE:
+        if m.tolerance is None:
+            return "⚠️ worse"
+        if m.regression:
+            return f"❌ worse (tolerance {_tol(m.tolerance)})"
+        return f"⚠️ worse (within {_tol(m.tolerance)})"
+    if m.status == NEW:
+        return "🆕 new"
+    if m.status == REMOVED:
+        return "removed"
+    if m.status == CHANGED:
+        return "changed"
+    return ""
+
+
+def _metric_table(metrics: list[MetricDiff], *, with_path: bool) -> list[str]:
+    head = (
+        "| file | metric | base | head | change | |"
+        if with_path
+        else "| metric | base | head | change | |"
+    )
+    rule = "|---|---|---:|---:|---:|---|" if with_path else "|---|---:|---:|---:|---|"
+    lines = [head, rule]
+    for m in metrics:
+        base, new = _sides(m)
+        first = f"`{m.path}` | " if with_path else ""
+        lines.append(
+            f"| {first}`{_cell(m.key)}` | {base} | {new} | {_change(m)} | {_md_verdict(m)} |"
+        )
+    return lines
+
+
+def _md_metrics(result: MetricReport) -> list[str]:
+    path = result.metrics_file
+    headline = [m for m in result.metrics if _headline(m, path)]
+    others = [m for m in result.metrics if not _headline(m, path)]
+    lines = ["### Metrics", "", f"`{path}` (test set):", ""]
+    lines += _metric_table(headline, with_path=False)
+    changed = [m for m in others if m.status != SAME]
+    if others:
+        lines.append("")
+        if changed:
+            lines += [
+                f"<details><summary>Per-class and per-slice metrics: {len(changed)} of "
+                f"{len(others)} changed</summary>",
+                "",
+                *_metric_table(changed, with_path=True),
+                "",
+                "</details>",
+            ]
+        else:
+            lines.append(f"Per-class and per-slice metrics: all {len(others)} unchanged.")
+    return lines
+
+
+def _md_params(result: MetricReport) -> list[str]:
+    lines = ["### Parameters", ""]
+    if not result.params:
+        return [*lines, "No parameter in `params.yaml` changed."]
+    lines += ["| parameter | base | head |", "|---|---|---|"]
+    for p in result.params:
+        base, head = _param_sides(p)
+        lines.append(f"| `{_cell(p.key)}` | `{_cell(base)}` | `{_cell(head)}` |")
+    return lines
+
+
+def _md_data(result: MetricReport) -> list[str]:
+    lines = ["### Data", ""]
+    if result.data:
+        lines += [
+            "DVC-tracked outputs (`dvc.lock`) whose content changed:",
+            "",
+            "| output | stage | rows base | rows head | md5 base → head |",
+            "|---|---|---:|---:|---|",
+        ]
+        for d in result.data:
+            lines.append(
+                f"| `{_cell(d.path)}` | {d.stage} | "
+                f"{_rows(d, d.base_rows, d.base_md5 is not None)} | {_head_rows(d)} | "
+                f"`{_short(d.base_md5)}` → `{_short(d.head_md5)}` |"
+            )
+        lines.append("")
+        if any(d.is_table and None in (d.base_rows, d.head_rows) for d in result.data):
+            lines += [
+                "n/a: that version is not in the local DVC cache (`dvc pull` fetches it).",
+                "",
+            ]
+        lines.append(f"{result.data_unchanged} other output(s) unchanged.")
+    else:
+        lines.append(f"No DVC-tracked output changed ({result.data_unchanged} unchanged).")
+    lines += ["", "#### Data contract", ""]
+    s = result.schema
+    if s is None:
+        lines.append("No schema-check report (`data/validation.json`) at head.")
+        return lines
+    if s.ok:
+        lines.append(
+            f"✅ `{s.data}` satisfies `{s.schema}`: {s.rows} rows, none failing; "
+            "every table rule passes."
+        )
+        return lines
+    lines.append(f"❌ {s.failing_rows} of {s.rows} rows of `{s.data}` break `{s.schema}`.")
+    lines += [""] + [f"- {_cell(v)}" for v in s.violations]
+    lines += [f"- table rule {_cell(r)}" for r in s.failed_rules]
+    return lines
+
+
+def _matrix(labels: tuple[str, ...], rows: list[list[str]]) -> list[str]:
+    names = [_cell(label) for label in labels]
+    lines = [
+        "| actual \\ predicted | " + " | ".join(names) + " |",
+        "|---|" + "---:|" * len(labels),
+    ]
+    lines += [
+        f"| **{name}** | " + " | ".join(row) + " |" for name, row in zip(names, rows, strict=True)
+    ]
+    return lines
+
+
+def _md_confusion(c: ConfusionDiff) -> list[str]:
+    lines = ["#### Confusion matrix", ""]
+    if c.head is None:
+        return [*lines, "No confusion matrix at head (`plots/confusion.csv`)."]
+    size = len(c.labels)
+    if c.base is None or not c.changed:
+        state = "new (no base)" if c.base is None else "unchanged"
+        cells = [[str(c.head[i][j]) for j in range(size)] for i in range(size)]
+        return [*lines, f"Test-set counts at head ({state}):", "", *_matrix(c.labels, cells)]
+    cells = []
+    for i in range(size):
+        row = []
+        for j in range(size):
+            delta = c.head[i][j] - c.base[i][j]
+            row.append(f"{c.head[i][j]} ({delta:+d})" if delta else str(c.head[i][j]))
+        cells.append(row)
+    base_cells = [[str(c.base[i][j]) for j in range(size)] for i in range(size)]
+    return [
+        *lines,
+        "Test-set counts at head, change from base in brackets:",
+        "",
+        *_matrix(c.labels, cells),
+        "",
+        "<details><summary>Base</summary>",
+        "",
+        *_matrix(c.labels, base_cells),
+        "",
+        "</details>",
+    ]
+
+
+def _series(values: tuple[float, ...]) -> str:
+    return "[" + ", ".join(f"{v:g}" for v in values) + "]"
+
+
+def _chart(c: CurveDiff) -> list[str]:
+    """A Mermaid line chart: base (grey) and head (blue); head alone when they are equal."""
+    base = c.base if c.changed else None
+    lines = [values for values in (base, c.head) if values is not None]
+    colours = [BASE_COLOUR] if base is not None else []
+    colours += [HEAD_COLOUR] if c.head is not None else []
+    init = {"themeVariables": {"xyChart": {"plotColorPalette": ", ".join(colours)}}}
+    title = c.label.replace('"', "'")
+    return [
+        "```mermaid",
+        f"%%{{init: {json.dumps(init)}}}%%",
+        "xychart-beta",
+        f'    title "{c.kind.upper()}: {title}"',
+        f'    x-axis "{AXIS_TITLES.get(c.x, c.x)}" 0 --> 1',
+        f'    y-axis "{AXIS_TITLES.get(c.y, c.y)}" 0 --> 1',
+        *[f"    line {_series(values)}" for values in lines],
+        "```",
+    ]
+
+
+def _md_curves(curves: list[CurveDiff], kind: str) -> list[str]:
+    changed = [c for c in curves if c.changed]
+    states = [
+        f"{c.label} {'new' if c.base is None else 'removed' if c.head is None else 'changed'}"
+        for c in changed
+    ]
+    lines = [
+        f"#### {KIND_TITLES[kind]}",
+        "",
+        f"Grey: base; blue: head. {'; '.join(states) if states else 'No curve changed'}.",
+    ]
+    for c in changed:
+        lines += ["", *_chart(c)]
+    same = [c for c in curves if not c.changed]
+    if same:
+        lines += [
+            "",
+            f"<details><summary>Unchanged: {', '.join(c.label for c in same)}</summary>",
+        ]
+        for c in same:
+            lines += ["", *_chart(c)]
+        lines += ["", "</details>"]
+    return lines
+
+
+def _md_plots(result: MetricReport) -> list[str]:
+    lines = ["### Plots"]
+    if result.confusion is not None:
+        lines += ["", *_md_confusion(result.confusion)]
+    for kind in ("roc", "pr"):
+        curves = [c for c in result.curves if c.kind == kind]
+        if curves:
+            lines += ["", *_md_curves(curves, kind)]
+    if len(lines) == 1:
+        lines += ["", "No plots on either side."]
+    return lines
+
+
+def _md_verdict_line(result: MetricReport) -> str:
+    if result.regressions:
+        items = ", ".join(
+            f"`{m.key}` {m.change:+.4f} (tolerance {_tol(m.tolerance or 0)})"
+            for m in result.regressions
+        )
+        return f"❌ **{len(result.regressions)} metric(s) got worse beyond tolerance:** {items}"
+    tally = _tally(result, result.metrics_file)
+    return "✅ **No metric got worse beyond its tolerance**" + (f" ({tally})." if tally else ".")
+
+
+@render_markdown.register
+def _(result: MetricReport) -> str:
+    lines = [
+        MARKER,
+        f"## mlvc report: `{result.base.label}` → `{result.head.label}`",
+        "",
+        _md_verdict_line(result),
+    ]
+    if result.card:
+        lines += ["", f"### Model: `{result.card.model}`", "", result.card.description]
+    lines += ["", *_md_metrics(result)]
+    lines += ["", *_md_params(result)]
+    lines += ["", *_md_data(result)]
+    lines += ["", *_md_plots(result)]
+    tolerances = ", ".join(f"`{k}` {_tol(v)}" for k, v in result.policy.tolerances)
+    lines += [
+        "",
+        f"<sub>Generated by `mlvc report`. Regression tolerances: {tolerances or 'none'}.</sub>",
+    ]
+    return "\n".join(lines)

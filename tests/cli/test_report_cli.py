@@ -1,0 +1,135 @@
+"""``mlvc report`` through typer's CliRunner, in temporary git repositories with two commits."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from cli.commands.report import report
+
+runner = CliRunner()
+METRICS = {"accuracy": 0.95, "balanced_accuracy": 0.94, "log_loss": 0.20, "n": 86}
+
+
+def cli() -> typer.Typer:
+    """A root app holding only ``report``, as ``cli.app`` registers it."""
+    app = typer.Typer(rich_markup_mode=None)
+    app.command("report")(report)
+
+    @app.callback()
+    def root() -> None:
+        """mlvc"""
+
+    return app
+
+
+def invoke(repo: Path, *args: str) -> Any:
+    return runner.invoke(cli(), ["report", "--repo", str(repo), *args])
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True)
+
+
+def commit(repo: Path, message: str, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        target = repo / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", message)
+
+
+def metrics(**changes: float) -> str:
+    return json.dumps({**METRICS, **changes}, indent=2)
+
+
+@pytest.fixture
+def repo(tmp_path: Path, git_env: dict) -> Path:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    commit(repo, "first", {"metrics/metrics.json": metrics(), "params.yaml": "train:\n  C: 1.0\n"})
+    commit(
+        repo,
+        "second",
+        {
+            "metrics/metrics.json": metrics(accuracy=0.90, log_loss=0.10),
+            "params.yaml": "train:\n  C: 0.5\n",
+        },
+    )
+    return repo
+
+
+def test_json_between_two_commits(repo: Path) -> None:
+    result = invoke(repo, "--base", "HEAD~1", "--head", "HEAD", "--format", "json")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    statuses = {m["key"]: m["status"] for m in document["metrics"]}
+    assert statuses == {
+        "accuracy": "worse",
+        "balanced_accuracy": "same",
+        "log_loss": "better",
+        "n": "same",
+    }
+    assert document["ok"] is False
+    assert document["params"] == [{"key": "train.C", "base": 1.0, "head": 0.5, "status": "changed"}]
+    assert document["base"]["rev"] == "HEAD~1" and len(document["base"]["commit"]) == 40
+
+
+def test_fail_on_regression_exits_1_with_the_metric_named(repo: Path) -> None:
+    result = invoke(repo, "--base", "HEAD~1", "--fail-on-regression")
+    assert result.exit_code == 1
+    assert "REGRESSION: accuracy -0.0500 (tolerance 0.01)" in result.stdout
+    lenient = repo / "params.yaml"
+    lenient.write_text("train:\n  C: 0.5\nreport:\n  tolerances:\n    accuracy: 0.1\n")
+    assert invoke(repo, "--base", "HEAD~1", "--fail-on-regression").exit_code == 0
+
+
+def test_markdown_starts_with_the_comment_marker(repo: Path) -> None:
+    for fmt in ("md", "markdown"):
+        result = invoke(repo, "--base", "HEAD~1", "--format", fmt)
+        assert result.exit_code == 0
+        lines = result.stdout.splitlines()
+        assert lines[0] == "<!-- mlvc-report -->"
+        assert "| `accuracy` | 0.9500 | 0.9000 | -0.0500 ↓ | ❌ worse (tolerance 0.01) |" in lines
+
+
+def test_base_without_metrics_is_all_new(tmp_path: Path, git_env: dict) -> None:
+    repo = tmp_path / "new"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    commit(repo, "empty", {"README.md": "hello\n"})
+    commit(repo, "metrics", {"metrics/metrics.json": metrics()})
+    result = invoke(repo, "--base", "HEAD~1", "--fail-on-regression", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert {m["status"] for m in json.loads(result.stdout)["metrics"]} == {"new"}
+
+
+def test_could_not_run_is_one_line_exit_2(repo: Path, tmp_path: Path) -> None:
+    unknown = invoke(repo, "--base", "origin/main")
+    assert unknown.exit_code == 2
+    assert unknown.stdout == ""
+    assert unknown.stderr.strip() == (
+        f"error: {repo}: unknown revision 'origin/main'; next: fetch it first: "
+        "git fetch origin main"
+    )
+    outside = invoke(tmp_path)
+    assert outside.exit_code == 2 and "not a git repository" in outside.stderr
+    (repo / "metrics/metrics.json").unlink()
+    missing = invoke(repo)
+    assert missing.exit_code == 2
+    assert "metrics file not found; next: run 'dvc repro' first" in missing.stderr
+
+
+def test_help_lists_every_option() -> None:
+    result = runner.invoke(cli(), ["report", "--help"])
+    assert result.exit_code == 0
+    for option in ("--base", "--head", "--format", "--fail-on-regression", "--card", "--repo"):
+        assert option in result.output
