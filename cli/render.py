@@ -80,6 +80,24 @@ def _(result: ParamsReport) -> str:
     return "\n".join(lines)
 
 
+@render_markdown.register
+def _(result: ParamsReport) -> str:
+    if result.ok:
+        return f"### ✅ Parameters: `{result.path}` is valid"
+    lines = [f"### ❌ Parameters: `{result.path}`", "", "| key | got | allowed |", "|---|---|---|"]
+    lines += [f"| `{p.key or '(top level)'}` | `{p.got}` | {p.allowed} |" for p in result.problems]
+    return "\n".join(lines)
+
+
+@render_github.register
+def _(result: ParamsReport) -> str:
+    lines = [
+        f"::error file={result.path},title=params: {p.key or 'top level'}::{p.message}"
+        for p in result.problems
+    ]
+    return "\n".join(lines) or f"::notice file={result.path}::parameters are valid"
+
+
 @render_text.register
 def _(result: ReproReport) -> str:
     width = max((len(o.path) for o in result.outputs), default=4)

@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from cli import api, paths
-from cli.commands._shared import FormatOption, emit, funnel
-from cli.render import OutputFormat
+from cli.commands._shared import ReportFormatOption, emit, funnel
+from cli.render import ReportFormat
 
 app = typer.Typer(
     rich_markup_mode=None, help="Inspect and validate the pipeline's parameters (params.yaml)."
@@ -23,7 +23,7 @@ def check(
         Path,
         typer.Option("--params", "-p", help="Params file to check.", show_default=True),
     ] = paths.PARAMS,
-    fmt: FormatOption = OutputFormat.text,
+    fmt: ReportFormatOption = ReportFormat.text,
 ) -> int:
     """Validate a params file against its schema: every problem with key, value and what is allowed.
 

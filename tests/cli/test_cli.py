@@ -166,3 +166,16 @@ def test_drift_policy_from_params_and_inconsistent_thresholds(
     result = invoke("drift", "-r", str(data), "-c", str(data), "-p", str(path))
     assert result.exit_code == 2
     assert "'psi_drift' parameter of DriftPolicy must be a float in [0.1, inf)" in result.stderr
+
+
+def test_params_check_shares_the_report_formats(tmp_path: Path, params_doc: dict[str, Any]) -> None:
+    params_doc["split"]["seed"] = -1
+    path = tmp_path / "params.yaml"
+    path.write_text(yaml.safe_dump(params_doc))
+    github = invoke("params", "check", "-p", str(path), "--format", "github")
+    assert github.exit_code == 1
+    assert github.stdout.strip() == (
+        f"::error file={path},title=params: split.seed::split.seed: got -1; allowed: integer >= 0"
+    )
+    markdown = invoke("params", "check", "-p", str(path), "--format", "markdown")
+    assert "| `split.seed` | `-1` | integer >= 0 |" in markdown.stdout
