@@ -1,7 +1,10 @@
 """The public Python API: typed keyword arguments in, frozen results out.
 
 Commands, stages and tests call these functions. They never print and never
-exit; failures raise :class:`cli.errors.ToolkitError` subclasses.
+exit; failures raise :class:`cli.errors.ToolkitError` subclasses. The registry
+functions (``release``, ``promote``, ``rollback``, ``registry``, ``checkout``)
+live in :mod:`cli.registry_api` and ``build_report`` in :mod:`cli.report_api`;
+both are reachable from here too (``api.release(...)``), imported on first use.
 """
 
 from __future__ import annotations
@@ -234,3 +237,22 @@ def check_drift(
     from cli.drift_api import check_drift as run
 
     return run(reference=reference, current=current, schema=schema, model=model, policy=policy)
+
+
+_ELSEWHERE = {
+    "release": "cli.registry_api",
+    "promote": "cli.registry_api",
+    "rollback": "cli.registry_api",
+    "registry": "cli.registry_api",
+    "checkout": "cli.registry_api",
+    "build_report": "cli.report_api",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The registry and report functions, imported only when first used."""
+    if name in _ELSEWHERE:
+        import importlib
+
+        return getattr(importlib.import_module(_ELSEWHERE[name]), name)
+    raise AttributeError(f"module 'cli.api' has no attribute '{name}'")

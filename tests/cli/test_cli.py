@@ -179,3 +179,12 @@ def test_params_check_shares_the_report_formats(tmp_path: Path, params_doc: dict
     )
     markdown = invoke("params", "check", "-p", str(path), "--format", "markdown")
     assert "| `split.seed` | `-1` | integer >= 0 |" in markdown.stdout
+
+
+def test_api_reaches_registry_and_report_functions() -> None:
+    from cli import api, registry_api, report_api
+
+    assert api.release is registry_api.release and api.checkout is registry_api.checkout
+    assert api.build_report is report_api.build_report
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        _ = api.nope
