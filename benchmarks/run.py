@@ -149,6 +149,9 @@ def bench_pipeline(sizes: list[int], workdir: Path) -> list[dict[str, Any]]:
             path = repo / "data/external" / f"synthetic-{rows}.csv"
             synthetic_penguins(rows).to_csv(path, index=False)
             use_source(repo, f"data/external/{path.name}")
+            # bring-your-own data brings its own contract (README): infer it, as a user would
+            infer = [str(BIN / "mlvc"), "schema", "infer", str(path), "-o", "data/schema.json"]
+            subprocess.run(infer, cwd=repo, env=env(), check=True, capture_output=True)
         result = measure(["dvc", "repro"], repo)
         entry = {
             "rows": rows,

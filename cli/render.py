@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, is_dataclass
-from enum import StrEnum
 from functools import singledispatch
 from typing import Any
 
+from cli.formats import OutputFormat, ReportFormat  # noqa: F401  (re-exported)
 from cli.results import (
     CardBuild,
     CardReport,
@@ -20,22 +20,6 @@ from cli.results import (
     SchemaInferred,
     SchemaReport,
 )
-
-
-class OutputFormat(StrEnum):
-    """Formats every command accepts with ``--format``."""
-
-    text = "text"
-    json = "json"
-
-
-class ReportFormat(StrEnum):
-    """Formats of commands whose reports also go into pull requests and CI logs."""
-
-    text = "text"
-    json = "json"
-    markdown = "markdown"
-    github = "github"  # GitHub Actions workflow annotations (::error file=...::message)
 
 
 def _jsonable(result: Any) -> Any:

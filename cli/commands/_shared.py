@@ -9,8 +9,8 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from cli.errors import ExitCode
+from cli.formats import OutputFormat, ReportFormat
 from cli.funnel import exit_on_error
-from cli.render import OutputFormat, ReportFormat, render
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -51,5 +51,7 @@ def funnel(command: F) -> F:
 
 def emit(result: Any, fmt: str, *, ok: bool) -> ExitCode:
     """Print ``result`` on stdout; the exit code is 0 when ``ok``, else 1 (findings)."""
+    from cli.render import render
+
     typer.echo(render(result, fmt))
     return ExitCode.OK if ok else ExitCode.FINDINGS

@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from cli import api, paths
+from cli import paths
 from cli.commands._shared import FormatOption, emit, funnel
-from cli.render import OutputFormat
+from cli.formats import OutputFormat
 
 app = typer.Typer(rich_markup_mode=None, help="Build and check model cards (Hugging Face format).")
 
@@ -31,6 +31,8 @@ def build(
     pipeline's outputs; nothing is typed twice. Fails (exit 2, old card kept) when
     an input is missing or dvc.lock shows the metrics are older than the model.
     """
+    from cli import api
+
     result = api.build_card(output=output, params_file=params)
     return emit(result, fmt, ok=result.ok)
 
@@ -46,5 +48,7 @@ def check(
     The Hub validates cards only online, when pushed; this check runs offline.
     Exit 0 complete, 1 problems found, 2 missing file or front matter that is not YAML.
     """
+    from cli import api
+
     report = api.check_card(card=card)
     return emit(report, fmt, ok=report.ok)

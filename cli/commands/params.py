@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from cli import api, paths
+from cli import paths
 from cli.commands._shared import ReportFormatOption, emit, funnel
-from cli.render import ReportFormat
+from cli.formats import ReportFormat
 
 app = typer.Typer(
     rich_markup_mode=None, help="Inspect and validate the pipeline's parameters (params.yaml)."
@@ -29,5 +29,7 @@ def check(
 
     Exit 0 when valid, 1 when there are problems, 2 when the file is missing or not YAML.
     """
+    from cli import api
+
     report = api.check_params(params=params)
     return emit(report, fmt, ok=report.ok)

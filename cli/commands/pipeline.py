@@ -7,9 +7,8 @@ from typing import Annotated
 
 import typer
 
-from cli import api
 from cli.commands._shared import FormatOption, emit, funnel
-from cli.render import OutputFormat
+from cli.formats import OutputFormat
 
 app = typer.Typer(rich_markup_mode=None, help="Checks on the DVC pipeline as a whole.")
 
@@ -31,5 +30,7 @@ def verify(
     every output bit for bit. Exit 0 when all match, 1 when any differs.
     """
     typer.echo("rerunning the pipeline in a clean clone (dvc repro --force)...", err=True)
+    from cli import api
+
     report = api.verify_reproduction(repo=repo, keep=keep)
     return emit(report, fmt, ok=report.ok)

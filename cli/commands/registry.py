@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from cli.commands._shared import FormatOption, emit, funnel
-from cli.render import OutputFormat
+from cli.formats import OutputFormat
 
 RepoOption = Annotated[Path, typer.Option("--repo", help="The git repository (default: here).")]
 PushOption = Annotated[

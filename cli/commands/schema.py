@@ -7,10 +7,9 @@ from typing import Annotated
 
 import typer
 
-from cli import api
 from cli.commands._shared import FormatOption, ReportFormatOption, emit, funnel
+from cli.formats import OutputFormat, ReportFormat
 from cli.progress import ProgressBar
-from cli.render import OutputFormat, ReportFormat
 
 app = typer.Typer(
     rich_markup_mode=None,
@@ -35,6 +34,8 @@ def infer(
     columns required; table rules under x-mlvc. Deterministic and meant to be
     edited by hand and committed.
     """
+    from cli import api
+
     bar = ProgressBar(f"reading {data.name}")
     try:
         result = api.infer_schema(data=data, output=output, title=title, progress=bar)
@@ -57,6 +58,8 @@ def check(
     rules. A row passes exactly when jsonschema accepts it (see the README for
     how cells map to JSON values). Exit 0 valid, 1 violations, 2 could not run.
     """
+    from cli import api
+
     bar = ProgressBar(f"checking {data.name}")
     try:
         report = api.check_schema(data=data, schema=schema, progress=bar)
