@@ -32,6 +32,11 @@ if TYPE_CHECKING:
 
 ROW = "(row)"
 EXAMPLES = 5
+# Text columns with few distinct values are checked once per distinct value: the keywords run
+# on the dictionary and their masks are gathered back to rows (exact: a cell's verdict depends
+# on its text alone). Decided from the first DICTIONARY_SAMPLE rows of each chunk.
+DICTIONARY_SAMPLE = 4096
+DICTIONARY_MAX = 512
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,18 @@ class _Tally:
 
 def _expected_text(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=str)
+
+
+def _few_distinct(data: Any) -> bool:
+    """A text column whose first rows hold few distinct values (and no nulls to encode)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not isinstance(data, pa.Array | pa.ChunkedArray) or data.null_count:
+        return False
+    if len(data) <= DICTIONARY_SAMPLE:
+        return False
+    return pc.count_distinct(data.slice(0, DICTIONARY_SAMPLE)).as_py() <= DICTIONARY_MAX
 
 
 @functools.cache
@@ -166,8 +183,12 @@ class SchemaChecker:
         self.rows += n
         return failing
 
-    def _vectorised(self, column: str, data: Any) -> tuple[Cells, list[np.ndarray]]:
+    def _vectorised(
+        self, column: str, data: Any, *, by_value: bool = True
+    ) -> tuple[Cells, list[np.ndarray]]:
         """Cells of one column and the failure mask of each vectorised keyword (thread-safe)."""
+        if by_value and self.as_text and _few_distinct(data):
+            return self._vectorised_by_value(column, data)
         cells = to_cells(data, as_text=self.as_text)
         exact = ~cells.inexact
         if cells.absent is not None:
@@ -175,6 +196,18 @@ class SchemaChecker:
         plan = self.plan.columns[column]
         masks = [keyword_fails(cells, k, v, self.checker) & exact for k, v in plan.vectorised]
         return cells, masks
+
+    def _vectorised_by_value(self, column: str, data: Any) -> tuple[Cells, list[np.ndarray]]:
+        """Like :meth:`_vectorised`, computed on the distinct values, then gathered to rows."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if isinstance(data, pa.ChunkedArray):
+            data = data.combine_chunks()
+        encoded = pc.dictionary_encode(data)
+        rows = encoded.indices.to_numpy(zero_copy_only=False)
+        distinct, masks = self._vectorised(column, encoded.dictionary, by_value=False)
+        return distinct.gather(rows), [mask[rows] for mask in masks]
 
     def _check_column(self, column: str, cells: Cells, masks: list[np.ndarray]) -> np.ndarray:
         import numpy as np

@@ -107,6 +107,25 @@ class Cells:
     def __len__(self) -> int:
         return len(self.kind)
 
+    def gather(self, rows: np.ndarray) -> Cells:
+        """The cells at positions ``rows`` (for values checked once per distinct value).
+
+        ``text`` becomes a dictionary array over this one's text: no strings are copied.
+        """
+        import pyarrow as pa
+
+        value = self.value
+        return Cells(
+            kind=self.kind[rows],
+            num=self.num[rows],
+            is_int=self.is_int[rows],
+            boolean=self.boolean[rows],
+            text=pa.DictionaryArray.from_arrays(pa.array(rows, pa.int32()), self.text),
+            inexact=self.inexact[rows],
+            value=lambda i: value(int(rows[i])),
+            absent=None if self.absent is None else self.absent[rows],
+        )
+
 
 def _from_text(array: pa.Array) -> Cells:
     import numpy as np

@@ -97,16 +97,27 @@ def reference_verdicts(
 
 def text_table(columns: list[str], rows: list[list[str]]) -> pa.Table:
     data = {
-        c: pa.array([None if row[i] == "" else row[i] for row in rows], pa.string())
+        c: pa.array([row[i] for row in rows], pa.string())  # as the CSV reader: "" stays text
         for i, c in enumerate(columns)
     }
     return pa.table(data)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(cases())
+@pytest.fixture(params=["per cell", "per distinct value"])
+def engine_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test with text columns checked per cell, and once per distinct value."""
+    if request.param == "per distinct value":
+        monkeypatch.setattr("cli.core.schema_check.DICTIONARY_SAMPLE", 0)
+    return request.param
+
+
+FIXTURE_OK = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=FIXTURE_OK)
+@given(case=cases())
 def test_row_verdicts_equal_jsonschema(
-    case: tuple[dict[str, Any], list[str], list[list[str]]],
+    engine_path: str, case: tuple[dict[str, Any], list[str], list[list[str]]]
 ) -> None:
     schema, columns, rows = case
     checker = SchemaChecker(schema, columns, as_text=True)
@@ -115,10 +126,10 @@ def test_row_verdicts_equal_jsonschema(
     assert checker.failing_rows == sum(failing)
 
 
-@settings(max_examples=100, deadline=None)
-@given(cases(), st.integers(1, 5))
+@settings(max_examples=100, deadline=None, suppress_health_check=FIXTURE_OK)
+@given(case=cases(), size=st.integers(1, 5))
 def test_chunking_does_not_change_counts(
-    case: tuple[dict[str, Any], list[str], list[list[str]]], size: int
+    engine_path: str, case: tuple[dict[str, Any], list[str], list[list[str]]], size: int
 ) -> None:
     schema, columns, rows = case
     whole = SchemaChecker(schema, columns, as_text=True)
