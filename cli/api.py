@@ -3,8 +3,9 @@
 Commands, stages and tests call these functions. They never print and never
 exit; failures raise :class:`cli.errors.ToolkitError` subclasses. The registry
 functions (``release``, ``promote``, ``rollback``, ``registry``, ``checkout``)
-live in :mod:`cli.registry_api` and ``build_report`` in :mod:`cli.report_api`;
-both are reachable from here too (``api.release(...)``), imported on first use.
+live in :mod:`cli.registry_api`, ``build_report`` in :mod:`cli.report_api` and
+``check_drift`` in :mod:`cli.drift_api`; all are reachable from here too
+(``api.release(...)``), imported on first use.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from cli.results import (
 if TYPE_CHECKING:
     from cli.adapters.arrow_tables import Progress
     from cli.adapters.card_sources import CardSources
-    from cli.core.drift import DriftPolicy, DriftReport
+    from cli.core.drift import DriftPolicy
     from cli.params import Params
 
 
@@ -225,20 +226,6 @@ def drift_policy(*, params: Path = paths.PARAMS) -> DriftPolicy:
         raise ParamsInvalid(str(params), [f"drift: {exc}"]) from None
 
 
-def check_drift(
-    *,
-    reference: Path,
-    current: Path,
-    schema: Path | None = None,
-    model: Path | None = None,
-    policy: DriftPolicy | None = None,
-) -> DriftReport:
-    """Compare a new batch with the reference column by column; see :mod:`cli.drift_api`."""
-    from cli.drift_api import check_drift as run
-
-    return run(reference=reference, current=current, schema=schema, model=model, policy=policy)
-
-
 _ELSEWHERE = {
     "release": "cli.registry_api",
     "promote": "cli.registry_api",
@@ -246,11 +233,12 @@ _ELSEWHERE = {
     "registry": "cli.registry_api",
     "checkout": "cli.registry_api",
     "build_report": "cli.report_api",
+    "check_drift": "cli.drift_api",
 }
 
 
 def __getattr__(name: str) -> Any:
-    """The registry and report functions, imported only when first used."""
+    """The registry, report and drift functions, imported only when first used."""
     if name in _ELSEWHERE:
         import importlib
 

@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from cli.params import Params, params_from_dict
+from tests.isolation import isolated_git_env
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -43,16 +44,6 @@ def tiny_csv(tmp_path: Path) -> Path:
 @pytest.fixture
 def git_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> dict:
     """An isolated HOME and git identity, so tests never read the user's git config."""
-    home = tmp_path_factory.mktemp("home")
-    values = {
-        "HOME": str(home),
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_AUTHOR_NAME": "mlvc test",
-        "GIT_AUTHOR_EMAIL": "test@mlvc.invalid",
-        "GIT_COMMITTER_NAME": "mlvc test",
-        "GIT_COMMITTER_EMAIL": "test@mlvc.invalid",
-        "DVC_NO_ANALYTICS": "1",
-    }
-    for key, value in values.items():
+    for key, value in isolated_git_env(tmp_path_factory.mktemp("home")).items():
         monkeypatch.setenv(key, value)
     return dict(os.environ)

@@ -6,10 +6,8 @@ One stage writes ``models/model.skops`` (bytes depend on ``train.seed``) and
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,8 +15,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.isolation import isolated_git_env
+
 ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
 NAME = "penguins-classifier"
 MODEL = "models/model.skops"
 STAGE_SCRIPT = """
@@ -62,17 +61,7 @@ def template_repo(
 ) -> Iterator[Path]:
     """Build the project once, with an isolated HOME and git identity for as long as it is used."""
     with pytest.MonkeyPatch.context() as mp:
-        env = {
-            "HOME": str(factory.mktemp("home")),
-            "GIT_CONFIG_NOSYSTEM": "1",
-            "GIT_AUTHOR_NAME": "mlvc test",
-            "GIT_AUTHOR_EMAIL": "test@mlvc.invalid",
-            "GIT_COMMITTER_NAME": "mlvc test",
-            "GIT_COMMITTER_EMAIL": "test@mlvc.invalid",
-            "DVC_NO_ANALYTICS": "1",
-            "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
-            **(extra_env or {}),
-        }
+        env = {**isolated_git_env(factory.mktemp("home")), **(extra_env or {})}
         for key, value in env.items():
             mp.setenv(key, value)
         for key in unset:

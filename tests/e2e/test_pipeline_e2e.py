@@ -13,6 +13,7 @@ import yaml
 
 from cli import api
 from cli.adapters.files import md5_file
+from tests.isolation import isolated_git_env
 
 pytestmark = pytest.mark.slow
 
@@ -20,18 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def isolated_env(home: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        HOME=str(home),
-        GIT_CONFIG_NOSYSTEM="1",
-        GIT_AUTHOR_NAME="mlvc test",
-        GIT_AUTHOR_EMAIL="test@mlvc.invalid",
-        GIT_COMMITTER_NAME="mlvc test",
-        GIT_COMMITTER_EMAIL="test@mlvc.invalid",
-        DVC_NO_ANALYTICS="1",
-        PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""),
-    )
-    return env
+    return {**os.environ, **isolated_git_env(home)}
 
 
 def sh(

@@ -1,0 +1,21 @@
+"""The environment every test that runs git or DVC uses: no user config, a fixed identity."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+
+def isolated_git_env(home: Path) -> dict[str, str]:
+    """Variables for an isolated HOME and git identity, DVC analytics off, this venv on PATH."""
+    return {
+        "HOME": str(home),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "mlvc test",
+        "GIT_AUTHOR_EMAIL": "test@mlvc.invalid",
+        "GIT_COMMITTER_NAME": "mlvc test",
+        "GIT_COMMITTER_EMAIL": "test@mlvc.invalid",
+        "DVC_NO_ANALYTICS": "1",
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
