@@ -13,10 +13,11 @@ Figures (median of --repeats, min-max, after one warm-up run each):
   subject (whole process)
 - `mlvc registry --format json` (whole process)
 - `gto show` from GTO's own venv (.ci/gto-env.sh; skipped with a message when missing)
-- `python -c pass` and `python -c "import cli.app"` (whole process): interpreter start-up
-  and mlvc's imports, which every `mlvc` command pays before it does any work
+- `python -c pass`, `python -c "import typer"` and `python -c "import cli.app"` (whole
+  process): interpreter start-up, the CLI framework's import and all of mlvc's start-up
+  imports, which every `mlvc` command pays before it does any work
 - in-process: `cli.registry_api.registry()` timed after its imports, alone and with the
-  JSON rendering that `--format json` prints
+  one-line JSON that `--format json` prints into a pipe
 
 Target: mlvc registry at most 5x git for-each-ref.
 
@@ -187,13 +188,13 @@ def time_in_process(repo: Path, repeats: int) -> tuple[dict[str, float], dict[st
     from cli.registry_api import registry
     from cli.render import render
 
-    render(registry(repo=repo), "json")  # warm-up
+    render(registry(repo=repo), "json", pretty=False)  # warm-up
     alone, rendered = [], []
     for _ in range(repeats):
         start = time.perf_counter()
         view = registry(repo=repo)
         alone.append(time.perf_counter() - start)
-        render(view, "json")
+        render(view, "json", pretty=False)  # what --format json prints into a pipe
         rendered.append(time.perf_counter() - start)
         assert len(view.models[0].versions) > 0
     return summary(alone), summary(rendered)
@@ -246,6 +247,9 @@ def main() -> None:
         if gto_path is not None:
             figures["gto show"] = time_process([str(gto_path), "show"], repo, args.repeats)
         figures["python -c pass"] = time_process([sys.executable, "-c", "pass"], repo, 5)
+        figures["python -c 'import typer'"] = time_process(
+            [sys.executable, "-c", "import typer"], repo, 5
+        )
         figures["python -c 'import cli.app'"] = time_process(
             [sys.executable, "-c", "import cli.app"], repo, 5
         )
@@ -272,6 +276,13 @@ def main() -> None:
     else:
         print("  gto show                                     SKIPPED (run .ci/gto-env.sh)")
     print(row("python -c pass (interpreter start-up)", figures["python -c pass"], floor))
+    print(
+        row(
+            "python -c 'import typer' (the CLI framework)",
+            figures["python -c 'import typer'"],
+            floor,
+        )
+    )
     print(
         row(
             "python -c 'import cli.app' (mlvc's imports)",

@@ -29,6 +29,15 @@ def _commands(group: Any, prefix: list[str]) -> list[tuple[list[str], Any]]:
     return found
 
 
+def _choices(param: Any) -> list[Any]:
+    """An option's allowed values: the Choice type's (Typer < 0.29) or the Enum annotation's."""
+    listed = getattr(getattr(param, "type", None), "choices", None)
+    if listed:
+        return [getattr(c, "value", c) for c in listed]
+    annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+    return [m.value for m in annotation] if isinstance(annotation, type(Enum)) else []
+
+
 def _option_row(param: Any) -> str | None:
     if getattr(param, "hidden", False) or param.param_type_name != "option":
         return None
@@ -37,8 +46,7 @@ def _option_row(param: Any) -> str | None:
     if hasattr(default, "value"):
         default = default.value
     shown = "" if default in (None, False) else f"`{default}`"
-    annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
-    choices = [m.value for m in annotation] if isinstance(annotation, type(Enum)) else []
+    choices = _choices(param)
     allowed = f" One of: {', '.join(str(c) for c in choices)}." if choices else ""
     return f"| {names} | {param.help or ''}{allowed} | {shown} |"
 

@@ -1,7 +1,7 @@
 """Text and Markdown renderings of a :class:`cli.core.drift.DriftReport`.
 
 Importing this module registers both on :func:`cli.render.render_text` and
-:func:`cli.render.render_markdown`; JSON needs nothing (``dataclasses.asdict``).
+:func:`cli.render.render_markdown`; JSON needs nothing (the generic converter in ``cli.render``).
 """
 
 from __future__ import annotations

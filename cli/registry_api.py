@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from cli import paths
 from cli.adapters import dvc_cli, git
 from cli.adapters.dvcfile import artifacts
+from cli.adapters.files import md5_file, parse_yaml, read_json, read_yaml
 from cli.core.registry import (
     DEFAULT_STAGES,
     GateResult,
@@ -75,22 +73,16 @@ def _state(repo: Path, name: str) -> ModelState:
     return build_state(name, git.annotated_tags(repo))
 
 
-def _md5(path: Path) -> str:
-    digest = hashlib.md5(usedforsecurity=False)
-    digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 def _release_message(name: str, version: Version, model_path: str, repo: Path) -> str:
     from cli.adapters.card_sources import params_digest
 
-    metrics = json.loads((repo / paths.METRICS).read_text(encoding="utf-8"))
-    params = yaml.safe_load((repo / paths.PARAMS).read_text(encoding="utf-8"))
+    metrics = read_json(repo / paths.METRICS, what="metrics file")
+    params = read_yaml(repo / paths.PARAMS, what="params file")
     lines = [
         f"Registering artifact {name} version {version}",
         "",
         f"model: {model_path}",
-        f"model_md5: {_md5(repo / model_path)}",
+        f"model_md5: {md5_file(repo / model_path)}",
         f"params_digest: {params_digest(params)}",
     ]
     lines += [f"metric.{k}: {metrics[k]}" for k in KEY_METRICS if metrics.get(k) is not None]
@@ -181,7 +173,7 @@ def _release_gates(repo: Path, state: ModelState) -> tuple[Gate, ...]:
     if not metrics_file.is_file():
         results.append(GateResult("metrics", False, f"{paths.METRICS} missing; run 'dvc repro'"))
     else:
-        metrics = json.loads(metrics_file.read_text(encoding="utf-8"))
+        metrics = read_json(metrics_file, what="metrics file")
         latest = state.latest
         results += check_metric_gates(
             _metric_gates(_policy(repo).gates),
@@ -347,9 +339,11 @@ def checkout(*, ref: str, repo: Path = Path()) -> CheckoutResult:
     tag = version_tag(name, Version.parse(version))
     if not git.tag_exists(repo, tag):
         raise ToolkitError(f"no release tag '{tag}'", hint="list versions with 'mlvc registry'")
-    dvc_yaml = yaml.safe_load(git.show(repo, tag, str(paths.DVC_YAML)) or "{}")
+    dvc_yaml = parse_yaml(
+        git.show(repo, tag, str(paths.DVC_YAML)) or "{}", source=f"{tag}:dvc.yaml"
+    )
     model_path = (dvc_yaml.get("artifacts") or {}).get(name, {}).get("path")
-    lock = yaml.safe_load(git.show(repo, tag, str(paths.DVC_LOCK)) or "{}")
+    lock = parse_yaml(git.show(repo, tag, str(paths.DVC_LOCK)) or "{}", source=f"{tag}:dvc.lock")
     outputs = locked_outputs(lock)
     producer = next((stage for (stage, p) in outputs if p == model_path), None)
     if model_path is None or producer is None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, is_dataclass
-from functools import singledispatch
+from collections.abc import Mapping
+from dataclasses import fields, is_dataclass
+from functools import cache, singledispatch
 from typing import Any
 
 from cli.formats import OutputFormat, ReportFormat  # noqa: F401  (re-exported)
@@ -22,17 +23,37 @@ from cli.results import (
 )
 
 
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+def _plain(value: Any) -> Any:
+    """Dataclasses as dicts, tuples as lists, all the way down (``asdict`` without deep copies)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
+
+
 def _jsonable(result: Any) -> Any:
-    document = asdict(result) if is_dataclass(result) else result
+    document = _plain(result)
     if hasattr(result, "ok"):
         document["ok"] = result.ok
     return document
 
 
-def render(result: Any, fmt: str) -> str:
-    """The result in format ``fmt`` (text, json, markdown, github), without a trailing newline."""
+def render(result: Any, fmt: str, *, pretty: bool = True) -> str:
+    """The result in format ``fmt`` (text, json, markdown, github), without a trailing newline.
+
+    JSON is indented when ``pretty`` and on one line otherwise (the CLI indents it on a
+    terminal only, as DVC does: one-line JSON is several times faster to write).
+    """
     if fmt == "json":
-        return json.dumps(_jsonable(result), indent=2, sort_keys=True)
+        return json.dumps(_jsonable(result), indent=2 if pretty else None, sort_keys=True)
     renderer = {"text": render_text, "markdown": render_markdown, "github": render_github}[fmt]
     return renderer(result)
 

@@ -1,7 +1,7 @@
 """Text and Markdown renderings of a :class:`cli.core.report.MetricReport`.
 
 Importing this module registers both on :func:`cli.render.render_text` and
-:func:`cli.render.render_markdown`; JSON needs nothing (``dataclasses.asdict``).
+:func:`cli.render.render_markdown`; JSON needs nothing (the generic converter in ``cli.render``).
 The Markdown is made for a pull-request comment: it starts with the hidden
 marker :data:`MARKER` (CI finds its previous comment by it and edits it in
 place), draws ROC and PR curves as Mermaid ``xychart-beta`` charts and the

@@ -11,8 +11,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-import yaml
-
 from cli.errors import (
     DataFileEmpty,
     DataFileUnreadable,
@@ -85,13 +83,20 @@ def read_yaml(path: Path, *, what: str = "YAML file") -> Any:
         raise ParamsMalformed(
             str(path), f"not UTF-8 text ({exc.reason} at byte {exc.start})"
         ) from None
+    return parse_yaml(text, source=str(path))
+
+
+def parse_yaml(text: str, *, source: str) -> Any:
+    """``yaml.safe_load`` of ``text``; a syntax error names ``source``, line and column."""
+    import yaml  # on use: the registry listing never parses YAML
+
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ParamsMalformed(str(path), f"{where}{problem}") from None
+        raise ParamsMalformed(source, f"{where}{problem}") from None
 
 
 def read_json(path: Path, *, what: str = "JSON file") -> Any:

@@ -43,11 +43,12 @@ def ensure_repo(repo: Path) -> None:
     """A clear error outside a git work tree or before the first commit."""
     if not repo.is_dir():
         raise NotARepository(f"{repo}: no such directory")
-    inside = process.run(["git", "rev-parse", "--is-inside-work-tree"], cwd=repo, check=False)
-    if inside.returncode != 0 or inside.stdout.strip() != "true":
+    # one git call: prints "true" inside a work tree, then HEAD's SHA when there is a commit
+    argv = ["git", "rev-parse", "--is-inside-work-tree", "--verify", "-q", "HEAD"]
+    lines = process.run(argv, cwd=repo, check=False).stdout.split()
+    if not lines or lines[0] != "true":
         raise NotARepository(f"{repo}: not a git repository", hint="run it inside your project")
-    head = process.run(["git", "rev-parse", "--verify", "-q", "HEAD"], cwd=repo, check=False)
-    if head.returncode != 0:
+    if len(lines) < 2:
         raise NotARepository(f"{repo}: the repository has no commits yet", hint="commit first")
 
 

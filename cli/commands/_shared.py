@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
@@ -53,5 +54,5 @@ def emit(result: Any, fmt: str, *, ok: bool) -> ExitCode:
     """Print ``result`` on stdout; the exit code is 0 when ``ok``, else 1 (findings)."""
     from cli.render import render
 
-    typer.echo(render(result, fmt))
+    typer.echo(render(result, fmt, pretty=sys.stdout.isatty()))
     return ExitCode.OK if ok else ExitCode.FINDINGS

@@ -29,6 +29,8 @@ TAG_RE = re.compile(
     rf"|@(?P<deprecated>deprecated)(?:#(?P<dcounter>\d+))?"
     r")$"
 )
+SEMVER_RE = re.compile(SEMVER)
+METRIC_LINE_RE = re.compile(r"metric\.([\w.-]+):\s*(-?[\d.eE+-]+)\s*")
 DEFAULT_STAGES = ("dev", "staging", "prod")
 
 
@@ -55,7 +57,7 @@ class Version:
     @classmethod
     def parse(cls, text: str) -> Version:
         """Parse ``1.2.3`` or ``v1.2.3`` (with optional -pre and +build); ValueError otherwise."""
-        match = re.fullmatch(SEMVER, text[1:] if text.startswith("v") else text)
+        match = SEMVER_RE.fullmatch(text[1:] if text.startswith("v") else text)
         if not match:
             raise ValueError(f"'{text}' is not a SemVer version like 1.2.3 or v1.2.3-rc.1")
         major, minor, patch, pre, _build = match.groups()
@@ -184,7 +186,7 @@ def parse_release_message(message: str) -> dict[str, float]:
     """Metrics recorded in a release tag's message (``metric.NAME: VALUE`` lines)."""
     metrics: dict[str, float] = {}
     for line in message.splitlines():
-        match = re.match(r"^metric\.([\w.-]+):\s*(-?[\d.eE+-]+)\s*$", line.strip())
+        match = METRIC_LINE_RE.fullmatch(line.strip())
         if match:
             metrics[match.group(1)] = float(match.group(2))
     return metrics
