@@ -23,6 +23,7 @@ digits, which a float64 cannot hold exactly, also go through jsonschema.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -116,15 +117,94 @@ class Cells:
 
         value = self.value
         return Cells(
-            kind=self.kind[rows],
-            num=self.num[rows],
-            is_int=self.is_int[rows],
-            boolean=self.boolean[rows],
+            kind=take(self.kind, rows),
+            num=take(self.num, rows),
+            is_int=take(self.is_int, rows),
+            boolean=take(self.boolean, rows),
             text=pa.DictionaryArray.from_arrays(pa.array(rows, pa.int32()), self.text),
-            inexact=self.inexact[rows],
+            inexact=take(self.inexact, rows),
             value=lambda i: value(int(rows[i])),
-            absent=None if self.absent is None else self.absent[rows],
+            absent=None if self.absent is None else take(self.absent, rows),
         )
+
+
+def take(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``values[rows]``, read-only; a constant array becomes a broadcast view (no memory)."""
+    import numpy as np
+
+    if len(values) and len(rows):
+        first = values[0]
+        if values.dtype.kind == "f" and first != first:
+            same = bool(np.isnan(values).all())
+        else:
+            same = bool((values == first).all())
+        if same:
+            return np.broadcast_to(values[:1], (len(rows),))
+    return values[rows]
+
+
+_NUMBER = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?"
+# every line of a text is a JSON number: one linear RE2 (DFA) scan over the joined cells
+NUMBER_LINES_RE = rf"\A(?:{_NUMBER}\n)*{_NUMBER}\z"
+PREFIX_ROWS = 1024
+
+
+def _all_numbers(array: pa.Array) -> bool:
+    """Whether every non-null cell looks like a JSON number, by one regex scan of all cells.
+
+    RE2 costs ~20 ns a cell when called per cell, mostly per-string overhead; scanning the
+    cells joined by newlines costs ~1.5 ns a byte. A cell holding a newline between numbers
+    ("1\\n2") would pass this scan: callers confirm with a float cast, which rejects it.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    present = pc.drop_null(array) if array.null_count else array
+    if not len(present):
+        return False
+    if len(present) > PREFIX_ROWS and not _all_numbers(present.slice(0, PREFIX_ROWS)):
+        return False  # most columns that are not numbers show it at once
+    lines = pa.ListArray.from_arrays(pa.array([0, len(present)], pa.int32()), present)
+    joined = pc.binary_join(lines, "\n")
+    return bool(pc.match_substring_regex(joined, NUMBER_LINES_RE)[0].as_py())
+
+
+def _number_cells(array: pa.Array, valid: np.ndarray) -> np.ndarray:
+    """Which cells are JSON numbers (``NUMBER_RE``), per cell, as a NumPy mask.
+
+    Plain unsigned integers without a leading zero are recognised by cheap kernels
+    (``ascii_is_decimal`` costs ~2 ns a cell) and the regex runs on the other cells only
+    (on all of them when most are undecided).
+    """
+    import numpy as np
+    import pyarrow.compute as pc
+
+    digits = pc.ascii_is_decimal(array)  # non-empty, ASCII 0-9 only
+    leading_zero = pc.and_(pc.starts_with(array, "0"), pc.greater(pc.binary_length(array), 1))
+    is_num = np.asarray(pc.fill_null(pc.and_not(digits, leading_zero), False))
+    undecided = valid & ~is_num
+    count = int(undecided.sum())
+    if not count:
+        return is_num
+    if count > len(array) // 4:
+        return np.asarray(pc.fill_null(pc.match_substring_regex(array, NUMBER_RE), False))
+    where = np.flatnonzero(undecided)
+    subset = array.take(where)
+    is_num[where] = np.asarray(pc.fill_null(pc.match_substring_regex(subset, NUMBER_RE), False))
+    return is_num
+
+
+def _cast_numbers(numbers: Any) -> np.ndarray | None:
+    """float64 values of text cells, or None when a cell does not parse."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        return pc.cast(numbers, pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
 
 
 def _from_text(array: pa.Array) -> Cells:
@@ -133,22 +213,30 @@ def _from_text(array: pa.Array) -> Cells:
     import pyarrow.compute as pc
 
     n = len(array)
-    nulls = pc.is_in(array, pa.array(NULL_TOKENS))
-    if pc.any(nulls).as_py():
-        array = pc.if_else(nulls, None, array)
-    valid = np.asarray(pc.is_valid(array))
-    is_num = np.asarray(pc.fill_null(pc.match_substring_regex(array, NUMBER_RE), False))
-    all_numbers = bool(is_num[valid].all())
-    if not is_num.any():
-        num = np.full(n, np.nan)
+    # A column of JSON numbers holds no null token (none is a number): no lookup needed.
+    num = _cast_numbers(array) if not array.null_count and _all_numbers(array) else None
+    if num is not None:
+        valid = np.ones(n, bool)
     else:
+        nulls = pc.is_in(array, _null_tokens())
+        if pc.any(nulls).as_py():
+            array = pc.if_else(nulls, None, array)
+            num = _cast_numbers(array) if _all_numbers(array) else None
+        valid = np.asarray(pc.is_valid(array))
+    is_num = valid if num is not None else _number_cells(array, valid)
+    any_number = bool(is_num.any())
+    all_numbers = any_number and bool((is_num == valid).all())
+    if not any_number:
+        num = np.full(n, np.nan)
+    elif num is None:
         numbers = array if all_numbers else pc.if_else(pa.array(is_num), array, None)
         num = pc.cast(numbers, pa.float64()).to_numpy(zero_copy_only=False)
-    kind = np.where(~valid, NULL, np.where(is_num, NUMBER, STRING)).astype(np.uint8)
+    # NULL = 0, NUMBER = 1, STRING = 2, in one pass over bytes
+    kind = valid.view(np.uint8) * (np.uint8(STRING) - is_num.view(np.uint8))
     with np.errstate(invalid="ignore"):
         whole = np.isfinite(num) & (np.floor(num) == num)
     inexact = np.zeros(n, bool)
-    if is_num.any() and (pc.max(pc.binary_length(array)).as_py() or 0) > MAX_EXACT_DIGITS:
+    if any_number and (pc.max(pc.binary_length(array)).as_py() or 0) > MAX_EXACT_DIGITS:
         is_intstr = np.asarray(pc.fill_null(pc.match_substring_regex(array, INTEGER_RE), False))
         digits = np.asarray(pc.fill_null(pc.utf8_length(array), 0)) - np.asarray(
             pc.fill_null(pc.starts_with(array, "-"), False)
@@ -156,7 +244,7 @@ def _from_text(array: pa.Array) -> Cells:
         inexact = is_intstr & (digits > MAX_EXACT_DIGITS)
     if all_numbers:
         text = pa.nulls(n, pa.string())
-    elif not is_num.any():
+    elif not any_number:
         text = array
     else:
         text = pc.if_else(pa.array(is_num), None, array)
@@ -165,6 +253,13 @@ def _from_text(array: pa.Array) -> Cells:
         return cell_to_json(array[i].as_py())
 
     return Cells(kind, num, is_num & whole, np.zeros(n, bool), text, inexact, value)
+
+
+@functools.cache
+def _null_tokens() -> pa.Array:
+    import pyarrow as pa
+
+    return pa.array(NULL_TOKENS, pa.string())
 
 
 def _empty_text(n: int) -> pa.Array:

@@ -212,3 +212,47 @@ def test_json_records_with_absent_keys_match_jsonschema(case: Any, data: st.Data
     chunk = {c: [r.get(c, ABSENT) for r in records] for c in columns}
     validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
     assert checker.feed(chunk).tolist() == [not validator.is_valid(r) for r in records]
+
+
+number_texts = st.from_regex(
+    r"-?(0|[1-9][0-9]{0,5})(\.[0-9]{1,4})?([eE][+-]?[0-9]{1,2})?", fullmatch=True
+)
+near_numbers = st.text(alphabet="0123456789.-+eE x\n", min_size=1, max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    column=st.lists(
+        st.one_of(number_texts, number_texts, near_numbers, st.sampled_from(["", "NA", "null"])),
+        min_size=1,
+        max_size=40,
+    ),
+    prefix=st.sampled_from([0, 2, 5000]),
+)
+def test_text_cells_are_numbers_exactly_when_the_json_mapping_says_so(
+    column: list[str], prefix: int
+) -> None:
+    """Both number paths (one regex scan of all cells; per-cell kernels) match cell_to_json."""
+    from cli.core.schema_engine import NULL, NUMBER, to_cells
+
+    cells = ["1"] * prefix + column  # a long clean prefix takes the whole-column path first
+    got = to_cells(pa.array(cells, pa.string()), as_text=True)
+    for i, text in enumerate(cells):
+        value = cell_to_json(text)
+        if value is None:
+            assert got.kind[i] == NULL, text
+        elif isinstance(value, int | float):
+            assert got.kind[i] == NUMBER and got.num[i] == float(value), text
+            assert bool(got.is_int[i]) == float(value).is_integer(), text
+        else:
+            assert got.kind[i] not in (NULL, NUMBER), text
+
+
+@pytest.mark.parametrize("trap", ["1\n2", "-0\n5e3", "1\r\n2", "1\n\n2"])
+def test_a_cell_with_numbers_on_two_lines_is_a_string(trap: str) -> None:
+    """The whole-column scan joins cells with newlines; such a cell must not pass as numbers."""
+    from cli.core.schema_engine import NUMBER, STRING, to_cells
+
+    got = to_cells(pa.array(["1", trap, "3"] * 2000, pa.string()), as_text=True)
+    assert got.kind.tolist()[:3] == [NUMBER, STRING, NUMBER]
+    assert got.value(1) == trap

@@ -1,0 +1,87 @@
+"""CSV files read in line-aligned byte ranges give the same cells as one whole read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pcsv
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cli.adapters import arrow_tables
+from cli.errors import DataFileUnreadable
+
+HEADER = ["a", "b", "c"]
+cells = st.text(alphabet='xyz019.,-" é', max_size=6)
+
+
+def csv_text(rows: list[list[str]], newline: str) -> str:
+    def field(value: str) -> str:
+        return '"' + value.replace('"', '""') + '"' if any(c in value for c in ',"') else value
+
+    lines = [",".join(HEADER)] + [",".join(field(v) for v in row) for row in rows]
+    return newline.join(lines) + newline
+
+
+def read_whole(path: Path) -> pa.Table:
+    return pcsv.read_csv(
+        path,
+        convert_options=pcsv.ConvertOptions(
+            column_types=dict.fromkeys(HEADER, pa.string()),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+
+
+def read_in_ranges(path: Path) -> pa.Table:
+    stream = arrow_tables.open_stream(path)
+    assert stream.columns == HEADER and stream.as_text
+    return pa.concat_tables(list(stream.chunks))
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.lists(st.lists(cells, min_size=3, max_size=3), min_size=1, max_size=40),
+    newline=st.sampled_from(["\n", "\r\n"]),
+    range_bytes=st.integers(64, 400),
+)
+def test_ranges_equal_one_whole_read(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    rows: list[list[str]],
+    newline: str,
+    range_bytes: int,
+) -> None:
+    path = tmp_path / "data.csv"
+    path.write_bytes(csv_text(rows, newline).encode())
+    monkeypatch.setattr(arrow_tables, "RANGE_BYTES", range_bytes)
+    assert read_in_ranges(path).to_pydict() == read_whole(path).to_pydict()
+
+
+def test_last_row_without_line_end_and_progress(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "data.csv"
+    path.write_bytes(b"a,b,c\n" + b"1,2,3\n" * 50 + b"4,5,6")
+    monkeypatch.setattr(arrow_tables, "RANGE_BYTES", 64)
+    seen: list[tuple[int, int]] = []
+    stream = arrow_tables.open_stream(path, progress=lambda done, total: seen.append((done, total)))
+    table = pa.concat_tables(list(stream.chunks))
+    assert table.num_rows == 51 and table.column("c")[-1].as_py() == "6"
+    assert len(seen) > 1 and seen[-1] == (path.stat().st_size, path.stat().st_size)
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+
+
+def test_a_row_longer_than_a_range_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "data.csv"
+    path.write_bytes(b"a,b,c\n1,2,3\n" + b"x" * 200 + b",2,3\n" + b"1,2,3\n" * 40)
+    monkeypatch.setattr(arrow_tables, "RANGE_BYTES", 128)
+    with pytest.raises(DataFileUnreadable, match="a row is larger than"):
+        list(arrow_tables.open_stream(path).chunks)
