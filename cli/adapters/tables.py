@@ -58,7 +58,8 @@ def csv_header(path: Path) -> list[str]:
     import csv
 
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
+        # utf-8-sig: a byte-order mark is not part of the first name (Arrow drops it too)
+        with path.open(encoding="utf-8-sig", newline="") as handle:
             header = next(csv.reader(handle), None)
     except UnicodeDecodeError as exc:
         raise DataFileUnreadable(

@@ -19,7 +19,8 @@ cells = st.text(alphabet='xyz019.,-" é', max_size=6)
 
 def csv_text(rows: list[list[str]], newline: str) -> str:
     def field(value: str) -> str:
-        return '"' + value.replace('"', '""') + '"' if any(c in value for c in ',"') else value
+        quote = any(c in value for c in ',"\n\r') or value.startswith(" ")
+        return '"' + value.replace('"', '""') + '"' if quote else value
 
     lines = [",".join(HEADER)] + [",".join(field(v) for v in row) for row in rows]
     return newline.join(lines) + newline
@@ -28,6 +29,7 @@ def csv_text(rows: list[list[str]], newline: str) -> str:
 def read_whole(path: Path) -> pa.Table:
     return pcsv.read_csv(
         path,
+        parse_options=pcsv.ParseOptions(newlines_in_values=True),
         convert_options=pcsv.ConvertOptions(
             column_types=dict.fromkeys(HEADER, pa.string()),
             strings_can_be_null=False,
@@ -85,3 +87,30 @@ def test_a_row_longer_than_a_range_is_an_error(
     monkeypatch.setattr(arrow_tables, "RANGE_BYTES", 128)
     with pytest.raises(DataFileUnreadable, match="a row is larger than"):
         list(arrow_tables.open_stream(path).chunks)
+
+
+def test_a_range_never_ends_inside_a_quoted_cell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last line end of a range may sit inside a quoted cell: the cut goes before that row."""
+    path = tmp_path / "data.csv"
+    rows = [["1", "a\nb" * 5, "c"], ["2", "x", 'say ""hi""\r\nbye']] * 30
+    text = "a,b,c\n" + "".join(
+        ",".join(f'"{v}"' if any(ch in v for ch in '\n"') else v for v in row) + "\n"
+        for row in rows
+    )
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(arrow_tables, "RANGE_BYTES", 64)
+    table = read_in_ranges(path)
+    assert table.num_rows == 60
+    assert table.column("b").to_pylist()[:2] == ["a\nb" * 5, "x"]
+    assert table.column("c").to_pylist()[1] == 'say "hi"\r\nbye'
+    assert table.to_pydict() == read_whole(path).to_pydict()
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_name(tmp_path: Path) -> None:
+    path = tmp_path / "data.csv"
+    path.write_bytes("\ufeffa,b,c\n1,2,3\n".encode())
+    stream = arrow_tables.open_stream(path)
+    assert stream.columns == HEADER
+    assert pa.concat_tables(list(stream.chunks)).column("a").to_pylist() == ["1"]
