@@ -98,18 +98,11 @@ def _json(revision: Revision, path: str) -> Any:
 
 
 def _yaml(revision: Revision, path: str) -> Any:
-    import yaml
-
     from cli.adapters import revisions
-    from cli.errors import ParamsMalformed
+    from cli.adapters.files import parse_yaml
 
     text = revisions.read_text(revision, path)
-    if text is None:
-        return None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ParamsMalformed(_where(revision, path), str(exc).splitlines()[0]) from None
+    return None if text is None else parse_yaml(text, source=_where(revision, path))
 
 
 def _csv(revision: Revision, path: str, columns: tuple[str, str]) -> list[tuple[str, str]] | None:
