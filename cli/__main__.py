@@ -1,5 +1,5 @@
 """``python -m cli`` runs the mlvc command."""
 
-from cli.app import app
+from cli.app import main
 
-app(prog_name="mlvc")
+main()

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
 from cli import paths
 from cli.adapters import dvc_cli, git
 from cli.adapters.dvcfile import artifacts
-from cli.adapters.files import md5_file, parse_yaml, read_json, read_yaml
+from cli.adapters.files import md5_bytes, md5_file, parse_yaml, read_json, read_yaml
 from cli.core.registry import (
     DEFAULT_STAGES,
     GateResult,
@@ -17,9 +16,9 @@ from cli.core.registry import (
     ModelState,
     Version,
     build_state,
+    build_states,
     check_metric_gates,
     check_promotion_order,
-    model_names,
     stage_tag,
     version_tag,
 )
@@ -305,11 +304,8 @@ def rollback(*, model: str, stage: str, repo: Path = Path(), push: bool = False)
 
 def registry(*, repo: Path = Path()) -> RegistryView:
     """Versions, stages and key metrics of every model with registry tags (one git call)."""
-    git.ensure_repo(repo)
-    records = git.annotated_tags(repo)
     models = []
-    for name in model_names(records):
-        state = build_state(name, records)
+    for name, state in build_states(git.registry_tags(repo)).items():
         models.append(
             RegistryModel(
                 name=name,
@@ -352,7 +348,7 @@ def checkout(*, ref: str, repo: Path = Path()) -> CheckoutResult:
     fetched = []
     for path, md5 in files:
         data = dvc_cli.fetch_file(repo, path, tag)
-        actual = hashlib.md5(data, usedforsecurity=False).hexdigest()
+        actual = md5_bytes(data)
         if actual != md5:
             raise ToolkitError(f"{path}@{tag}: md5 {actual} does not match dvc.lock's {md5}")
         fetched.append((path, data, md5))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +38,8 @@ def push(repo: Path, remote: str | None = None) -> None:
 
 def fetch_file(repo: Path, path: str, rev: str) -> bytes:
     """A DVC-tracked file's bytes at ``rev``, from the cache or the remote (``dvc get``)."""
+    import tempfile  # on use: keeps every command's start-up short
+
     with tempfile.TemporaryDirectory(prefix="mlvc-get-") as tmp:
         target = Path(tmp) / "file"
         done = process.run(

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,6 +28,8 @@ def atomic_writer(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
     and an existing ``path`` is left as it was.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile  # on use: keeps every command's start-up short
+
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     tmp = Path(tmp_name)
     try:
@@ -138,8 +138,17 @@ def read_table(path: Path, *, what: str = "data file", hint: str | None = None) 
 
 def md5_file(path: Path) -> str:
     """MD5 of a file's bytes, as DVC records it in ``dvc.lock``."""
+    import hashlib  # on use: loading OpenSSL costs every command ~2 ms of start-up
+
     digest = hashlib.md5(usedforsecurity=False)
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def md5_bytes(data: bytes) -> str:
+    """MD5 of ``data``, as DVC records it in ``dvc.lock``."""
+    import hashlib
+
+    return hashlib.md5(data, usedforsecurity=False).hexdigest()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from cli.adapters import process
 from cli.core.registry import TagRecord
-from cli.errors import ToolkitError
+from cli.errors import CommandFailed, ToolkitError
 
 _FIELD, _RECORD = "\x1f", "\x1e"
 _FORMAT = (
@@ -80,6 +80,24 @@ def annotated_tags(repo: Path) -> list[TagRecord]:
         name, _, commit, created, message = fields
         records.append(TagRecord(name, commit, int(created or 0), message.strip()))
     return records
+
+
+def registry_tags(repo: Path) -> list[TagRecord]:
+    """``annotated_tags`` of a repository with commits, in one git call when there are tags.
+
+    ``ensure_repo``'s checks (and their clear errors) run only when git fails or finds
+    no tag: a listing spends one process start-up fewer.
+    """
+    if repo.is_dir():
+        try:
+            records = annotated_tags(repo)
+        except CommandFailed:
+            ensure_repo(repo)  # the clear error when it is no repository
+            raise
+        if records:
+            return records
+    ensure_repo(repo)
+    return []
 
 
 def tag_exists(repo: Path, tag: str) -> bool:

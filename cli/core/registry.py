@@ -30,6 +30,7 @@ TAG_RE = re.compile(
     r")$"
 )
 SEMVER_RE = re.compile(SEMVER)
+ASSIGNED_VERSION_RE = re.compile(r"version '?(v" + SEMVER + r")'?")
 METRIC_LINE_RE = re.compile(r"metric\.([\w.-]+):\s*(-?[\d.eE+-]+)\s*")
 DEFAULT_STAGES = ("dev", "staging", "prod")
 
@@ -186,15 +187,30 @@ def parse_release_message(message: str) -> dict[str, float]:
     """Metrics recorded in a release tag's message (``metric.NAME: VALUE`` lines)."""
     metrics: dict[str, float] = {}
     for line in message.splitlines():
+        if "metric." not in line:
+            continue  # most lines: skip the strip and the match
         match = METRIC_LINE_RE.fullmatch(line.strip())
         if match:
             metrics[match.group(1)] = float(match.group(2))
     return metrics
 
 
+def build_states(records: Iterable[TagRecord]) -> dict[str, ModelState]:
+    """Every model with a registry tag, by name (sorted), each folded from its own tags."""
+    by_name: dict[str, list[TagEvent]] = {}
+    for event in map(parse_tag, records):
+        if event is not None:
+            by_name.setdefault(event.name, []).append(event)
+    return {name: _fold(name, by_name[name]) for name in sorted(by_name)}
+
+
 def build_state(name: str, records: Iterable[TagRecord]) -> ModelState:
     """Fold a model's tags into versions, stage assignments and the next counter."""
-    events = [e for e in (parse_tag(r) for r in records) if e is not None and e.name == name]
+    events = [e for e in map(parse_tag, records) if e is not None and e.name == name]
+    return _fold(name, events)
+
+
+def _fold(name: str, events: Sequence[TagEvent]) -> ModelState:
     counters = [e.counter for e in events if e.counter is not None]
     registered: dict[str, TagEvent] = {}
     deregistered: set[str] = set()
@@ -220,6 +236,9 @@ def build_state(name: str, records: Iterable[TagRecord]) -> ModelState:
             continue
         current[stage] = version
         history.setdefault(stage, []).append(version)
+    staged: dict[str, list[str]] = {}
+    for stage, version in current.items():
+        staged.setdefault(version, []).append(stage)
     versions = tuple(
         ModelVersion(
             version=v,
@@ -227,7 +246,7 @@ def build_state(name: str, records: Iterable[TagRecord]) -> ModelState:
             commit=e.commit,
             created=e.created,
             metrics=parse_release_message(e.message),
-            stages=tuple(sorted(s for s, cv in current.items() if cv == v)),
+            stages=tuple(sorted(staged.get(v, ()))),
             active=v not in deregistered,
         )
         for v, e in sorted(registered.items(), key=lambda kv: Version.parse(kv[0]))
@@ -245,15 +264,10 @@ def build_state(name: str, records: Iterable[TagRecord]) -> ModelState:
 
 def _version_of_assignment(event: TagEvent, by_commit: Mapping[str, str]) -> str | None:
     """An assignment names its version in the message (ours and GTO's); else by commit."""
-    match = re.search(r"version '?(v" + SEMVER + r")'?", event.message)
+    match = ASSIGNED_VERSION_RE.search(event.message)
     if match:
         return match.group(1)
     return by_commit.get(event.commit)
-
-
-def model_names(records: Iterable[TagRecord]) -> list[str]:
-    """Every model name that has a registry tag."""
-    return sorted({e.name for e in (parse_tag(r) for r in records) if e is not None})
 
 
 # --- gates ---------------------------------------------------------------------

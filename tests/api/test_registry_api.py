@@ -123,6 +123,10 @@ def test_invalid_and_existing_versions(repo: Path) -> None:
 def test_not_a_repo_and_no_commits(tmp_path: Path) -> None:
     with pytest.raises(ToolkitError, match="not a git repository"):
         reg.release(repo=tmp_path)
+    with pytest.raises(ToolkitError, match="not a git repository"):
+        reg.registry(repo=tmp_path)  # git fails: the clear error, not git's
+    with pytest.raises(ToolkitError, match="no such directory"):
+        reg.registry(repo=tmp_path / "missing")
     run(["git", "init", "-q"], tmp_path)
     with pytest.raises(ToolkitError, match="no commits yet"):
         reg.registry(repo=tmp_path)

@@ -14,7 +14,8 @@ import yaml
 from typer.testing import CliRunner
 
 from cli import __version__
-from cli.app import app
+from cli.app import COMMANDS as TABLE
+from cli.app import app, invoked_command
 
 ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
@@ -148,6 +149,56 @@ def test_help_imports_no_heavy_libraries() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["registry", "--format", "json"], "registry"),
+        (["--traceback", "schema", "check"], "schema"),
+        (["--help"], None),
+        (["regstry"], None),
+        ([], None),
+    ],
+)
+def test_invoked_command(argv: list[str], expected: str | None) -> None:
+    assert invoked_command(argv) == expected
+
+
+def _console_script(argv: list[str]) -> subprocess.CompletedProcess[str]:
+    """``mlvc ARGV`` through the console entry point, reporting which command modules loaded."""
+    code = (
+        "import sys\n"
+        f"sys.argv = ['mlvc', *{argv!r}]\n"
+        "from cli.app import main\n"
+        "try:\n"
+        "    main()\n"
+        "finally:\n"
+        "    loaded = sorted(m for m in sys.modules if m.startswith('cli.commands.'))\n"
+        "    print('LOADED', ','.join(loaded))\n"
+    )
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+
+
+def test_console_script_builds_only_the_invoked_command() -> None:
+    done = _console_script(["registry", "--help"])
+    assert done.returncode == 0, done.stderr
+    assert "Usage: mlvc registry [OPTIONS]" in done.stdout
+    assert "LOADED cli.commands._shared,cli.commands.registry" in done.stdout
+
+
+def test_console_script_without_a_known_command_gets_the_full_app() -> None:
+    typo = _console_script(["regstry"])
+    assert typo.returncode == 2
+    assert "No such command 'regstry'" in typo.stderr and "registry" in typo.stderr
+    listing = _console_script(["--help"])
+    for name in TABLE:
+        assert name in listing.stdout
+    assert "cli.commands.schema" in listing.stdout.splitlines()[-1]
+
+
+def test_full_app_holds_every_command_of_the_table() -> None:
+    assert set(typer.main.get_command(app).commands) == set(TABLE)
 
 
 def test_drift_policy_from_params_and_inconsistent_thresholds(
