@@ -91,6 +91,36 @@ def test_stage_deps_exist_and_list_imported_cli_modules() -> None:
             )
 
 
+def top_level_cli_imports(source: Path) -> set[str]:
+    """The ``cli.*`` modules a file imports on import (not inside functions or TYPE_CHECKING)."""
+    imported: set[str] = set()
+    for node in ast.parse(source.read_text()).body:
+        if isinstance(node, ast.ImportFrom) and node.module == "cli":
+            imported |= {f"cli.{alias.name}" for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(node.module)
+        elif isinstance(node, ast.Import):
+            imported |= {alias.name for alias in node.names}
+    return {m for m in imported if m.startswith("cli.") and (ROOT / module_file(m)).exists()}
+
+
+def module_file(module: str) -> str:
+    return f"{module.replace('.', '/')}.py"
+
+
+def test_listed_cli_modules_list_what_they_import() -> None:
+    """A listed module's own imports are listed too, or DVC misses a change to them."""
+    for name, stage in STAGES.items():
+        deps = set(stage["deps"])
+        for dep in sorted(
+            d for d in deps if d.startswith(("cli/", "stages/")) and d.endswith(".py")
+        ):
+            for module in sorted(top_level_cli_imports(ROOT / dep)):
+                assert module_file(module) in deps, (
+                    f"stage {name}: {dep} imports {module}; list {module_file(module)} in deps"
+                )
+
+
 def stage_outputs_of_others(name: str) -> set[str]:
     return set().union(*(stage_outputs(s) for n, s in STAGES.items() if n != name))
 

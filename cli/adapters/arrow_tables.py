@@ -150,9 +150,10 @@ def _check_cell_sizes(path: Path, batch: Any, first_row: int) -> None:
 
     for name, column in zip(batch.schema.names, batch.columns, strict=True):
         lengths = pc.binary_length(column)
-        longest = pc.max(lengths).as_py()
+        largest = pc.max(lengths)
+        longest = largest.as_py()
         if longest is not None and longest > MAX_CELL_BYTES:
-            row = first_row + pc.index(lengths, longest).as_py() + 1
+            row = first_row + pc.index(lengths, largest).as_py() + 1  # a Scalar: no pandas
             raise DataFileUnreadable(
                 str(path),
                 f"row {row}, column '{name}': a cell of {longest / (1 << 20):.1f} MiB, over the "

@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from cli.core.arrow_np import from_numpy, scalar, string_array, to_numpy
+
 if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
@@ -121,7 +123,7 @@ class Cells:
             num=take(self.num, rows),
             is_int=take(self.is_int, rows),
             boolean=take(self.boolean, rows),
-            text=pa.DictionaryArray.from_arrays(pa.array(rows, pa.int32()), self.text),
+            text=pa.DictionaryArray.from_arrays(from_numpy(rows, pa.int32()), self.text),
             inexact=take(self.inexact, rows),
             value=lambda i: value(int(rows[i])),
             absent=None if self.absent is None else take(self.absent, rows),
@@ -156,6 +158,7 @@ def _all_numbers(array: pa.Array) -> bool:
     cells joined by newlines costs ~1.5 ns a byte. A cell holding a newline between numbers
     ("1\\n2") would pass this scan: callers confirm with a float cast, which rejects it.
     """
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -166,8 +169,8 @@ def _all_numbers(array: pa.Array) -> bool:
         return False
     if len(present) > PREFIX_ROWS and not _all_numbers(present.slice(0, PREFIX_ROWS)):
         return False  # most columns that are not numbers show it at once
-    lines = pa.ListArray.from_arrays(pa.array([0, len(present)], pa.int32()), present)
-    joined = pc.binary_join(lines, "\n")
+    offsets = from_numpy(np.array([0, len(present)]), pa.int32())
+    joined = pc.binary_join(pa.ListArray.from_arrays(offsets, present), scalar("\n"))
     return bool(pc.match_substring_regex(joined, NUMBER_LINES_RE)[0].as_py())
 
 
@@ -182,17 +185,18 @@ def _number_cells(array: pa.Array, valid: np.ndarray) -> np.ndarray:
     import pyarrow.compute as pc
 
     digits = pc.ascii_is_decimal(array)  # non-empty, ASCII 0-9 only
-    leading_zero = pc.and_(pc.starts_with(array, "0"), pc.greater(pc.binary_length(array), 1))
-    is_num = np.asarray(pc.fill_null(pc.and_not(digits, leading_zero), False))
+    longer = pc.greater(pc.binary_length(array), scalar(1))
+    leading_zero = pc.and_(pc.starts_with(array, "0"), longer)
+    is_num = to_numpy(pc.and_not(digits, leading_zero))  # nulls: False
     undecided = valid & ~is_num
     count = int(undecided.sum())
     if not count:
         return is_num
     if count > len(array) // 4:
-        return np.asarray(pc.fill_null(pc.match_substring_regex(array, NUMBER_RE), False))
+        return to_numpy(pc.match_substring_regex(array, NUMBER_RE))
     where = np.flatnonzero(undecided)
-    subset = array.take(where)
-    is_num[where] = np.asarray(pc.fill_null(pc.match_substring_regex(subset, NUMBER_RE), False))
+    subset = array.take(from_numpy(where))
+    is_num[where] = to_numpy(pc.match_substring_regex(subset, NUMBER_RE))
     return is_num
 
 
@@ -202,7 +206,7 @@ def _cast_numbers(numbers: Any) -> np.ndarray | None:
     import pyarrow.compute as pc
 
     try:
-        return pc.cast(numbers, pa.float64()).to_numpy(zero_copy_only=False)
+        return to_numpy(pc.cast(numbers, pa.float64()))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
 
@@ -220,34 +224,34 @@ def _from_text(array: pa.Array) -> Cells:
     else:
         nulls = pc.is_in(array, _null_tokens())
         if pc.any(nulls).as_py():
-            array = pc.if_else(nulls, None, array)
+            array = pc.if_else(nulls, scalar(None, pa.string()), array)
             num = _cast_numbers(array) if _all_numbers(array) else None
-        valid = np.asarray(pc.is_valid(array))
+        valid = to_numpy(pc.is_valid(array))
     is_num = valid if num is not None else _number_cells(array, valid)
     any_number = bool(is_num.any())
     all_numbers = any_number and bool((is_num == valid).all())
     if not any_number:
         num = np.full(n, np.nan)
     elif num is None:
-        numbers = array if all_numbers else pc.if_else(pa.array(is_num), array, None)
-        num = pc.cast(numbers, pa.float64()).to_numpy(zero_copy_only=False)
+        no_text = scalar(None, pa.string())
+        numbers = array if all_numbers else pc.if_else(from_numpy(is_num), array, no_text)
+        num = to_numpy(pc.cast(numbers, pa.float64()))
     # NULL = 0, NUMBER = 1, STRING = 2, in one pass over bytes
     kind = valid.view(np.uint8) * (np.uint8(STRING) - is_num.view(np.uint8))
     with np.errstate(invalid="ignore"):
         whole = np.isfinite(num) & (np.floor(num) == num)
     inexact = np.zeros(n, bool)
     if any_number and (pc.max(pc.binary_length(array)).as_py() or 0) > MAX_EXACT_DIGITS:
-        is_intstr = np.asarray(pc.fill_null(pc.match_substring_regex(array, INTEGER_RE), False))
-        digits = np.asarray(pc.fill_null(pc.utf8_length(array), 0)) - np.asarray(
-            pc.fill_null(pc.starts_with(array, "-"), False)
-        ).astype(int)
+        is_intstr = to_numpy(pc.match_substring_regex(array, INTEGER_RE))
+        lengths = np.nan_to_num(to_numpy(pc.utf8_length(array))).astype(int)
+        digits = lengths - to_numpy(pc.starts_with(array, "-")).astype(int)
         inexact = is_intstr & (digits > MAX_EXACT_DIGITS)
     if all_numbers:
         text = pa.nulls(n, pa.string())
     elif not any_number:
         text = array
     else:
-        text = pc.if_else(pa.array(is_num), None, array)
+        text = pc.if_else(from_numpy(is_num), scalar(None, pa.string()), array)
 
     def value(i: int) -> Any:
         return cell_to_json(array[i].as_py())
@@ -257,9 +261,8 @@ def _from_text(array: pa.Array) -> Cells:
 
 @functools.cache
 def _null_tokens() -> pa.Array:
-    import pyarrow as pa
 
-    return pa.array(NULL_TOKENS, pa.string())
+    return string_array(list(NULL_TOKENS))
 
 
 def _empty_text(n: int) -> pa.Array:
@@ -279,19 +282,19 @@ def _from_typed(array: pa.Array) -> Cells:
     if pt.is_dictionary(array.type):
         array = array.dictionary_decode()
     n = len(array)
-    valid = np.asarray(pc.is_valid(array)) if n else np.zeros(0, bool)
+    valid = to_numpy(pc.is_valid(array)) if n else np.zeros(0, bool)
     zeros = np.zeros(n, bool)
     nan = np.full(n, np.nan)
     if pt.is_string(array.type) or pt.is_large_string(array.type):
         kind = np.where(valid, STRING, NULL).astype(np.uint8)
         return Cells(kind, nan, zeros, zeros, array.cast(pa.string()), zeros, _py(array))
     if pt.is_integer(array.type):
-        num = pc.cast(array, pa.float64(), safe=False).to_numpy(zero_copy_only=False)
+        num = to_numpy(pc.cast(array, pa.float64(), safe=False))
         kind = np.where(valid, NUMBER, NULL).astype(np.uint8)
         inexact = valid & (np.abs(np.nan_to_num(num)) > 2**53)
         return Cells(kind, num, valid.copy(), zeros, _empty_text(n), inexact, _py(array))
     if pt.is_floating(array.type):
-        num = pc.cast(array, pa.float64()).to_numpy(zero_copy_only=False)
+        num = to_numpy(pc.cast(array, pa.float64()))
         present = valid & ~np.isnan(num)
         num = np.where(present, num, np.nan)
         with np.errstate(invalid="ignore"):
@@ -304,7 +307,7 @@ def _from_typed(array: pa.Array) -> Cells:
         return Cells(kind, num, whole, zeros, _empty_text(n), zeros, value)
     if pt.is_boolean(array.type):
         kind = np.where(valid, BOOLEAN, NULL).astype(np.uint8)
-        boolean = np.asarray(pc.fill_null(array, False))
+        boolean = to_numpy(array)  # nulls: False
         return Cells(kind, nan, zeros, boolean, _empty_text(n), zeros, _py(array))
     if pt.is_timestamp(array.type) or pt.is_date(array.type):
         fmt = "%Y-%m-%d" if pt.is_date(array.type) else "%Y-%m-%dT%H:%M:%S"
@@ -325,7 +328,6 @@ ABSENT = object()  # marks a key missing from a JSON Lines record
 def _from_python(values: list[Any]) -> Cells:
     """Cells from parsed JSON values (JSON Lines); ``ABSENT`` where a record lacks the key."""
     import numpy as np
-    import pyarrow as pa
 
     n = len(values)
     kind = np.full(n, OTHER, np.uint8)
@@ -352,7 +354,7 @@ def _from_python(values: list[Any]) -> Cells:
         else:
             inexact[i] = True  # arrays and objects: jsonschema decides
     return Cells(
-        kind, num, is_int, boolean, pa.array(text, pa.string()), inexact,
+        kind, num, is_int, boolean, string_array(text), inexact,
         lambda i: values[i], absent,
     )  # fmt: skip
 
@@ -382,7 +384,6 @@ def _json_key(value: Any) -> tuple[str, Any]:
 
 def _in_values(cells: Cells, values: Iterable[Any]) -> np.ndarray:
     import numpy as np
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     keys = [_json_key(v) for v in values]
@@ -394,7 +395,7 @@ def _in_values(cells: Cells, values: Iterable[Any]) -> np.ndarray:
     hit |= (cells.kind == NUMBER) & np.isin(cells.num, numbers)
     hit |= (cells.kind == BOOLEAN) & np.isin(cells.boolean, booleans)
     if strings:
-        hit |= np.asarray(pc.fill_null(pc.is_in(cells.text, pa.array(strings, pa.string())), False))
+        hit |= to_numpy(pc.is_in(cells.text, string_array(strings)))
     return hit
 
 
@@ -446,7 +447,7 @@ def _length_fails(cells: Cells, keyword: str, limit: int) -> np.ndarray:
     import numpy as np
     import pyarrow.compute as pc
 
-    lengths = np.asarray(pc.fill_null(pc.utf8_length(cells.text), 0))
+    lengths = np.nan_to_num(to_numpy(pc.utf8_length(cells.text)))
     bad = lengths < limit if keyword == "minLength" else lengths > limit
     return (cells.kind == STRING) & bad
 
@@ -454,14 +455,13 @@ def _length_fails(cells: Cells, keyword: str, limit: int) -> np.ndarray:
 def _per_distinct_string(cells: Cells, accepts: Callable[[str], bool]) -> np.ndarray:
     """Run a Python check once per distinct string; True where a string cell fails it."""
     import numpy as np
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     distinct = [v for v in pc.unique(cells.text).to_pylist() if v is not None]
     failing = [v for v in distinct if not accepts(v)]
     if not failing:
         return np.zeros(len(cells), bool)
-    return np.asarray(pc.fill_null(pc.is_in(cells.text, pa.array(failing, pa.string())), False))
+    return to_numpy(pc.is_in(cells.text, string_array(failing)))
 
 
 def keyword_fails(cells: Cells, keyword: str, value: Any, checker: Any) -> np.ndarray:

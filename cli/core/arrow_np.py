@@ -1,0 +1,97 @@
+"""Arrow <-> NumPy conversions that never import pandas.
+
+pyarrow imports pandas (~0.13 s) the first time it converts a Python or NumPy value
+(``pa.array``, ``pa.scalar``, a Python constant passed to a compute function) or
+converts to NumPy (``to_numpy``, ``np.asarray``): its pandas shim checks each value
+for a pandas type. ``mlvc schema check`` never needs pandas, so its engine moves data
+through these buffer-level functions instead (a test runs it with pandas blocked).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pyarrow as pa
+
+
+def to_numpy(array: pa.Array) -> np.ndarray:
+    """A NumPy view (copy for booleans) of a numeric or boolean array; nulls are NaN/False.
+
+    Integers with nulls are returned as float64 (NaN at the nulls), as ``to_numpy`` does.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.types as pt
+
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    n, offset = len(array), array.offset
+    if not n:
+        return np.zeros(0, bool if pt.is_boolean(array.type) else array.type.to_pandas_dtype())
+    validity, data = array.buffers()[:2]
+    if pt.is_boolean(array.type):
+        values = _bits(data, offset, n)
+        return values & _bits(validity, offset, n) if array.null_count else values
+    values = np.frombuffer(data, array.type.to_pandas_dtype(), n, offset * array.type.byte_width)
+    if not array.null_count:
+        return values
+    valid = _bits(validity, offset, n)
+    return np.where(valid, values, np.nan)
+
+
+def _bits(buffer: pa.Buffer, offset: int, n: int) -> np.ndarray:
+    import numpy as np
+
+    packed = np.frombuffer(buffer, np.uint8, (offset + n + 7) // 8)
+    return np.unpackbits(packed, count=offset + n, bitorder="little")[offset:].view(bool)
+
+
+def from_numpy(values: np.ndarray, arrow_type: pa.DataType | None = None) -> pa.Array:
+    """An Arrow array over a 1-d NumPy array of booleans or numbers (no nulls)."""
+    import numpy as np
+    import pyarrow as pa
+
+    values = np.ascontiguousarray(values)
+    if values.dtype == bool:
+        data = pa.py_buffer(np.packbits(values, bitorder="little"))
+        return pa.Array.from_buffers(pa.bool_(), len(values), [None, data])
+    arrow_type = arrow_type or pa.from_numpy_dtype(values.dtype)
+    converted = values.astype(arrow_type.to_pandas_dtype(), copy=False)
+    if converted is not values and not np.array_equal(converted, values):
+        raise OverflowError(f"values do not fit {arrow_type}")  # as pa.array raises
+    values = converted
+    return pa.Array.from_buffers(arrow_type, len(values), [None, pa.py_buffer(values)])
+
+
+def string_array(values: list[str | None]) -> pa.Array:
+    """A string array of ``values`` (``None`` is null)."""
+    import numpy as np
+    import pyarrow as pa
+
+    encoded = [b"" if v is None else v.encode() for v in values]
+    offsets = np.zeros(len(encoded) + 1, np.int32)
+    np.cumsum([len(b) for b in encoded], out=offsets[1:])
+    validity = None
+    if any(v is None for v in values):
+        valid = np.array([v is not None for v in values])
+        validity = pa.py_buffer(np.packbits(valid, bitorder="little"))
+    buffers = [validity, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))]
+    return pa.Array.from_buffers(pa.string(), len(encoded), buffers)
+
+
+def scalar(value: Any, arrow_type: pa.DataType | None = None) -> pa.Scalar:
+    """An Arrow scalar of a Python int, float, str or bool, or a typed null (``None``)."""
+    import numpy as np
+    import pyarrow as pa
+
+    if value is None:
+        return pa.nulls(1, arrow_type or pa.null())[0]
+    if isinstance(value, str):
+        return string_array([value])[0]
+    if isinstance(value, bool):
+        return from_numpy(np.array([value]))[0]
+    default = pa.int64() if isinstance(value, int) else pa.float64()
+    arrow_type = arrow_type or default
+    return from_numpy(np.array([value], arrow_type.to_pandas_dtype()), arrow_type)[0]

@@ -1,0 +1,148 @@
+"""Pandas-free Arrow <-> NumPy conversions match pyarrow's; schema check never imports pandas."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cli import api
+from cli.core.arrow_np import from_numpy, scalar, string_array, to_numpy
+
+NUMERIC = [pa.int8(), pa.int32(), pa.int64(), pa.uint16(), pa.float32(), pa.float64()]
+cut = st.tuples(st.integers(0, 5), st.integers(0, 5))
+
+
+@st.composite
+def arrays(draw: st.DrawFn) -> pa.Array:
+    """Boolean or numeric arrays, with nulls, sliced (a non-zero offset) or not."""
+    arrow_type = draw(st.sampled_from([pa.bool_(), *NUMERIC]))
+    if arrow_type == pa.bool_():
+        values = st.booleans()
+    elif pa.types.is_floating(arrow_type):
+        values = st.floats(-1e6, 1e6, width=32)
+    else:
+        values = st.integers(0, 100)
+    array = pa.array(draw(st.lists(st.none() | values, max_size=40)), arrow_type)
+    start, stop = draw(cut)
+    return array.slice(min(start, len(array)), max(len(array) - start - stop, 0))
+
+
+@given(arrays())
+def test_to_numpy_matches_pyarrow(array: pa.Array) -> None:
+    got = to_numpy(array)
+    if pa.types.is_boolean(array.type):
+        expected = np.array([bool(v) for v in array.to_pylist()], bool)  # null -> False
+    else:
+        expected = array.to_numpy(zero_copy_only=False)
+    assert len(got) == len(array)
+    np.testing.assert_array_equal(got, expected)
+
+
+@given(st.lists(st.booleans(), max_size=40))
+def test_from_numpy_booleans_match_pa_array(values: list[bool]) -> None:
+    assert from_numpy(np.array(values, bool)).equals(pa.array(values, pa.bool_()))
+
+
+@given(st.lists(st.integers(-(2**40), 2**40), max_size=40))
+def test_from_numpy_integers_match_pa_array_and_refuse_overflow(values: list[int]) -> None:
+    assert from_numpy(np.array(values, np.int64)).equals(pa.array(values, pa.int64()))
+    small = [v for v in values if -(2**31) <= v < 2**31]
+    assert from_numpy(np.array(small, np.int64), pa.int32()).equals(pa.array(small, pa.int32()))
+    if len(small) < len(values):
+        with pytest.raises(OverflowError):
+            from_numpy(np.array(values, np.int64), pa.int32())
+
+
+@given(st.lists(st.none() | st.text(max_size=6), max_size=30))
+def test_string_array_matches_pa_array(values: list[str | None]) -> None:
+    got = string_array(values)
+    got.validate(full=True)
+    assert got.equals(pa.array(values, pa.string()))
+
+
+@given(st.none() | st.booleans() | st.integers(-(2**62), 2**62) | st.floats() | st.text(max_size=5))
+def test_scalar_matches_pa_scalar(value: object) -> None:
+    got, expected = scalar(value), pa.scalar(value)
+    assert got.type == expected.type
+    assert got.equals(expected) or got.as_py() != got.as_py()  # NaN != NaN
+    assert scalar(None, pa.string()).type == pa.string()
+
+
+BLOCK_PANDAS_AND_CHECK = textwrap.dedent(
+    """
+    import json, sys
+    from pathlib import Path
+
+    class BlockPandas:
+        def find_spec(self, name, path=None, target=None):
+            if name == "pandas" or name.startswith("pandas."):
+                raise ImportError("schema check imported pandas")
+
+    sys.meta_path.insert(0, BlockPandas())
+    from cli import api
+
+    schema = Path(sys.argv[1])
+    print(json.dumps([api.check_schema(data=Path(p), schema=schema).failing_rows
+                      for p in sys.argv[2:]]))
+    """
+)
+
+
+def _mixed_tables(folder: Path) -> list[Path]:
+    """CSV text of every cell shape, Parquet of every typed column, and JSON Lines."""
+    n = 5000  # above the sample sizes, so columns of few distinct values are checked by value
+    cells = ["", "NA", "0", "1", "-3", "2.5", "1e2", "007", "+1", "abc", "2024-01-31", "2" * 20]
+    rows = ["id,word,count,when"]
+    rows += [f"{i},{cells[i % len(cells)]},{i % 7},2024-01-{1 + i % 28:02d}" for i in range(n)]
+    csv = folder / "mixed.csv"
+    csv.write_text("\n".join(rows) + "\n")
+    parquet = folder / "mixed.parquet"
+    table = pa.table(
+        {
+            "id": pa.array(range(n), pa.int64()),
+            "word": pa.array([None if i % 9 == 0 else f"w{i % 3}" for i in range(n)]),
+            "count": pa.array([None if i % 11 == 0 else i % 7 for i in range(n)], pa.int32()),
+            "when": pa.array([datetime(2024, 1, 1 + i % 28) for i in range(n)]),
+        }
+    )
+    pq.write_table(table.append_column("flag", pa.array([i % 2 == 0 for i in range(n)])), parquet)
+    jsonl = folder / "mixed.jsonl"
+    records = [{"id": i, "word": cells[i % len(cells)], "count": i % 7} for i in range(200)]
+    jsonl.write_text("".join(json.dumps(r) + "\n" for r in records))
+    return [csv, parquet, jsonl]
+
+
+def test_schema_check_runs_without_pandas_and_gives_the_same_verdicts(tmp_path: Path) -> None:
+    schema = tmp_path / "schema.json"
+    schema.write_text(
+        json.dumps(
+            {
+                "$schema": "https://json-schema.org/draft/2020-12/schema",
+                "type": "object",
+                "properties": {
+                    "id": {"type": "integer", "minimum": 0},
+                    "word": {"type": ["string", "null"], "enum": ["w0", "w1", "abc", None]},
+                    "count": {"type": ["integer", "null"], "maximum": 5},
+                    "when": {"type": "string", "format": "date"},
+                },
+            }
+        )
+    )
+    tables = _mixed_tables(tmp_path)
+    argv = [sys.executable, "-c", BLOCK_PANDAS_AND_CHECK, str(schema), *map(str, tables)]
+    done = subprocess.run(argv, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    expected = [api.check_schema(data=t, schema=schema).failing_rows for t in tables]
+    assert json.loads(done.stdout) == expected
+    assert all(count > 0 for count in expected)  # every table really has violations
