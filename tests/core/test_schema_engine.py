@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from cli.core.schema_check import SchemaChecker
-from cli.core.schema_engine import cell_to_json
+from cli.core.schema_engine import NULL_TOKENS, _null_token_cells, cell_to_json
 
 CELLS = [
     "", "NA", "null", "0", "1", "-3", "2.5", "1e2", "-0.0", "0.1", "007", "+1", ".5",
@@ -259,3 +259,22 @@ def test_a_cell_with_numbers_on_two_lines_is_a_string(trap: str) -> None:
     got = to_cells(pa.array(["1", trap, "3"] * 2000, pa.string()), as_text=True)
     assert got.kind.tolist()[:3] == [NUMBER, STRING, NUMBER]
     assert got.value(1) == trap
+
+
+token_like = st.sampled_from(["", "NA", "N/A", "NaN", "nan", "null", "NULL", "None", "0", "1.5"])
+long_cells = st.sampled_from(["12345.5", "abcdef", "2024-01-31", "NULLS", "Nonetheless"])
+
+
+@given(st.lists(token_like | long_cells, max_size=60), st.integers(0, 3))
+def test_null_token_cells_match_a_plain_lookup(cells: list[str], repeat: int) -> None:
+    array = pa.array(cells + ["12345.5"] * (repeat * 20), pa.string())  # few short cells too
+    expected = np.asarray(pa.compute.is_in(array, pa.array(list(NULL_TOKENS))))
+    found = _null_token_cells(array)
+    if not expected.any():
+        assert found is None
+        return
+    assert found is not None
+    nulls, only_empty = found
+    assert np.asarray(nulls).tolist() == expected.tolist()
+    hits = [cell for cell, hit in zip(array.to_pylist(), expected, strict=True) if hit]
+    assert only_empty == all(cell == "" for cell in hits)
