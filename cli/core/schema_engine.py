@@ -271,10 +271,10 @@ def _from_text(array: pa.Array) -> Cells:
         found = _null_token_cells(array)
         if found is not None:
             nulls, only_empty = found
-            text = array
+            raw = array
             array = pc.if_else(nulls, scalar(None, pa.string()), array)
             # only empty cells are null: scan the text as it is, empty lines allowed
-            if _all_numbers(text, empty_is_null=True) if only_empty else _all_numbers(array):
+            if _all_numbers(raw, empty_is_null=True) if only_empty else _all_numbers(array):
                 num = _cast_numbers(array)
         valid = to_numpy(pc.is_valid(array))
     is_num = valid if num is not None else _number_cells(array, valid)
@@ -311,7 +311,6 @@ def _from_text(array: pa.Array) -> Cells:
 
 @functools.cache
 def _null_tokens() -> pa.Array:
-
     return string_array(list(NULL_TOKENS))
 
 
