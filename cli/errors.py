@@ -43,11 +43,10 @@ class FileMissing(ToolkitError):
 class ParamsMalformed(ToolkitError):
     """``params.yaml`` (or another YAML file) cannot be parsed."""
 
-    def __init__(self, path: str, detail: str) -> None:
-        super().__init__(
-            f"{path}: not valid YAML: {detail}",
-            hint="fix the syntax, then run 'mlvc params check'",
-        )
+    def __init__(self, path: str, detail: str, *, hint: str | None = None) -> None:
+        if hint is None and path.endswith("params.yaml"):
+            hint = "fix the syntax, then run 'mlvc params check'"
+        super().__init__(f"{path}: not valid YAML: {detail}", hint=hint or "fix the YAML syntax")
 
 
 class ParamsInvalid(ToolkitError):

@@ -335,11 +335,13 @@ def checkout(*, ref: str, repo: Path = Path()) -> CheckoutResult:
     tag = version_tag(name, Version.parse(version))
     if not git.tag_exists(repo, tag):
         raise ToolkitError(f"no release tag '{tag}'", hint="list versions with 'mlvc registry'")
+    committed = f"{tag} cannot be restored as committed; pick another version ('mlvc registry')"
     dvc_yaml = parse_yaml(
-        git.show(repo, tag, str(paths.DVC_YAML)) or "{}", source=f"{tag}:dvc.yaml"
+        git.show(repo, tag, str(paths.DVC_YAML)) or "{}", source=f"{tag}:dvc.yaml", hint=committed
     )
     model_path = (dvc_yaml.get("artifacts") or {}).get(name, {}).get("path")
-    lock = parse_yaml(git.show(repo, tag, str(paths.DVC_LOCK)) or "{}", source=f"{tag}:dvc.lock")
+    lock_text = git.show(repo, tag, str(paths.DVC_LOCK)) or "{}"
+    lock = parse_yaml(lock_text, source=f"{tag}:dvc.lock", hint=committed)
     outputs = locked_outputs(lock)
     producer = next((stage for (stage, p) in outputs if p == model_path), None)
     if model_path is None or producer is None:

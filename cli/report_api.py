@@ -102,7 +102,11 @@ def _yaml(revision: Revision, path: str) -> Any:
     from cli.adapters.files import parse_yaml
 
     text = revisions.read_text(revision, path)
-    return None if text is None else parse_yaml(text, source=_where(revision, path))
+    if text is None:
+        return None
+    # a committed file cannot be fixed in place: the next step is another revision
+    hint = None if revision.is_workspace else f"compare another revision than {revision.rev}"
+    return parse_yaml(text, source=_where(revision, path), hint=hint)
 
 
 def _csv(revision: Revision, path: str, columns: tuple[str, str]) -> list[tuple[str, str]] | None:

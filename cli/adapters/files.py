@@ -86,8 +86,12 @@ def read_yaml(path: Path, *, what: str = "YAML file") -> Any:
     return parse_yaml(text, source=str(path))
 
 
-def parse_yaml(text: str, *, source: str) -> Any:
-    """``yaml.safe_load`` of ``text``; a syntax error names ``source``, line and column."""
+def parse_yaml(text: str, *, source: str, hint: str | None = None) -> Any:
+    """``yaml.safe_load`` of ``text``; a syntax error names ``source``, line and column.
+
+    ``hint`` is the next step the error suggests (for a file at a past revision, which
+    cannot be fixed in place).
+    """
     import yaml  # on use: the registry listing never parses YAML
 
     try:
@@ -96,7 +100,7 @@ def parse_yaml(text: str, *, source: str) -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ParamsMalformed(source, f"{where}{problem}") from None
+        raise ParamsMalformed(source, f"{where}{problem}", hint=hint) from None
 
 
 def read_json(path: Path, *, what: str = "JSON file") -> Any:

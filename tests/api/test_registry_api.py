@@ -227,6 +227,15 @@ def test_checkout_restores_and_verifies(repo: Path) -> None:
         reg.checkout(ref=f"{NAME}@v9.9.9", repo=repo)
 
 
+def test_checkout_of_a_tag_whose_dvc_lock_does_not_parse(repo: Path) -> None:
+    (repo / "dvc.lock").write_text("stages: [unclosed\n")
+    run(["git", "commit", "-qam", "broken lock"], repo)
+    run(["git", "tag", "-a", f"{NAME}@v0.0.7", "-m", "by hand"], repo)
+    with pytest.raises(ToolkitError, match=rf"{NAME}@v0.0.7:dvc.lock: not valid YAML") as info:
+        reg.checkout(ref=f"{NAME}@v0.0.7", repo=repo)
+    assert "pick another version" in (info.value.hint or "")  # not 'mlvc params check'
+
+
 runner = CliRunner()
 
 
