@@ -87,9 +87,16 @@ def build_app(names: Iterable[str] = COMMANDS) -> typer.Typer:
 
 
 def invoked_command(argv: Sequence[str]) -> str | None:
-    """The command named on a command line, if it names one (the root options take no value)."""
-    first = next((arg for arg in argv if not arg.startswith("-")), None)
-    return first if first in COMMANDS else None
+    """The command named on a command line, if it names one (the root options take no value).
+
+    None after a root ``--help``/``-h``: the root help lists every command.
+    """
+    for arg in argv:
+        if arg in ("--help", "-h"):
+            return None
+        if not arg.startswith("-"):
+            return arg if arg in COMMANDS else None
+    return None
 
 
 def main() -> None:

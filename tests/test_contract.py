@@ -95,10 +95,10 @@ def top_level_cli_imports(source: Path) -> set[str]:
     """The ``cli.*`` modules a file imports on import (not inside functions or TYPE_CHECKING)."""
     imported: set[str] = set()
     for node in ast.parse(source.read_text()).body:
-        if isinstance(node, ast.ImportFrom) and node.module == "cli":
-            imported |= {f"cli.{alias.name}" for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module:
+        if isinstance(node, ast.ImportFrom) and node.module:
+            # "from cli.adapters import process" imports a module; "from cli.paths import X" a name
             imported.add(node.module)
+            imported |= {f"{node.module}.{alias.name}" for alias in node.names}
         elif isinstance(node, ast.Import):
             imported |= {alias.name for alias in node.names}
     return {m for m in imported if m.startswith("cli.") and (ROOT / module_file(m)).exists()}

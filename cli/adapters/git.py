@@ -86,7 +86,8 @@ def registry_tags(repo: Path) -> list[TagRecord]:
     """``annotated_tags`` of a repository with commits, in one git call when there are tags.
 
     ``ensure_repo``'s checks (and their clear errors) run only when git fails or finds
-    no tag: a listing spends one process start-up fewer.
+    no tag: a listing spends one process start-up fewer, and reads a bare repository
+    (a mirror) as well, since it needs no work tree.
     """
     if repo.is_dir():
         try:

@@ -99,7 +99,10 @@ def registry(
     repo: RepoOption = Path(),
     fmt: FormatOption = OutputFormat.text,
 ) -> int:
-    """List every model's versions, stages and key metrics, from the git tags alone."""
+    """List every model's versions, stages and key metrics, from the git tags alone.
+
+    Reads any git repository, a bare mirror included (nothing is checked out).
+    """
     from cli.registry_api import registry as run_registry
 
     result = run_registry(repo=repo)

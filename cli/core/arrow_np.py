@@ -49,9 +49,14 @@ def _bits(buffer: pa.Buffer, offset: int, n: int) -> np.ndarray:
 
 
 def from_numpy(values: np.ndarray, arrow_type: pa.DataType | None = None) -> pa.Array:
-    """An Arrow array over a 1-d NumPy array of booleans or numbers (no nulls)."""
+    """An Arrow array over a 1-d NumPy array of booleans or numbers (no nulls).
+
+    ``arrow_type`` (default: the array's own) is a numeric type; integers that do not
+    fit an integer type raise OverflowError, as ``pa.array`` does.
+    """
     import numpy as np
     import pyarrow as pa
+    import pyarrow.types as pt
 
     values = np.ascontiguousarray(values)
     if values.dtype == bool:
@@ -59,30 +64,36 @@ def from_numpy(values: np.ndarray, arrow_type: pa.DataType | None = None) -> pa.
         return pa.Array.from_buffers(pa.bool_(), len(values), [None, data])
     arrow_type = arrow_type or pa.from_numpy_dtype(values.dtype)
     converted = values.astype(arrow_type.to_pandas_dtype(), copy=False)
-    if converted is not values and not np.array_equal(converted, values):
-        raise OverflowError(f"values do not fit {arrow_type}")  # as pa.array raises
+    narrowed = pt.is_integer(arrow_type) and values.dtype.kind in "iu"
+    if narrowed and converted is not values and not np.array_equal(converted, values):
+        raise OverflowError(f"values do not fit {arrow_type}")
     values = converted
     return pa.Array.from_buffers(arrow_type, len(values), [None, pa.py_buffer(values)])
 
 
 def string_array(values: list[str | None]) -> pa.Array:
-    """A string array of ``values`` (``None`` is null)."""
+    """A string array of ``values`` (``None`` is null); ``large_string`` past 2 GiB of text."""
     import numpy as np
     import pyarrow as pa
 
     encoded = [b"" if v is None else v.encode() for v in values]
-    offsets = np.zeros(len(encoded) + 1, np.int32)
+    offsets = np.zeros(len(encoded) + 1, np.int64)
     np.cumsum([len(b) for b in encoded], out=offsets[1:])
+    arrow_type = pa.string()
+    if offsets[-1] < 2**31:
+        offsets = offsets.astype(np.int32)
+    else:
+        arrow_type = pa.large_string()  # over 2 GiB of text: 64-bit offsets
     validity = None
     if any(v is None for v in values):
         valid = np.array([v is not None for v in values])
         validity = pa.py_buffer(np.packbits(valid, bitorder="little"))
     buffers = [validity, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))]
-    return pa.Array.from_buffers(pa.string(), len(encoded), buffers)
+    return pa.Array.from_buffers(arrow_type, len(encoded), buffers)
 
 
 def scalar(value: Any, arrow_type: pa.DataType | None = None) -> pa.Scalar:
-    """An Arrow scalar of a Python int, float, str or bool, or a typed null (``None``)."""
+    """An Arrow scalar of a Python int (int64), float (float64), str or bool, or a typed null."""
     import numpy as np
     import pyarrow as pa
 

@@ -227,6 +227,14 @@ def test_checkout_restores_and_verifies(repo: Path) -> None:
         reg.checkout(ref=f"{NAME}@v9.9.9", repo=repo)
 
 
+def test_registry_reads_a_bare_mirror(repo: Path, tmp_path: Path) -> None:
+    reg.release(repo=repo)
+    mirror = tmp_path / "mirror.git"
+    run(["git", "clone", "-q", "--bare", str(repo), str(mirror)], tmp_path)
+    assert reg.registry(repo=mirror) == reg.registry(repo=repo)
+    assert reg.registry(repo=mirror).models[0].versions[0].version == "v0.0.1"
+
+
 def test_checkout_of_a_tag_whose_dvc_lock_does_not_parse(repo: Path) -> None:
     (repo / "dvc.lock").write_text("stages: [unclosed\n")
     run(["git", "commit", "-qam", "broken lock"], repo)

@@ -79,24 +79,19 @@ def test_scalar_matches_pa_scalar(value: object) -> None:
     assert scalar(None, pa.string()).type == pa.string()
 
 
-BLOCK_PANDAS_AND_CHECK = textwrap.dedent(
+CHECK_AND_LIST_PANDAS = textwrap.dedent(
     """
     import json, sys
     from pathlib import Path
-
-    class BlockPandas:
-        def find_spec(self, name, path=None, target=None):
-            if name == "pandas" or name.startswith("pandas."):
-                raise ImportError("schema check imported pandas")
-
-    sys.meta_path.insert(0, BlockPandas())
     from cli import api
 
     schema = Path(sys.argv[1])
-    print(json.dumps([api.check_schema(data=Path(p), schema=schema).failing_rows
-                      for p in sys.argv[2:]]))
+    counts = [api.check_schema(data=Path(p), schema=schema).failing_rows for p in sys.argv[2:]]
+    print(json.dumps({"counts": counts, "pandas": "pandas" in sys.modules}))
     """
 )
+# pyarrow treats a failing pandas import as "pandas not installed" and carries on, so
+# blocking the import would prove nothing: the test looks at what was imported instead.
 
 
 def _mixed_tables(folder: Path) -> list[Path]:
@@ -123,7 +118,7 @@ def _mixed_tables(folder: Path) -> list[Path]:
     return [csv, parquet, jsonl]
 
 
-def test_schema_check_runs_without_pandas_and_gives_the_same_verdicts(tmp_path: Path) -> None:
+def test_schema_check_never_imports_pandas(tmp_path: Path) -> None:
     schema = tmp_path / "schema.json"
     schema.write_text(
         json.dumps(
@@ -140,9 +135,16 @@ def test_schema_check_runs_without_pandas_and_gives_the_same_verdicts(tmp_path: 
         )
     )
     tables = _mixed_tables(tmp_path)
-    argv = [sys.executable, "-c", BLOCK_PANDAS_AND_CHECK, str(schema), *map(str, tables)]
+    argv = [sys.executable, "-c", CHECK_AND_LIST_PANDAS, str(schema), *map(str, tables)]
     done = subprocess.run(argv, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout)
+    assert result["pandas"] is False
     expected = [api.check_schema(data=t, schema=schema).failing_rows for t in tables]
-    assert json.loads(done.stdout) == expected
+    assert result["counts"] == expected
     assert all(count > 0 for count in expected)  # every table really has violations
+
+
+def test_from_numpy_narrows_floats_like_pa_array() -> None:
+    values = np.array([0.1, -2.5, 1e30])
+    assert from_numpy(values, pa.float32()).equals(pa.array(values.tolist(), pa.float32()))
