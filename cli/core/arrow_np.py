@@ -4,7 +4,7 @@ pyarrow imports pandas (~0.13 s) the first time it converts a Python or NumPy va
 (``pa.array``, ``pa.scalar``, a Python constant passed to a compute function) or
 converts to NumPy (``to_numpy``, ``np.asarray``): its pandas shim checks each value
 for a pandas type. ``mlvc schema check`` never needs pandas, so its engine moves data
-through these buffer-level functions instead (a test runs it with pandas blocked).
+through these buffer-level functions instead (a test checks pandas stays unimported).
 """
 
 from __future__ import annotations
