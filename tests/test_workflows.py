@@ -240,6 +240,12 @@ def first_index(commands: list[str], prefix: str) -> int:
     return next(i for i, c in enumerate(commands) if c.startswith(prefix))
 
 
+def assert_in_order(commands: list[str], prefixes: list[str]) -> None:
+    """Each prefix starts a command, and their first commands come in this order."""
+    positions = [first_index(commands, prefix) for prefix in prefixes]
+    assert positions == sorted(positions)
+
+
 def test_ci_pipeline_order_cache_and_sticky_comment() -> None:
     from cli.report_render import MARKER
 
@@ -253,8 +259,7 @@ def test_ci_pipeline_order_cache_and_sticky_comment() -> None:
         "mlvc card check",
         "mlvc report --base",
     ]
-    positions = [first_index(pipeline, prefix) for prefix in order]
-    assert positions == sorted(positions)
+    assert_in_order(pipeline, order)
     doc = load("ci")
     (cache,) = [s for _, _, s in steps(doc) if s.get("uses", "").startswith("actions/cache@")]
     assert cache["with"]["path"] == ".dvc/cache"
@@ -278,8 +283,7 @@ def test_ct_retrains_gates_commits_releases_and_publishes_in_one_job() -> None:
         "mlvc release --bump",
         "gh release create",
     ]
-    positions = [first_index(train, prefix) for prefix in order]
-    assert positions == sorted(positions)
+    assert_in_order(train, order)
     assert "--push" in train[first_index(train, "mlvc release")]
     decide = step_commands("ct", "decide")
     assert any(c.startswith("mlvc drift --reference") for c in decide)

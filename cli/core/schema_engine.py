@@ -179,19 +179,25 @@ def _all_numbers(array: pa.Array, *, empty_is_null: bool = False) -> bool:
     return bool(pc.match_substring_regex(joined, pattern)[0].as_py())
 
 
-def _plain_integers(array: pa.Array) -> bool:
-    """Whether every cell is ASCII digits without a leading zero: JSON integers, no regex.
+def _plain_integer_cells(array: pa.Array) -> pa.Array:
+    """Per cell: ASCII digits without a leading zero, a JSON integer (~1.5 ns a cell, no regex).
 
-    ``ascii_is_decimal`` costs ~1.5 ns a cell, the scan in :func:`_all_numbers` ~10.
+    Empty and null cells are not (``ascii_is_decimal`` is false or null for them).
     """
+    import pyarrow.compute as pc
+
+    longer = pc.greater(pc.binary_length(array), scalar(1))
+    leading_zero = pc.and_(pc.starts_with(array, "0"), longer)
+    return pc.and_not(pc.ascii_is_decimal(array), leading_zero)
+
+
+def _plain_integers(array: pa.Array) -> bool:
+    """Whether every cell is a plain integer (:func:`_plain_integer_cells`); no regex scan."""
     import pyarrow.compute as pc
 
     if len(array) > PREFIX_ROWS and not _plain_integers(array.slice(0, PREFIX_ROWS)):
         return False
-    if not pc.all(pc.ascii_is_decimal(array)).as_py():  # False for an empty cell
-        return False
-    longer = pc.greater(pc.binary_length(array), scalar(1))
-    return not pc.any(pc.and_(pc.starts_with(array, "0"), longer)).as_py()
+    return bool(pc.all(_plain_integer_cells(array)).as_py())
 
 
 def _null_token_cells(array: pa.Array) -> tuple[pa.Array, bool] | None:
@@ -228,10 +234,7 @@ def _number_cells(array: pa.Array, valid: np.ndarray) -> np.ndarray:
     import numpy as np
     import pyarrow.compute as pc
 
-    digits = pc.ascii_is_decimal(array)  # non-empty, ASCII 0-9 only
-    longer = pc.greater(pc.binary_length(array), scalar(1))
-    leading_zero = pc.and_(pc.starts_with(array, "0"), longer)
-    is_num = to_numpy(pc.and_not(digits, leading_zero))  # nulls: False
+    is_num = to_numpy(_plain_integer_cells(array))  # nulls: False
     undecided = valid & ~is_num
     count = int(undecided.sum())
     if not count:
