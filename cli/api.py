@@ -174,10 +174,16 @@ def check_schema(*, data: Path, schema: Path, progress: Progress | None = None) 
     counts, example rows and values; evaluates the ``x-mlvc`` table rules.
     """
     from cli.adapters.arrow_tables import open_stream
+    from cli.errors import ToolkitError
+
+    try:
+        stream = open_stream(data, progress=progress)  # starts reading the first chunks
+    except ToolkitError:
+        _read_schema(schema)  # a broken schema is reported first
+        raise
+    document = _read_schema(schema)
     from cli.core.schema_check import SchemaChecker
 
-    document = _read_schema(schema)
-    stream = open_stream(data, progress=progress)
     checker = SchemaChecker(document, stream.columns, as_text=stream.as_text)
     for chunk in stream.chunks:
         checker.feed(chunk)

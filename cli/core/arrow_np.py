@@ -71,6 +71,26 @@ def from_numpy(values: np.ndarray, arrow_type: pa.DataType | None = None) -> pa.
     return pa.Array.from_buffers(arrow_type, len(values), [None, pa.py_buffer(values)])
 
 
+def string_buffers(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """``(offsets, data)`` of a string or binary array as NumPy views: cell ``i`` is
+    ``data[offsets[i]:offsets[i + 1]]`` (offsets are rebased to ``data``; null cells
+    span whatever bytes the array holds for them).
+    """
+    import numpy as np
+    import pyarrow.types as pt
+
+    large = pt.is_large_string(array.type) or pt.is_large_binary(array.type)
+    width = np.dtype(np.int64 if large else np.int32)
+    if not len(array):
+        return np.zeros(1, width), np.zeros(0, np.uint8)
+    _, offsets_buffer, data_buffer = array.buffers()
+    offsets = np.frombuffer(offsets_buffer, width, len(array) + 1, array.offset * width.itemsize)
+    first, last = int(offsets[0]), int(offsets[-1])
+    if data_buffer is None or last == first:
+        return offsets - first, np.zeros(0, np.uint8)
+    return offsets - first, np.frombuffer(data_buffer, np.uint8, last - first, first)
+
+
 def string_array(values: list[str | None]) -> pa.Array:
     """A string array of ``values`` (``None`` is null); ``large_string`` past 2 GiB of text."""
     import numpy as np

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from pathlib import Path
 
 import pyarrow as pa
@@ -114,3 +115,58 @@ def test_a_byte_order_mark_is_not_part_of_the_first_name(tmp_path: Path) -> None
     stream = arrow_tables.open_stream(path)
     assert stream.columns == HEADER
     assert pa.concat_tables(list(stream.chunks)).column("a").to_pylist() == ["1"]
+
+
+@pytest.mark.parametrize(
+    ("tail", "valid"), [("café,crème,ü\n".encode(), True), (b"ok,\xff\xfe,x\n", False)]
+)
+def test_utf8_is_checked_in_every_range(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tail: bytes, valid: bool
+) -> None:
+    """ASCII ranges skip Arrow's UTF-8 check; a later range with other bytes still gets it."""
+    path = tmp_path / "data.csv"
+    path.write_bytes(b"a,b,c\n" + b"1,2,3\n" * 40 + tail)
+    monkeypatch.setattr(arrow_tables, "RANGE_BYTES", 64)
+    if valid:
+        assert read_in_ranges(path).column("b").to_pylist()[-1] == "crème"
+    else:
+        with pytest.raises(DataFileUnreadable, match="not UTF-8"):
+            read_in_ranges(path)
+
+
+class RecordingPool:
+    """A parse pool that runs nothing until asked: shows what was submitted, and when."""
+
+    def __init__(self) -> None:
+        self.futures: list[Future[object]] = []
+        self.jobs: list[tuple[object, ...]] = []
+
+    def submit(self, fn: object, *args: object) -> Future[object]:
+        future: Future[object] = Future()
+        self.futures.append(future)
+        self.jobs.append((fn, *args))
+        return future
+
+    def run(self, index: int) -> None:
+        fn, *args = self.jobs[index]
+        self.futures[index].set_result(fn(*args))  # type: ignore[operator]
+
+
+def test_ranges_are_parsed_ahead_and_dropped_when_the_reader_stops(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Opening a stream starts parsing READ_AHEAD ranges; closing it cancels what is left."""
+    path = tmp_path / "data.csv"
+    path.write_bytes(b"a,b,c\n" + b"1,2,3\n" * 100)
+    pool = RecordingPool()
+    monkeypatch.setattr(arrow_tables, "_parse_pool", lambda: pool)
+    monkeypatch.setattr(arrow_tables, "RANGE_BYTES", 64)
+    monkeypatch.setattr(arrow_tables, "READ_AHEAD", 3)
+    stream = arrow_tables.open_stream(path)
+    assert len(pool.futures) == 3  # before any chunk is asked for
+    pool.run(0)
+    first = next(stream.chunks)
+    assert first.column("a").to_pylist()[0] == "1" and len(pool.futures) == 4
+    stream.chunks.close()  # type: ignore[attr-defined]
+    assert not pool.futures[0].cancelled()
+    assert all(future.cancelled() for future in pool.futures[1:])

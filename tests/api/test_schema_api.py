@@ -169,6 +169,18 @@ def test_invalid_schema_names_the_keyword(tmp_path: Path, text: str, message: st
     )
 
 
+def test_a_broken_schema_is_reported_before_a_missing_data_file(
+    tmp_path: Path, schema: Path
+) -> None:
+    """The data file is opened first (to start reading it early); the schema's error still wins."""
+    path = tmp_path / "s.json"
+    path.write_text('{"properties": {"a": {"minimum": "3"}}}')
+    with pytest.raises(SchemaInvalid, match="properties/a/minimum"):
+        api.check_schema(data=tmp_path / "missing.csv", schema=path)
+    with pytest.raises(FileMissing):
+        api.check_schema(data=tmp_path / "missing.csv", schema=schema)
+
+
 def test_infer_writes_nothing_on_failure(tmp_path: Path) -> None:
     out = tmp_path / "schema.json"
     out.write_text("previous")

@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cli import api
-from cli.core.arrow_np import from_numpy, scalar, string_array, to_numpy
+from cli.core.arrow_np import from_numpy, scalar, string_array, string_buffers, to_numpy
 
 NUMERIC = [pa.int8(), pa.int32(), pa.int64(), pa.uint16(), pa.float32(), pa.float64()]
 cut = st.tuples(st.integers(0, 5), st.integers(0, 5))
@@ -69,6 +69,24 @@ def test_string_array_matches_pa_array(values: list[str | None]) -> None:
     got = string_array(values)
     got.validate(full=True)
     assert got.equals(pa.array(values, pa.string()))
+
+
+@given(
+    st.lists(st.text(max_size=6), max_size=30),
+    st.integers(0, 5),
+    st.integers(0, 5),
+    st.sampled_from([pa.string(), pa.large_string(), pa.binary()]),
+)
+def test_string_buffers_give_each_cell(
+    values: list[str], start: int, drop: int, arrow_type: pa.DataType
+) -> None:
+    """Offsets and bytes of a (sliced) string array spell out its cells, without copies."""
+    array = pa.array(values, arrow_type).slice(start, max(0, len(values) - start - drop))
+    offsets, data = string_buffers(array)
+    assert len(offsets) == len(array) + 1 and offsets[0] == 0 and offsets[-1] == len(data)
+    cells = [bytes(data[offsets[i] : offsets[i + 1]]) for i in range(len(array))]
+    expected = [v if isinstance(v, bytes) else v.encode() for v in array.to_pylist()]
+    assert cells == expected
 
 
 @given(st.none() | st.booleans() | st.integers(-(2**62), 2**62) | st.floats() | st.text(max_size=5))

@@ -278,3 +278,51 @@ def test_null_token_cells_match_a_plain_lookup(cells: list[str], repeat: int) ->
     assert np.asarray(nulls).tolist() == expected.tolist()
     hits = [cell for cell, hit in zip(array.to_pylist(), expected, strict=True) if hit]
     assert only_empty == all(cell == "" for cell in hits)
+
+
+def _number_verdict(texts: list[str], *, empty_is_null: bool) -> bool:
+    """The whole-column number path: the cheap grammar check, confirmed by the float cast
+    (of the cells with empty ones made null, when they are nulls)."""
+    from cli.core.schema_engine import _all_numbers, _cast_numbers
+
+    array = pa.array(texts, pa.string())
+    nulled = pa.array([t if t or not empty_is_null else None for t in texts], pa.string())
+    return _all_numbers(array, empty_is_null=empty_is_null) and _cast_numbers(nulled) is not None
+
+
+def test_decimal_texts_with_the_cast_equal_the_json_number_grammar() -> None:
+    """Every text of up to four bytes from '-', '.', '/' and digits, alone and after a clean
+    column: the NumPy grammar check plus Arrow's cast says 'number' exactly when the regex does.
+    """
+    import itertools
+    import re
+
+    from cli.core.schema_engine import NUMBER_RE
+
+    alphabet = "-./0123456789"
+    texts = ["".join(t) for n in range(1, 5) for t in itertools.product(alphabet, repeat=n)]
+    wrong = [
+        text
+        for text in texts
+        if _number_verdict([text], empty_is_null=False) != bool(re.fullmatch(NUMBER_RE, text))
+    ]
+    assert wrong == []
+    numbers = [text for text in texts if re.fullmatch(NUMBER_RE, text)]
+    assert len(numbers) > 1000 and _number_verdict(numbers, empty_is_null=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text(alphabet="-.0123456789", max_size=5), min_size=1, max_size=30),
+    st.booleans(),
+)
+def test_decimal_columns_with_empty_cells(texts: list[str], empty_is_null: bool) -> None:
+    """Columns of such texts with empty cells (nulls when allowed) against the per-cell regex."""
+    import re
+
+    from cli.core.schema_engine import NUMBER_RE
+
+    def fits(text: str) -> bool:
+        return (empty_is_null and text == "") or bool(re.fullmatch(NUMBER_RE, text))
+
+    assert _number_verdict(texts, empty_is_null=empty_is_null) == all(map(fits, texts)), texts
