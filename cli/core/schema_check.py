@@ -37,9 +37,10 @@ ROW = "(row)"
 EXAMPLES = 5
 # Text columns with few distinct values are checked once per distinct value: the keywords run
 # on the distinct values and their masks are gathered back to rows (exact: a cell's verdict
-# depends on its text alone). Decided from the first DICTIONARY_SAMPLE rows of a chunk. Cells
-# are looked up among the values seen so far (index_in: ~6 ns a cell, where dictionary_encode
-# costs ~20 ns); values not seen are added, and kept with their verdicts for the next chunk.
+# depends on its text alone). Decided from the first DICTIONARY_SAMPLE rows of a chunk; a
+# column whose sample held many values is not sampled again. Cells are looked up among the
+# values seen so far (index_in: ~6 ns a cell, where dictionary_encode costs ~20 ns); values
+# not seen are added, and kept with their verdicts for the next chunk.
 DICTIONARY_SAMPLE = 4096
 DICTIONARY_MAX = DICTIONARY_SAMPLE // 2
 
@@ -131,6 +132,7 @@ class SchemaChecker:
         self._duplicate_keys = 0
         self._duplicate_rows: list[int] = []
         self._distinct: dict[str, _Distinct] = {}  # per column; one thread per column
+        self._many: set[str] = set()  # columns whose sample held many distinct values
         self._seconds: dict[str, float] = {}  # per column: time taken on the last chunk
 
     # -- recording ---------------------------------------------------------
@@ -217,9 +219,12 @@ class SchemaChecker:
         self, column: str, data: Any, *, by_value: bool = True
     ) -> tuple[Cells, list[np.ndarray]]:
         """Cells of one column and the failure mask of each vectorised keyword (thread-safe)."""
-        seen = column in self._distinct
-        if by_value and self.as_text and _few_distinct(data, seen=seen):
-            return self._vectorised_by_value(column, data)
+        if by_value and self.as_text and column not in self._many:
+            seen = column in self._distinct
+            if _few_distinct(data, seen=seen):
+                return self._vectorised_by_value(column, data)
+            if not seen and len(data) > DICTIONARY_SAMPLE:
+                self._many.add(column)  # sampled, many values: do not sample it again
         cells = to_cells(data, as_text=self.as_text)
         exact = ~cells.inexact
         if cells.absent is not None:

@@ -112,23 +112,41 @@ class Cells:
         return len(self.kind)
 
     def gather(self, rows: np.ndarray) -> Cells:
-        """The cells at positions ``rows`` (for values checked once per distinct value).
+        """The cells at positions ``rows`` (for values checked once per distinct value)."""
+        return _GatheredCells(self, rows)
 
-        ``text`` becomes a dictionary array over this one's text: no strings are copied.
-        """
+
+class _GatheredCells(Cells):
+    """Cells at ``rows`` of other cells. Kinds and exactness are gathered at once; the
+    values, which only the keyword checks read (and those ran on the source), when first
+    read. ``text`` becomes a dictionary array over the source's text: no strings copied.
+    """
+
+    def __init__(self, source: Cells, rows: np.ndarray) -> None:
+        self._source, self._rows = source, rows
+        self.kind = take(source.kind, rows)
+        self.inexact = take(source.inexact, rows)
+        self.absent = None if source.absent is None else take(source.absent, rows)
+        self.value = lambda i: source.value(int(rows[i]))
+
+    @functools.cached_property
+    def num(self) -> np.ndarray:  # type: ignore[override]
+        return take(self._source.num, self._rows)
+
+    @functools.cached_property
+    def is_int(self) -> np.ndarray:  # type: ignore[override]
+        return take(self._source.is_int, self._rows)
+
+    @functools.cached_property
+    def boolean(self) -> np.ndarray:  # type: ignore[override]
+        return take(self._source.boolean, self._rows)
+
+    @functools.cached_property
+    def text(self) -> pa.Array:  # type: ignore[override]
         import pyarrow as pa
 
-        value = self.value
-        return Cells(
-            kind=take(self.kind, rows),
-            num=take(self.num, rows),
-            is_int=take(self.is_int, rows),
-            boolean=take(self.boolean, rows),
-            text=pa.DictionaryArray.from_arrays(from_numpy(rows, pa.int32()), self.text),
-            inexact=take(self.inexact, rows),
-            value=lambda i: value(int(rows[i])),
-            absent=None if self.absent is None else take(self.absent, rows),
-        )
+        indices = from_numpy(self._rows, pa.int32())
+        return pa.DictionaryArray.from_arrays(indices, self._source.text)
 
 
 def take(values: np.ndarray, rows: np.ndarray) -> np.ndarray:

@@ -326,3 +326,25 @@ def test_decimal_columns_with_empty_cells(texts: list[str], empty_is_null: bool)
         return (empty_is_null and text == "") or bool(re.fullmatch(NUMBER_RE, text))
 
     assert _number_verdict(texts, empty_is_null=empty_is_null) == all(map(fits, texts)), texts
+
+
+GATHER_TEXTS = ["1", "2.5", "x", "", "NA", "1e400", "12345678901234567"]
+
+
+@given(st.lists(st.sampled_from(GATHER_TEXTS), min_size=1), st.data())
+def test_gathered_cells_equal_the_cells_of_the_gathered_texts(
+    values: list[str], data: st.DataObject
+) -> None:
+    """Cells checked once per distinct value, gathered to rows, are the rows' own cells."""
+    from cli.core.schema_engine import to_cells
+
+    rows = data.draw(st.lists(st.integers(0, len(values) - 1), max_size=20))
+    gathered = to_cells(pa.array(values, pa.string()), as_text=True).gather(np.array(rows, int))
+    direct = to_cells(pa.array([values[r] for r in rows], pa.string()), as_text=True)
+    for name in ("kind", "is_int", "boolean", "inexact"):
+        assert np.array_equal(getattr(gathered, name), getattr(direct, name)), name
+    assert np.array_equal(gathered.num, direct.num, equal_nan=True)
+    assert gathered.text.to_pylist() == direct.text.to_pylist()
+    assert [gathered.value(i) for i in range(len(rows))] == [
+        direct.value(i) for i in range(len(rows))
+    ]
