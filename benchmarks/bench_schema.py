@@ -269,7 +269,7 @@ def main() -> None:
         ]
         for label, value, target, op in checks:
             met = {"ge": value >= target, "gt": value > target, "le": value <= target}[op]
-            print(f"  target: {label}: {value:.1f}x -> {'meets' if met else 'MISSES'}")
+            print(f"  target: {label}: {value:.2f}x -> {'meets' if met else 'MISSES'}")
         if args.big_gb:
             big = work / "big.csv"
             body = csv.read_bytes().split(b"\n", 1)[1]
