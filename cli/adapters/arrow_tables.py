@@ -9,7 +9,6 @@ whatever the file size.
 from __future__ import annotations
 
 import functools
-import itertools
 import json
 import mmap
 import os
@@ -109,7 +108,7 @@ def _line_end(data: Any, quoted: bool) -> int:
     return cut
 
 
-def _line_ranges(handle: Any, fileno: int, path: Path) -> Iterator[tuple[Any, bool]]:
+def _line_ranges(handle: Any, path: Path) -> Iterator[tuple[Any, bool]]:
     """The file as Arrow buffers of at most RANGE_BYTES that end at a line end (or EOF),
     each with whether it holds a quote (then cells may span lines).
 
@@ -120,7 +119,7 @@ def _line_ranges(handle: Any, fileno: int, path: Path) -> Iterator[tuple[Any, bo
     while True:
         handle.seek(start)
         data = handle.read_buffer(RANGE_BYTES)
-        quoted = _has_quotes(fileno, start, data.size)
+        quoted = _has_quotes(handle.fileno(), start, data.size)
         if data.size < RANGE_BYTES:
             if data.size:
                 yield data, quoted
@@ -171,11 +170,13 @@ def _csv_chunks(path: Path, header: list[str], progress: Progress | None) -> Ite
         )
 
     pending: deque[tuple[Future[Any], int]] = deque()
-    with pa.OSFile(str(path)) as handle, path.open("rb") as raw:
-        ranges = enumerate(_line_ranges(handle, raw.fileno(), path))
+    with pa.OSFile(str(path)) as handle:
+        ranges = enumerate(_line_ranges(handle, path))
 
         def submit_next() -> None:
-            for number, (data, quoted) in itertools.islice(ranges, 1):
+            item = next(ranges, None)
+            if item is not None:
+                number, (data, quoted) = item
                 pending.append((_parse_pool().submit(parse, number, data, quoted), data.size))
 
         try:
