@@ -151,21 +151,25 @@ def _csv_chunks(path: Path, header: list[str], progress: Progress | None) -> Ite
         )
         for check_utf8 in (True, False)
     }
+    parse_options = {
+        # quoted cells may hold line ends: then Arrow must not split blocks at any of them
+        True: pcsv.ParseOptions(newlines_in_values=True),
+        # a range without a quote is parsed with quoting off: the same cells, ~6% less CPU
+        False: pcsv.ParseOptions(quote_char=False),
+    }
 
     def parse(number: int, data: Any, quoted: bool) -> Any:
         # the first range starts with the header; later ones are named by it. One thread
         # a range: Arrow's own threads cost ~50% more CPU for the same parse.
         names = header if number else None
         options = pcsv.ReadOptions(block_size=RANGE_BYTES, column_names=names, use_threads=False)
-        # quoted cells may hold line ends: then Arrow must not split blocks at any of them
-        parse_options = pcsv.ParseOptions(newlines_in_values=quoted)
         reader = pa.BufferReader(data)
         # ASCII text is UTF-8: Arrow's own UTF-8 check costs ~20% of the parse, this ~1%
         check_utf8 = not _is_ascii(data)
         return pcsv.read_csv(
             reader,
             read_options=options,
-            parse_options=parse_options,
+            parse_options=parse_options[quoted],
             convert_options=convert[check_utf8],
         )
 

@@ -103,6 +103,61 @@ class _Distinct:
     masks: list[np.ndarray]
 
 
+@dataclass(frozen=True)
+class _Finding:
+    """Rows of one chunk where one column breaks one keyword: how many, the first few."""
+
+    column: str
+    keyword: str
+    expected: Any
+    count: int
+    examples: list[tuple[int, Any]]  # (0-based row in the chunk, value)
+
+
+def _finding(
+    column: str, keyword: str, expected: Any, mask: np.ndarray, cells: Cells | None
+) -> _Finding | None:
+    """The finding of a failure mask, or None when no row fails (thread-safe)."""
+    import numpy as np
+
+    if not _any(mask):
+        return None
+    hits = np.flatnonzero(mask)
+    examples = [
+        (int(i), cells.value(int(i)) if cells is not None else None) for i in hits[:EXAMPLES]
+    ]
+    return _Finding(column, keyword, expected, len(hits), examples)
+
+
+def _constant(mask: np.ndarray) -> bool:
+    """Whether ``mask`` is a broadcast view of one value (as :func:`take` returns)."""
+    return mask.ndim == 1 and mask.strides == (0,) and len(mask) > 0
+
+
+def _any(mask: np.ndarray) -> bool:
+    """``mask.any()``, at once for a broadcast view."""
+    return bool(mask[0]) if _constant(mask) else bool(mask.any())
+
+
+def _count(mask: np.ndarray) -> int:
+    """``mask.sum()``, at once for a broadcast view."""
+    import numpy as np
+
+    if _constant(mask):
+        return len(mask) if mask[0] else 0
+    return int(np.count_nonzero(mask))
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """One column of one chunk, checked: its cells, the rows that fail, what failed."""
+
+    cells: Cells
+    failing: np.ndarray | None  # None: no row fails in this column
+    findings: list[_Finding]
+    nulls: int  # null cells among present ones
+
+
 @functools.cache
 def _pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="mlvc-schema")
@@ -137,20 +192,14 @@ class SchemaChecker:
 
     # -- recording ---------------------------------------------------------
 
-    def _record(
-        self, column: str, keyword: str, expected: Any, mask: np.ndarray, cells: Cells | None
-    ) -> None:
-        import numpy as np
-
-        hits = np.flatnonzero(mask)
-        if not len(hits):
+    def _record(self, finding: _Finding | None) -> None:
+        """Add one finding of the current chunk to its (column, keyword) tally."""
+        if finding is None:
             return
-        tally = self._tallies.setdefault((column, keyword), _Tally(_expected_text(expected)))
-        tally.count += len(hits)
-        examples = [
-            (self.rows + int(i) + 1, cells.value(int(i)) if cells is not None else None)
-            for i in hits[:EXAMPLES]
-        ]
+        key = (finding.column, finding.keyword)
+        tally = self._tallies.setdefault(key, _Tally(_expected_text(finding.expected)))
+        tally.count += finding.count
+        examples = [(self.rows + i + 1, value) for i, value in finding.examples]
         kept = sorted([*zip(tally.rows, tally.values, strict=True), *examples], key=lambda e: e[0])
         tally.rows = [row for row, _ in kept[:EXAMPLES]]
         tally.values = [value for _, value in kept[:EXAMPLES]]
@@ -173,45 +222,49 @@ class SchemaChecker:
             columns = {c: table.column(c) for c in self.columns}
         failing = np.zeros(n, bool)
         everything = np.ones(n, bool)
-        cells_by_column: dict[str, Cells] = {}
-        # Arrow and NumPy release the GIL: convert and check columns on every core, the
-        # slowest in the last chunk first (so that no core idles on the last column).
+        # Arrow and NumPy release the GIL: check columns on every core, the slowest in the
+        # last chunk first (so that no core idles on the last column); only the tallies
+        # are kept here, in column order.
         order = sorted(self.columns, key=lambda c: -self._seconds.get(c, 0.0))
         results = _pool().map(lambda c: self._timed(c, columns[c]), order)
-        prepared = dict(zip(order, results, strict=True))
+        checked = dict(zip(order, results, strict=True))
         for column in self.columns:
-            cells, masks = prepared[column]
-            cells_by_column[column] = cells
-            present = everything if cells.absent is None else ~cells.absent
-            self._nulls[column] += int(((cells.kind == NULL) & present).sum())
-            failing |= self._check_column(column, cells, masks) & present
-            if cells.absent is not None and column in self._required:
-                self._record(ROW, "required", [column], cells.absent, None)
-                failing |= cells.absent
+            result = checked[column]
+            self._nulls[column] += result.nulls
+            for finding in result.findings:
+                self._record(finding)
+            if result.failing is not None:
+                failing |= result.failing
+            absent = result.cells.absent
+            if absent is not None and column in self._required:
+                self._record(_finding(ROW, "required", [column], absent, None))
+                failing |= absent
+        cells_by_column = {column: checked[column].cells for column in self.columns}
         plan = self.plan
         for column in plan.unexpected:
             cells = cells_by_column[column]
             present = everything if cells.absent is None else ~cells.absent
-            self._record(column, "additionalProperties", False, present, cells)
+            self._record(_finding(column, "additionalProperties", False, present, cells))
             failing |= present
         if plan.missing_required:
-            self._record(ROW, "required", list(plan.missing_required), everything, None)
+            self._record(_finding(ROW, "required", list(plan.missing_required), everything, None))
             failing[:] = True
         if plan.root_type_fails:
-            self._record(ROW, "type", self.schema.get("type"), everything, None)  # type: ignore[union-attr]
+            root_type = self.schema.get("type")  # type: ignore[union-attr]
+            self._record(_finding(ROW, "type", root_type, everything, None))
             failing[:] = True
         if plan.row_residual is not None:
             failing |= self._check_rows(cells_by_column, n)
         self._check_unique(columns)
-        self.failing_rows += int(failing.sum())
+        self.failing_rows += int(np.count_nonzero(failing))
         self.rows += n
         return failing
 
-    def _timed(self, column: str, data: Any) -> tuple[Cells, list[np.ndarray]]:
-        """:meth:`_vectorised`, keeping its time to order the next chunk's columns."""
+    def _timed(self, column: str, data: Any) -> _Checked:
+        """:meth:`_check_column`, keeping its time to order the next chunk's columns."""
         start = time.perf_counter()
         try:
-            return self._vectorised(column, data)
+            return self._check_column(column, *self._vectorised(column, data))
         finally:
             self._seconds[column] = time.perf_counter() - start
 
@@ -257,37 +310,55 @@ class SchemaChecker:
         rows = to_numpy(index)
         return known.cells.gather(rows), [take(mask, rows) for mask in known.masks]
 
-    def _check_column(self, column: str, cells: Cells, masks: list[np.ndarray]) -> np.ndarray:
+    def _check_column(self, column: str, cells: Cells, masks: list[np.ndarray]) -> _Checked:
+        """The findings of one column's masks, and its cells that jsonschema must check
+        one by one (inexact numbers, keywords not vectorised); thread-safe."""
         import numpy as np
 
         plan = self.plan.columns[column]
-        failing = np.zeros(len(cells), bool)
-        exact = ~cells.inexact
-        if cells.absent is not None:
-            exact &= ~cells.absent
+        n = len(cells)
+        present = None if cells.absent is None else ~cells.absent
+        if _constant(cells.kind):
+            nulls = n if cells.kind[0] == NULL else 0
+            if nulls and present is not None:
+                nulls = _count(present)
+        else:
+            is_null = cells.kind == NULL
+            nulls = _count(is_null if present is None else is_null & present)
+        findings: list[_Finding] = []
+        failing: np.ndarray | None = None
         for (keyword, value), mask in zip(plan.vectorised, masks, strict=True):
-            self._record(column, keyword, value, mask, cells)
-            failing |= mask
+            finding = _finding(column, keyword, value, mask, cells)
+            if finding is not None:
+                findings.append(finding)
+                failing = mask.copy() if failing is None else failing | mask
         if plan.residual is False:
-            self._record(column, "false", False, exact | cells.inexact, cells)
-            return np.ones(len(cells), bool)
-        per_cell = np.flatnonzero(cells.inexact)
+            everything = np.ones(n, bool) if present is None else present
+            finding = _finding(column, "false", False, everything, cells)
+            return _Checked(cells, everything, [*findings, *filter(None, [finding])], nulls)
         if plan.residual is not None:
-            per_cell = np.arange(len(cells))
-        if cells.absent is not None:
-            per_cell = per_cell[~cells.absent[per_cell]]
+            per_cell = np.arange(n)
+        elif _any(cells.inexact):
+            per_cell = np.flatnonzero(cells.inexact)
+        else:
+            per_cell = np.zeros(0, np.intp)
+        if present is not None:
+            per_cell = per_cell[present[per_cell]]
         for i in per_cell:
             schema = plan.full if cells.inexact[i] else plan.residual
             error = next(
                 self.validator.evolve(schema=schema).iter_errors(cells.value(int(i))), None
             )
             if error is not None:
-                mask = np.zeros(len(cells), bool)
-                mask[i] = True
                 value = error.validator_value if error.validator != "false" else False
-                self._record(column, str(error.validator), value, mask, cells)
+                example = (int(i), cells.value(int(i)))
+                findings.append(_Finding(column, str(error.validator), value, 1, [example]))
+                if failing is None:
+                    failing = np.zeros(n, bool)
                 failing[i] = True
-        return failing
+        if failing is not None and present is not None:
+            failing &= present
+        return _Checked(cells, failing, findings, nulls)
 
     def _check_rows(self, cells_by_column: dict[str, Cells], n: int) -> np.ndarray:
         import numpy as np
@@ -300,11 +371,12 @@ class SchemaChecker:
             error = next(validator.iter_errors(row), None)
             if error is not None:
                 failing[i] = True
-                mask = np.zeros(n, bool)
-                mask[i] = True
                 where = str(error.absolute_path[0]) if error.absolute_path else ROW
                 cells = cells_by_column.get(where)
-                self._record(where, str(error.validator), error.validator_value, mask, cells)
+                value = cells.value(i) if cells is not None else None
+                self._record(
+                    _Finding(where, str(error.validator), error.validator_value, 1, [(i, value)])
+                )
         return failing
 
     def _check_unique(self, columns: Mapping[str, Any]) -> None:
