@@ -279,11 +279,13 @@ class SchemaChecker:
             if not seen and len(data) > DICTIONARY_SAMPLE:
                 self._many.add(column)  # sampled, many values: do not sample it again
         cells = to_cells(data, as_text=self.as_text)
-        exact = ~cells.inexact
-        if cells.absent is not None:
-            exact &= ~cells.absent
         plan = self.plan.columns[column]
-        masks = [keyword_fails(cells, k, v, self.checker) & exact for k, v in plan.vectorised]
+        masks = [keyword_fails(cells, k, v, self.checker) for k, v in plan.vectorised]
+        if cells.absent is not None or _any(cells.inexact):
+            exact = ~cells.inexact  # inexact and absent cells are left to jsonschema
+            if cells.absent is not None:
+                exact &= ~cells.absent
+            masks = [mask & exact for mask in masks]
         return cells, masks
 
     def _vectorised_by_value(self, column: str, data: Any) -> tuple[Cells, list[np.ndarray]]:

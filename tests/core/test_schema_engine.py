@@ -328,6 +328,44 @@ def test_decimal_columns_with_empty_cells(texts: list[str], empty_is_null: bool)
     assert _number_verdict(texts, empty_is_null=empty_is_null) == all(map(fits, texts)), texts
 
 
+INTEGER_EDGES = [0, -1, 2**53, 2**53 + 1, 2**63 - 1, 2**63, -(2**63), -(2**63) - 1, 10**30]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.integers(-(2**70), 2**70), st.sampled_from(INTEGER_EDGES), st.none()),
+        min_size=1,
+        max_size=20,
+    ),
+    st.booleans(),
+)
+def test_integer_texts_cast_to_the_nearest_float(values: list[int | None], minus0: bool) -> None:
+    """Cells of digits (the int64 path, and the float cast past int64) get Python's float of
+    the text: the correctly rounded value, nulls NaN."""
+    from cli.core.schema_engine import _cast_numbers, _integer_texts
+
+    texts = [None if v is None else str(v) for v in values] + (["-0"] if minus0 else [])
+    array = pa.array(texts, pa.string())
+    assert _integer_texts(array) == any(t is not None for t in texts)
+    cast = _cast_numbers(array)
+    assert cast is not None
+    num, integral = cast
+    assert integral == _integer_texts(array)
+    expected = [np.nan if t is None else float(t) for t in texts]
+    assert num.tolist() == pytest.approx(expected, rel=0, abs=0, nan_ok=True)
+
+
+def test_texts_with_a_point_or_letters_are_not_integer_texts() -> None:
+    from cli.core.schema_engine import _integer_texts
+
+    assert not _integer_texts(pa.array(["1", "2.0"], pa.string()))
+    assert not _integer_texts(pa.array(["1", "-2.5"], pa.string()))
+    assert not _integer_texts(pa.array(["1", "1e5"], pa.string()))
+    assert not _integer_texts(pa.array([""], pa.string()))
+    assert _integer_texts(pa.array(["1", "-25"], pa.string()))
+
+
 GATHER_TEXTS = ["1", "2.5", "x", "", "NA", "1e400", "12345678901234567"]
 
 
