@@ -174,8 +174,10 @@ def check_schema(*, data: Path, schema: Path, progress: Progress | None = None) 
     counts, example rows and values; evaluates the ``x-mlvc`` table rules.
     """
     from cli.adapters.arrow_tables import open_stream
+    from cli.adapters.memory import keep_freed_memory
     from cli.errors import ToolkitError
 
+    keep_freed_memory()  # chunks reuse freed memory: ~10% less CPU
     try:
         stream = open_stream(data, progress=progress)  # starts reading the first chunks
     except ToolkitError:
@@ -205,8 +207,10 @@ def infer_schema(
     """Infer a row schema from ``data`` and write it to ``output`` (atomically)."""
     from cli.adapters.arrow_tables import open_stream
     from cli.adapters.files import write_text
+    from cli.adapters.memory import keep_freed_memory
     from cli.core.schema_infer import SchemaInferrer, pretty_json
 
+    keep_freed_memory()
     stream = open_stream(data, progress=progress)
     inferrer = SchemaInferrer(stream.columns, as_text=stream.as_text)
     for chunk in stream.chunks:
