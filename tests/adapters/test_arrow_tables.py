@@ -170,3 +170,16 @@ def test_ranges_are_parsed_ahead_and_dropped_when_the_reader_stops(
     stream.chunks.close()  # type: ignore[attr-defined]
     assert not pool.futures[0].cancelled()
     assert all(future.cancelled() for future in pool.futures[1:])
+
+
+def test_a_huge_cell_is_named_by_its_row_in_a_later_range(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "data.csv"
+    rows = [b"1,2,3\n"] * 40
+    rows[29] = b"1," + b"y" * 30 + b",3\n"
+    path.write_bytes(b"a,b,c\n" + b"".join(rows))
+    monkeypatch.setattr(arrow_tables, "RANGE_BYTES", 64)
+    monkeypatch.setattr(arrow_tables, "MAX_CELL_BYTES", 20)
+    with pytest.raises(DataFileUnreadable, match=r"row 30, column 'b': a cell of 0\.0 MiB"):
+        list(arrow_tables.open_stream(path).chunks)
