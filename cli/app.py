@@ -9,6 +9,7 @@ command line (``--help``, a typo, no command) gets the full app and its messages
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 from collections.abc import Iterable, Sequence
@@ -102,7 +103,13 @@ def invoked_command(argv: Sequence[str]) -> str | None:
 def main() -> None:
     """Console entry point: build only the invoked command's app, then run it."""
     name = invoked_command(sys.argv[1:])
-    build_app([name] if name else COMMANDS)(prog_name="mlvc")
+    try:
+        build_app([name] if name else COMMANDS)(prog_name="mlvc")
+    finally:
+        # The command is done: leave what is still alive to the exit. The interpreter's
+        # final garbage collections then skip those objects (~20 ms of a schema check's
+        # exit); objects are still freed by reference counts and files closed as before.
+        gc.freeze()
 
 
 def __getattr__(name: str) -> Any:

@@ -16,17 +16,25 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 
+def one_array(array: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """An array as one contiguous Array: a one-chunk column's chunk as it is (Arrow's
+    ``combine_chunks`` copies even one chunk), or the chunks concatenated."""
+    import pyarrow as pa
+
+    if not isinstance(array, pa.ChunkedArray):
+        return array
+    return array.chunk(0) if array.num_chunks == 1 else array.combine_chunks()
+
+
 def to_numpy(array: pa.Array) -> np.ndarray:
     """A NumPy view (copy for booleans) of a numeric or boolean array; nulls are NaN/False.
 
     Integers with nulls are returned as float64 (NaN at the nulls), as ``to_numpy`` does.
     """
     import numpy as np
-    import pyarrow as pa
     import pyarrow.types as pt
 
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
+    array = one_array(array)
     n, offset = len(array), array.offset
     if not n:
         return np.zeros(0, bool if pt.is_boolean(array.type) else array.type.to_pandas_dtype())

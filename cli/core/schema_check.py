@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from cli.core.arrow_np import to_numpy
+from cli.core.arrow_np import one_array, to_numpy
 from cli.core.schema_engine import (
     ABSENT,
     NULL,
@@ -293,8 +293,7 @@ class SchemaChecker:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        if isinstance(data, pa.ChunkedArray):
-            data = data.combine_chunks()
+        data = one_array(data)
         known = self._distinct.get(column)
         values = known.values if known else pc.unique(data.slice(0, DICTIONARY_SAMPLE))
         index = pc.index_in(data, value_set=values)

@@ -31,7 +31,14 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from cli.core.arrow_np import from_numpy, scalar, string_array, string_buffers, to_numpy
+from cli.core.arrow_np import (
+    from_numpy,
+    one_array,
+    scalar,
+    string_array,
+    string_buffers,
+    to_numpy,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -185,8 +192,7 @@ def _all_numbers(array: pa.Array, *, empty_is_null: bool = False) -> bool:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
+    array = one_array(array)
     present = pc.drop_null(array) if array.null_count else array
     if not len(present):
         return False
@@ -246,7 +252,7 @@ def _decimal_texts(array: pa.Array, *, empty_is_null: bool) -> bool | None:
     if ((first == _POINT) & filled).any():
         return False  # ".5", "-.5"
     zero = (first == _ZERO) & (ends - lead > 1)
-    return not zero.any() or bool((data[lead[zero] + 1] == _POINT).all())  # "0.5", not "05"
+    return not zero.any() or not (zero & (byte_at(lead + 1) != _POINT)).any()  # "0.5", not "05"
 
 
 def _plain_integer_cells(array: pa.Array) -> pa.Array:
@@ -460,8 +466,7 @@ def _from_typed(array: pa.Array) -> Cells:
     import pyarrow.compute as pc
     import pyarrow.types as pt
 
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
+    array = one_array(array)
     if pt.is_dictionary(array.type):
         array = array.dictionary_decode()
     n = len(array)

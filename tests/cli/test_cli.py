@@ -200,6 +200,23 @@ def test_console_script_without_a_known_command_gets_the_full_app() -> None:
     assert "cli.commands.schema" in listing.stdout.splitlines()[-1]
 
 
+@pytest.mark.parametrize("argv", [["--version"], ["regstry"]])
+def test_console_script_freezes_survivors_for_a_fast_exit(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the command, ok or not, live objects are frozen (the exit's collections skip them)."""
+    import gc
+
+    import cli.app
+
+    frozen: list[bool] = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
+    monkeypatch.setattr(sys, "argv", ["mlvc", *argv])
+    with pytest.raises(SystemExit):
+        cli.app.main()
+    assert frozen == [True]
+
+
 def test_full_app_holds_every_command_of_the_table() -> None:
     assert set(typer.main.get_command(app).commands) == set(TABLE)
 

@@ -166,3 +166,15 @@ def test_schema_check_never_imports_pandas(tmp_path: Path) -> None:
 def test_from_numpy_narrows_floats_like_pa_array() -> None:
     values = np.array([0.1, -2.5, 1e30])
     assert from_numpy(values, pa.float32()).equals(pa.array(values.tolist(), pa.float32()))
+
+
+def test_one_array_keeps_a_single_chunk_and_joins_several() -> None:
+    from cli.core.arrow_np import one_array
+
+    chunk = pa.array(["a", "bb", None])
+    single = one_array(pa.chunked_array([chunk]))
+    assert single.buffers()[2].address == chunk.buffers()[2].address  # not copied
+    assert one_array(chunk) is chunk
+    joined = one_array(pa.chunked_array([chunk, pa.array(["c"])]))
+    assert isinstance(joined, pa.Array) and joined.to_pylist() == ["a", "bb", None, "c"]
+    assert one_array(pa.chunked_array([], pa.string())).to_pylist() == []
