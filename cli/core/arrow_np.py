@@ -94,9 +94,10 @@ def string_buffers(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     _, offsets_buffer, data_buffer = array.buffers()
     offsets = np.frombuffer(offsets_buffer, width, len(array) + 1, array.offset * width.itemsize)
     first, last = int(offsets[0]), int(offsets[-1])
+    rebased = offsets - first if first else offsets  # a fresh array starts at 0: no copy
     if data_buffer is None or last == first:
-        return offsets - first, np.zeros(0, np.uint8)
-    return offsets - first, np.frombuffer(data_buffer, np.uint8, last - first, first)
+        return rebased, np.zeros(0, np.uint8)
+    return rebased, np.frombuffer(data_buffer, np.uint8, last - first, first)
 
 
 def string_array(values: list[str | None]) -> pa.Array:
