@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import json
-import mmap
 import os
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -73,19 +72,14 @@ def _is_ascii(data: Any) -> bool:
     return not len(codes) or int(codes.max()) < 0x80
 
 
-def _has_quotes(fileno: int, start: int, size: int) -> bool:
-    """Whether bytes ``[start, start + size)`` of the file hold a double quote.
+def _has_quotes(data: Any) -> bool:
+    """Whether an Arrow buffer holds a double quote.
 
-    ``mmap.find`` looks for one byte with ``memchr``: ~1.7 ms for 32 MiB, where ``re.search``
-    over the range takes ~8. The view covers this range alone and is unmapped at once, so
-    its pages do not stay in the resident set.
+    ``bytes.find`` looks for one byte with ``memchr``: copying the ranges of a 51 MiB file
+    and searching them took 1.9 ms here, mapping each range of the file (``mmap.find``) 6.2
+    ms with ~1,000 page faults, NumPy's ``== '"'`` 2.5 ms.
     """
-    if not size:
-        return False
-    aligned = start - start % mmap.ALLOCATIONGRANULARITY
-    length = start + size - aligned
-    with mmap.mmap(fileno, length, offset=aligned, access=mmap.ACCESS_READ) as view:
-        return view.find(b'"', start - aligned) >= 0
+    return data.to_pybytes().find(b'"') >= 0
 
 
 def _line_end(data: Any, quoted: bool) -> int:
@@ -119,7 +113,7 @@ def _line_ranges(handle: Any, path: Path) -> Iterator[tuple[Any, bool]]:
     while True:
         handle.seek(start)
         data = handle.read_buffer(RANGE_BYTES)
-        quoted = _has_quotes(handle.fileno(), start, data.size)
+        quoted = _has_quotes(data)
         if data.size < RANGE_BYTES:
             if data.size:
                 yield data, quoted
