@@ -139,15 +139,6 @@ def _any(mask: np.ndarray) -> bool:
     return bool(mask[0]) if _constant(mask) else bool(mask.any())
 
 
-def _count(mask: np.ndarray) -> int:
-    """``mask.sum()``, at once for a broadcast view."""
-    import numpy as np
-
-    if _constant(mask):
-        return len(mask) if mask[0] else 0
-    return int(np.count_nonzero(mask))
-
-
 @dataclass(frozen=True)
 class _Checked:
     """One column of one chunk, checked: its cells, the rows that fail, what failed."""
@@ -319,13 +310,13 @@ class SchemaChecker:
         plan = self.plan.columns[column]
         n = len(cells)
         present = None if cells.absent is None else ~cells.absent
-        if _constant(cells.kind):
+        if _constant(cells.kind):  # one kind for every row: no pass over the rows
             nulls = n if cells.kind[0] == NULL else 0
             if nulls and present is not None:
-                nulls = _count(present)
+                nulls = int(np.count_nonzero(present))
         else:
             is_null = cells.kind == NULL
-            nulls = _count(is_null if present is None else is_null & present)
+            nulls = int(np.count_nonzero(is_null if present is None else is_null & present))
         findings: list[_Finding] = []
         failing: np.ndarray | None = None
         for (keyword, value), mask in zip(plan.vectorised, masks, strict=True):
@@ -345,6 +336,8 @@ class SchemaChecker:
             per_cell = np.zeros(0, np.intp)
         if present is not None:
             per_cell = per_cell[present[per_cell]]
+        # per keyword: its value in the schema (the first error's), count, first examples
+        by_keyword: dict[str, tuple[Any, list[int], list[tuple[int, Any]]]] = {}
         for i in per_cell:
             schema = plan.full if cells.inexact[i] else plan.residual
             error = next(
@@ -352,13 +345,15 @@ class SchemaChecker:
             )
             if error is not None:
                 value = error.validator_value if error.validator != "false" else False
-                example = (int(i), cells.value(int(i)))
-                findings.append(_Finding(column, str(error.validator), value, 1, [example]))
+                _, count, examples = by_keyword.setdefault(str(error.validator), (value, [0], []))
+                count[0] += 1
+                if len(examples) < EXAMPLES:
+                    examples.append((int(i), cells.value(int(i))))
                 if failing is None:
                     failing = np.zeros(n, bool)
                 failing[i] = True
-        if failing is not None and present is not None:
-            failing &= present
+        for keyword, (value, count, examples) in by_keyword.items():
+            findings.append(_Finding(column, keyword, value, count[0], examples))
         return _Checked(cells, failing, findings, nulls)
 
     def _check_rows(self, cells_by_column: dict[str, Cells], n: int) -> np.ndarray:

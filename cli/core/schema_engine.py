@@ -102,6 +102,23 @@ def cell_to_json(text: str | None) -> Any:
     return text
 
 
+class _cached:
+    """``functools.cached_property`` without its lock, which Python 3.11 shares between all
+    instances (so columns on other threads would wait for each other)."""
+
+    def __init__(self, compute: Callable[[Any], Any]) -> None:
+        self.compute = compute
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.compute(instance)  # shadows this
+        return value
+
+
 @dataclass
 class Cells:
     """One column of one chunk, as JSON kinds and values ready for vectorised checks."""
@@ -136,19 +153,19 @@ class _GatheredCells(Cells):
         self.absent = None if source.absent is None else take(source.absent, rows)
         self.value = lambda i: source.value(int(rows[i]))
 
-    @functools.cached_property
+    @_cached
     def num(self) -> np.ndarray:  # type: ignore[override]
         return take(self._source.num, self._rows)
 
-    @functools.cached_property
+    @_cached
     def is_int(self) -> np.ndarray:  # type: ignore[override]
         return take(self._source.is_int, self._rows)
 
-    @functools.cached_property
+    @_cached
     def boolean(self) -> np.ndarray:  # type: ignore[override]
         return take(self._source.boolean, self._rows)
 
-    @functools.cached_property
+    @_cached
     def text(self) -> pa.Array:  # type: ignore[override]
         import pyarrow as pa
 
@@ -430,12 +447,12 @@ class _TextCells(Cells):
         self.absent = None
         self._is_num, self._integral = is_num, integral
 
-    @functools.cached_property
+    @_cached
     def is_int(self) -> np.ndarray:  # type: ignore[override]
         import numpy as np
 
-        if self._integral:
-            return self._is_num
+        if self._integral:  # digits alone: integers, unless too long for a float64 (inf)
+            return self._is_num & np.isfinite(self.num)
         with np.errstate(invalid="ignore"):
             return self._is_num & np.isfinite(self.num) & (np.floor(self.num) == self.num)
 

@@ -183,3 +183,12 @@ def test_a_huge_cell_is_named_by_its_row_in_a_later_range(
     monkeypatch.setattr(arrow_tables, "MAX_CELL_BYTES", 20)
     with pytest.raises(DataFileUnreadable, match=r"row 30, column 'b': a cell of 0\.0 MiB"):
         list(arrow_tables.open_stream(path).chunks)
+
+
+@pytest.mark.parametrize("text", [b"a,b,c", b"\xef\xbb\xbfa,b,c", b"a,b,c\n"])
+def test_a_header_alone_gives_no_rows(tmp_path: Path, text: bytes) -> None:
+    """With or without its line end (Arrow reads no columns from a header without one)."""
+    path = tmp_path / "data.csv"
+    path.write_bytes(text)
+    table = read_in_ranges(path)
+    assert table.num_rows == 0 and table.column_names == HEADER

@@ -342,7 +342,7 @@ INTEGER_EDGES = [0, -1, 2**53, 2**53 + 1, 2**63 - 1, 2**63, -(2**63), -(2**63) -
 )
 def test_integer_texts_cast_to_the_nearest_float(values: list[int | None], minus0: bool) -> None:
     """Cells of digits (the int64 path, and the float cast past int64) get Python's float of
-    the text: the correctly rounded value, nulls NaN."""
+    the text: the correctly rounded value, nulls NaN ("-0" may give 0.0: jsonschema sees 0)."""
     from cli.core.schema_engine import _cast_numbers, _integer_texts
 
     texts = [None if v is None else str(v) for v in values] + (["-0"] if minus0 else [])
@@ -386,3 +386,51 @@ def test_gathered_cells_equal_the_cells_of_the_gathered_texts(
     assert [gathered.value(i) for i in range(len(rows))] == [
         direct.value(i) for i in range(len(rows))
     ]
+
+
+def test_integer_texts_too_long_for_a_float_are_not_integers() -> None:
+    """A text of 401 digits casts to inf: not a float64 integer (jsonschema decides it)."""
+    from cli.core.schema_engine import to_cells
+
+    cells = to_cells(pa.array(["1" + "0" * 400, "5", "-7"], pa.string()), as_text=True)
+    assert cells.is_int.tolist() == [False, True, True]
+    assert cells.inexact.tolist() == [True, False, False]
+
+
+def test_an_inexact_cell_is_left_to_jsonschema_not_the_float_mask() -> None:
+    """2**53 + 1 reads as 2**53 in a float64: the vectorised bound would reject it."""
+    checker = SchemaChecker({"properties": {"a": {"exclusiveMinimum": 2**53}}}, ["a"], as_text=True)
+    assert checker.feed(pa.table({"a": [str(2**53 + 1), str(2**53)]})).tolist() == [False, True]
+    assert [(v.keyword, v.count, v.values) for v in checker.violations()] == [
+        ("exclusiveMinimum", 1, (2**53,))
+    ]
+
+
+def test_absent_keys_are_neither_failures_nor_nulls() -> None:
+    """JSON Lines: a record without the key is not checked by the property, not a null."""
+    from cli.core.schema_engine import ABSENT
+
+    schema = {
+        "properties": {"a": {"type": "integer"}},
+        "x-mlvc": {"max_null_share": {"a": 0.4}},
+    }
+    checker = SchemaChecker(schema, ["a"], as_text=False)
+    failing = checker.feed({"a": [1, ABSENT, ABSENT, None, 2.5]})
+    assert failing.tolist() == [False, False, False, True, True]
+    assert [(v.keyword, v.count, v.rows) for v in checker.violations()] == [("type", 2, (4, 5))]
+    (rule,) = checker.table_rules()
+    assert rule.found == "0.2000" and rule.ok  # one null among five rows
+
+
+def test_cells_failing_a_per_cell_keyword_make_one_finding_per_keyword() -> None:
+    """Keywords jsonschema checks per cell: a chunk's failures are tallied in the worker (one
+    finding per keyword, five examples), not kept as one object per failing cell."""
+    schema = {"properties": {"a": {"not": {"type": "integer"}}}}
+    checker = SchemaChecker(schema, ["a"], as_text=True)
+    table = pa.table({"a": [str(i) if i % 3 else "x" for i in range(3000)]})
+    result = checker._timed("a", table.column("a"))
+    assert [(f.keyword, f.count, len(f.examples)) for f in result.findings] == [("not", 2000, 5)]
+    checker.feed(table)
+    (violation,) = checker.violations()
+    assert (violation.keyword, violation.count) == ("not", 2000)
+    assert violation.rows == (2, 3, 5, 6, 8) and violation.values == (1, 2, 4, 5, 7)
