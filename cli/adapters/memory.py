@@ -6,7 +6,9 @@ and fault them in again on the next chunk: ~9,000 page faults and 10-15% of a 1M
 schema check's CPU on the 2-core machine the benchmark ran on. With these settings
 freed blocks under ``MMAP_THRESHOLD`` stay in the process for reuse, and a heap gives
 memory back once ``TRIM_THRESHOLD`` of it is free at its top. Memory stays bounded:
-chunks are bounded, and larger blocks are still mapped and unmapped as before.
+chunks are bounded, and larger blocks are still mapped and unmapped as before; each
+thread's heap keeps at most what that thread used at once. The settings are process-wide
+(a program calling ``cli.api`` gets them too) and change no result.
 """
 
 from __future__ import annotations
