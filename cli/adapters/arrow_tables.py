@@ -216,22 +216,20 @@ def _check_cell_sizes(path: Path, batch: Any, first_row: int) -> None:
     """Refuse a cell over MAX_CELL_BYTES (the longest found from the offsets)."""
     import numpy as np
 
-    from cli.core.arrow_np import string_buffers
+    from cli.core.arrow_np import one_array, string_buffers
 
     for name, column in zip(batch.schema.names, batch.columns, strict=True):
-        row = first_row
-        for chunk in column.chunks:
-            offsets, data = string_buffers(chunk)
-            # no cell is longer than all of them together: most chunks need no closer look
-            sizes = np.diff(offsets) if len(data) > MAX_CELL_BYTES else None
-            if sizes is not None and int(sizes.max()) > MAX_CELL_BYTES:
-                raise DataFileUnreadable(
-                    str(path),
-                    f"row {row + int(sizes.argmax()) + 1}, column '{name}': a cell of "
-                    f"{sizes.max() / (1 << 20):.1f} MiB, over the {MAX_CELL_BYTES >> 20} MiB "
-                    "limit (an unclosed quote?)",
-                )
-            row += len(chunk)
+        offsets, data = string_buffers(one_array(column))
+        if len(data) <= MAX_CELL_BYTES:
+            continue  # no cell is longer than all of them together
+        sizes = np.diff(offsets)
+        if int(sizes.max()) > MAX_CELL_BYTES:
+            raise DataFileUnreadable(
+                str(path),
+                f"row {first_row + int(sizes.argmax()) + 1}, column '{name}': a cell of "
+                f"{sizes.max() / (1 << 20):.1f} MiB, over the {MAX_CELL_BYTES >> 20} MiB "
+                "limit (an unclosed quote?)",
+            )
 
 
 def _parquet_chunks(path: Path, progress: Progress | None) -> Iterator[Any]:

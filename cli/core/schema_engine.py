@@ -358,13 +358,7 @@ def _cast_numbers(numbers: Any) -> tuple[np.ndarray, bool] | None:
 def _integer_texts(array: pa.Array) -> bool:
     """Whether the cells' bytes are digits and ``-`` alone (no ``.``, no exponent); the bytes
     under null cells count too (so they can only make this false)."""
-    import pyarrow as pa
-
-    if isinstance(array, pa.ChunkedArray):
-        if array.num_chunks != 1:
-            return False
-        array = array.chunk(0)
-    _, data = string_buffers(array)
+    _, data = string_buffers(one_array(array))
     if not len(data) or data.max() > _NINE:
         return False
     low = data.min()
@@ -460,10 +454,9 @@ class _TextCells(Cells):
 def _longest_cell(array: Any) -> int:
     """Bytes of the longest cell, from the offsets (bytes a null cell spans count too)."""
     import numpy as np
-    import pyarrow as pa
 
-    chunks = array.chunks if isinstance(array, pa.ChunkedArray) else [array]
-    return max((int(np.diff(string_buffers(c)[0]).max()) for c in chunks if len(c)), default=0)
+    offsets, _ = string_buffers(one_array(array))
+    return int(np.diff(offsets).max()) if len(offsets) > 1 else 0
 
 
 @functools.cache
