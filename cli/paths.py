@@ -1,7 +1,8 @@
 """Every path the pipeline and toolkit use, in one place.
 
-Relative to the repository root; no side effects at import. ``dvc.yaml`` must
-name the same paths: ``tests/test_contract.py`` checks that they agree.
+Relative to the repository root (see :func:`repository_root`); no side effects at
+import. ``dvc.yaml`` must name the same paths: ``tests/test_contract.py`` checks that
+they agree.
 """
 
 from __future__ import annotations
@@ -34,3 +35,31 @@ SCHEMAS = Path(__file__).parent / "schemas"
 PARAMS_SCHEMA = SCHEMAS / "params.schema.json"
 CARD_INPUT_SCHEMA = SCHEMAS / "card_input.schema.json"
 MODEL_CARD_SCHEMA = SCHEMAS / "model_card.schema.json"
+
+
+def repository_root(start: Path) -> Path | None:
+    """The root of the repository holding ``start``, as DVC and git find it; None outside one.
+
+    The nearest folder from ``start`` upwards that holds ``dvc.yaml`` or ``.dvc/``,
+    looking no higher than the git top level (the nearest folder holding ``.git``);
+    else that git top level. ``start`` must be absolute.
+    """
+    folders = [start, *start.parents]
+    top = next((i for i, folder in enumerate(folders) if (folder / ".git").exists()), None)
+    searched = folders if top is None else folders[: top + 1]
+    for folder in searched:
+        if (folder / DVC_YAML).is_file() or (folder / ".dvc").is_dir():
+            return folder
+    return None if top is None else folders[top]
+
+
+def shown(path: Path) -> str:
+    """``path`` as messages show it: relative to the working directory when inside it.
+
+    Every command runs at the repository root, so a path inside the repository is
+    shown as ``dvc.yaml`` and ``params.yaml`` name it; any other path is shown whole.
+    """
+    try:
+        return path.relative_to(Path.cwd()).as_posix() if path.is_absolute() else str(path)
+    except ValueError:
+        return str(path)

@@ -1,14 +1,19 @@
-"""What every command shares: the --format option and the error funnel."""
+"""What every command shares: the --format option, the error funnel, the repository root."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import inspect
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 
+from cli import paths
 from cli.errors import ExitCode
 from cli.formats import OutputFormat, ReportFormat
 from cli.funnel import exit_on_error
@@ -38,16 +43,83 @@ ReportFormatOption = Annotated[
 ]
 
 
+def _takes_path(annotation: Any) -> bool:
+    """Whether a parameter annotated ``annotation`` (``Annotated[...]`` or not) holds a Path."""
+    base = getattr(annotation, "__origin__", None) and getattr(annotation, "__metadata__", None)
+    inner = annotation.__origin__ if base else annotation
+    return inner is Path or Path in getattr(inner, "__args__", ())
+
+
+def _from_invocation(value: Path, here: Path, root: Path) -> Path:
+    """A path typed relative to ``here``, made relative to ``root`` (absolute when outside it).
+
+    Absolute paths stay as typed. ``..`` is collapsed as the shell would from ``here``.
+    """
+    if value.is_absolute():
+        return value
+    full = Path(os.path.normpath(here / value))
+    return full.relative_to(root) if full.is_relative_to(root) else full
+
+
+@contextlib.contextmanager
+def at_repository_root(arguments: Mapping[str, Any], typed: set[str]) -> Iterator[dict[str, Any]]:
+    """Run at the repository root, as git and DVC do, with the paths typed made to match.
+
+    The working directory is the root while the command runs (and is restored
+    after), so the paths of ``params.yaml``, ``dvc.yaml`` and :mod:`cli.paths`
+    resolve from the root wherever the command was typed. The Path arguments named
+    in ``typed`` (given on the command line) were meant relative to where the user
+    stands: they are rewritten relative to the root. Outside any repository
+    nothing changes.
+    """
+    here = Path.cwd()
+    root = paths.repository_root(here)
+    if root is None:
+        yield dict(arguments)
+        return
+    moved = {
+        name: _from_invocation(value, here, root)
+        if name in typed and isinstance(value, Path)
+        else value
+        for name, value in arguments.items()
+    }
+    with contextlib.chdir(root):
+        yield moved
+
+
 def funnel(command: F) -> F:
-    """Run ``command`` inside the error funnel; its returned int becomes the exit code."""
+    """Run ``command`` inside the error funnel, at the repository root; its int is the exit code.
+
+    The wrapper takes typer's context as well, to tell the Path arguments typed on
+    the command line (relative to the current directory) from the defaults
+    (relative to the repository root).
+    """
+    signature = inspect.signature(command, eval_str=True)
+    path_names = {n for n, p in signature.parameters.items() if _takes_path(p.annotation)}
 
     @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> None:
-        with exit_on_error(traceback=Settings.traceback):
-            code = command(*args, **kwargs)
+    def wrapper(ctx: typer.Context, **kwargs: Any) -> None:
+        typed = {n for n in path_names if _typed(ctx, n)}
+        with (
+            exit_on_error(traceback=Settings.traceback),
+            at_repository_root(kwargs, typed) as arguments,
+        ):
+            code = command(**arguments)
         raise typer.Exit(int(code or ExitCode.OK))
 
+    context = inspect.Parameter(
+        "ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context
+    )
+    wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[context, *signature.parameters.values()]
+    )
     return wrapper  # type: ignore[return-value]
+
+
+def _typed(ctx: typer.Context, name: str) -> bool:
+    """Whether the value of parameter ``name`` came from the command line (not its default)."""
+    source = ctx.get_parameter_source(name)
+    return source is not None and source.name in ("COMMANDLINE", "ENVIRONMENT", "PROMPT")
 
 
 def emit(result: Any, fmt: str, *, ok: bool) -> ExitCode:
