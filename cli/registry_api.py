@@ -148,13 +148,19 @@ def release(
         return Release(name, str(new), tag, commit, gates, True, push, False, remote)
 
 
+def _first_few(items: list[str], shown: int = 5) -> str:
+    """``a, b, c, d, e and 7 more``: the first ``shown`` items and the count of the rest."""
+    rest = len(items) - shown
+    return ", ".join(items[:shown]) + (f" and {rest} more" if rest > 0 else "")
+
+
 def _release_gates(repo: Path, state: ModelState) -> tuple[Gate, ...]:
     dirty = git.dirty_paths(repo)
     results = [
         GateResult(
             "clean work tree",
             not dirty,
-            "no uncommitted changes" if not dirty else f"uncommitted: {', '.join(dirty[:5])}",
+            "no uncommitted changes" if not dirty else f"uncommitted: {_first_few(dirty)}",
         )
     ]
     changes = dvc_cli.pipeline_changes(repo)

@@ -69,6 +69,20 @@ def test_dirty_tree_fails_gate_and_creates_nothing(repo: Path, prepare, gate: st
     assert tags(repo) == []
 
 
+def test_dirty_tree_gate_counts_the_files_it_does_not_list(repo: Path) -> None:
+    for index in range(12):
+        (repo / f"new-{index:02d}.txt").write_text("x")
+    gate = reg.release(repo=repo, dry_run=True).gates[0]
+    assert gate.gate == "clean work tree" and not gate.ok
+    listed = ", ".join(f"new-{index:02d}.txt" for index in range(5))
+    assert gate.detail == f"uncommitted: {listed} and 7 more"
+    (repo / "new-00.txt").unlink()
+    for index in range(6, 12):
+        (repo / f"new-{index:02d}.txt").unlink()
+    five = reg.release(repo=repo, dry_run=True).gates[0]
+    assert five.detail == "uncommitted: " + ", ".join(f"new-{i:02d}.txt" for i in range(1, 6))
+
+
 def test_stale_pipeline_fails_gate(repo: Path) -> None:
     params = yaml.safe_load((repo / "params.yaml").read_text())
     params["train"]["seed"] = 99
