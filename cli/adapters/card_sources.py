@@ -52,7 +52,7 @@ def read_human_parts(path: Path) -> dict[str, Any]:
         raise DocumentInvalid(
             str(path),
             f"{where}: {errors[0].message}{more}",
-            hint=f"fix it against {paths.CARD_INPUT_SCHEMA.name}",
+            hint=f"fix it against {paths.shown(paths.CARD_INPUT_SCHEMA)}",
         )
     return document
 

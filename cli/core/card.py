@@ -375,6 +375,7 @@ def render_card(facts: CardFacts) -> str:
 
 # --- checking a card ---------------------------------------------------------
 
+BOM = "\ufeff"
 _FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.S)
 
 
@@ -387,7 +388,12 @@ class CardProblem:
 
 
 def split_card(text: str) -> tuple[Any, str] | None:
-    """``(front matter, body)``, or None when the card has no front matter block."""
+    """``(front matter, body)``, or None when the card has no front matter block.
+
+    A leading UTF-8 byte-order mark (which some Windows editors write) is not part of
+    the card: the front matter starts after it.
+    """
+    text = text.removeprefix(BOM)
     match = _FRONT_MATTER.match(text)
     if not match:
         return None

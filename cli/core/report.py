@@ -521,7 +521,7 @@ def curve_diffs(
 
 def card_summary(path: str, text: str) -> CardSummary:
     """The model name (``# Model card: NAME``) and the first paragraph of "Model details"."""
-    lines = text.splitlines()
+    lines = text.removeprefix("\ufeff").splitlines()  # a byte-order mark is not the text
     if lines and lines[0].strip() == "---":  # skip YAML front matter
         end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), 0)
         lines = lines[end + 1 :]

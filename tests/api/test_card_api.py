@@ -123,6 +123,29 @@ def test_malformed_card_yaml(params: Params, outputs: dict[str, Path], tmp_path:
         )
 
 
+@pytest.mark.parametrize("where", ["root", "elsewhere"])
+def test_malformed_card_yaml_names_the_schema_by_a_path_that_opens(
+    params: Params,
+    outputs: dict[str, Path],
+    tmp_path: Path,
+    where: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    human = tmp_path / "card.yaml"
+    human.write_text("owners: 3\n")
+    monkeypatch.chdir(ROOT if where == "root" else tmp_path)
+    with pytest.raises(DocumentInvalid) as caught:
+        api.build_card(
+            params=params, sources=sources_for(outputs, human=human), output=tmp_path / "c.md"
+        )
+    hint = caught.value.hint or ""
+    assert hint.startswith("fix it against ") and hint.endswith(
+        "cli/schemas/card_input.schema.json"
+    )
+    named = Path(hint.removeprefix("fix it against "))
+    assert named.is_file() and (where == "elsewhere") == named.is_absolute()
+
+
 runner = CliRunner()
 
 
@@ -143,6 +166,15 @@ def test_cli_card_check_exit_codes(tmp_path: Path) -> None:
     assert "front matter is not valid YAML" in result.stderr
     missing = runner.invoke(app, ["card", "check", str(tmp_path / "nope.md")])
     assert missing.exit_code == 2 and "model card not found" in missing.stderr
+
+
+def test_cli_card_check_accepts_a_byte_order_mark(tmp_path: Path) -> None:
+    good = (ROOT / "tests/golden/model_card.md").read_bytes()
+    card = tmp_path / "README.md"
+    card.write_bytes(b"\xef\xbb\xbf" + good)
+    result = runner.invoke(app, ["card", "check", str(card), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["problems"] == []
 
 
 def test_cli_card_build_outside_a_pipeline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -263,6 +263,11 @@ def test_card_summary_reads_the_golden_card() -> None:
     assert "\n" not in summary.description and "**Model:**" not in summary.description
 
 
+def test_card_summary_skips_the_front_matter_after_a_byte_order_mark() -> None:
+    text = "---\n# Model card: a YAML comment\nlicense: mit\n---\n# Model card: penguins\n"
+    assert card_summary("README.md", "\ufeff" + text).model == "penguins"
+
+
 def test_side_labels() -> None:
     assert Side(rev=None, commit=None).label == "workspace"
     assert Side(rev="origin/main", commit="0123456789abcdef").label == "origin/main (0123456)"
