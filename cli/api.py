@@ -120,11 +120,11 @@ def check_card(*, card: Path = paths.MODEL_CARD) -> CardReport:
 
     import yaml
 
+    from cli.adapters.files import require_file
     from cli.core.card import check_card as check_card_text
-    from cli.errors import DocumentInvalid, FileMissing
+    from cli.errors import DocumentInvalid
 
-    if not card.is_file():
-        raise FileMissing(str(card), what="model card", hint="run 'mlvc card build' or 'dvc repro'")
+    require_file(card, what="model card", hint="run 'mlvc card build' or 'dvc repro'")
     try:
         text = card.read_text(encoding="utf-8")
         schema = json.loads(paths.MODEL_CARD_SCHEMA.read_text(encoding="utf-8"))
@@ -149,10 +149,10 @@ def _read_schema(path: Path) -> Any:
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import SchemaError
 
-    from cli.errors import FileMissing, SchemaInvalid
+    from cli.adapters.files import require_file
+    from cli.errors import SchemaInvalid
 
-    if not path.is_file():
-        raise FileMissing(str(path), what="schema file", hint="create one with 'mlvc schema infer'")
+    require_file(path, what="schema file", hint="create one with 'mlvc schema infer'")
     try:
         schema = json.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError as exc:
@@ -228,7 +228,7 @@ def drift_policy(*, params: Path = paths.PARAMS) -> DriftPolicy:
     from cli.errors import ParamsInvalid
     from cli.params import load_params, to_document
 
-    if not params.is_file():
+    if not params.exists():  # a directory is an error (not found is the defaults)
         return DriftPolicy()
     try:
         return DriftPolicy(**to_document(load_params(params).drift))

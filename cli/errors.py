@@ -7,6 +7,7 @@ what went wrong, where (file, key, column, row) and what to do next.
 
 from __future__ import annotations
 
+import re
 from enum import IntEnum
 
 
@@ -37,6 +38,17 @@ class FileMissing(ToolkitError):
 
     def __init__(self, path: str, *, what: str, hint: str | None = None) -> None:
         super().__init__(f"{path}: {what} not found", hint=hint)
+        self.path = path
+
+
+class NotAFile(ToolkitError):
+    """A directory was given where a file is expected (not reported as "not found")."""
+
+    def __init__(self, path: str, *, what: str) -> None:
+        super().__init__(
+            f"{path}: is a directory, not a {what}",
+            hint="give the path of a file (one inside that directory?)",
+        )
         self.path = path
 
 
@@ -90,12 +102,16 @@ class UnknownStage(ToolkitError):
 
 
 class DataFileEmpty(ToolkitError):
-    """A data file exists but holds no rows."""
+    """A data file exists but holds no rows.
 
-    def __init__(self, path: str) -> None:
+    The default hint names no params key: only the caller that took the path from
+    params.yaml (the ingest stage) knows which key to change, and passes that hint.
+    """
+
+    def __init__(self, path: str, *, hint: str | None = None) -> None:
         super().__init__(
             f"{path}: the data file is empty (no header or no rows)",
-            hint="point ingest.source in params.yaml at a file with a header and rows",
+            hint=hint or "give a file with a header and at least one row",
         )
 
 
@@ -177,12 +193,22 @@ class CommandFailed(ToolkitError):
     """An external command (git, dvc) exited non-zero."""
 
     def __init__(self, argv: list[str], returncode: int, stderr: str) -> None:
-        super().__init__(f"'{' '.join(argv)}' exited {returncode}: {_reason(stderr)}")
+        super().__init__(f"'{' '.join(argv)}' exited {returncode}: {reason_line(stderr)}")
 
 
-def _reason(stderr: str) -> str:
-    """The line that says why: DVC's last ``ERROR`` line, never its closing support banner."""
-    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+# DVC closes an unexpected error with this banner (possibly coloured, possibly wrapped
+# over several lines): it is never the reason, and nothing after it is either.
+_DVC_BANNER = "Having any troubles?"
+
+
+def reason_line(output: str) -> str:
+    """The line of a tool's output that says why: DVC's last ``ERROR`` line, else the last line.
+
+    Colour codes are dropped; DVC's support banner and anything after it never count.
+    """
+    text = _ANSI.sub("", output)
+    text = text.split(_DVC_BANNER, 1)[0]
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
     errors = [line for line in lines if line.startswith("ERROR")]
-    useful = [line for line in lines if not line.startswith("Having any troubles?")]
-    return (errors or useful or ["no output"])[-1]
+    return (errors or lines or ["no output"])[-1]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 from cli.errors import ExitCode, ToolkitError
@@ -20,19 +20,39 @@ def format_error(exc: ToolkitError, *, colour: bool = False) -> str:
     return f"{label}: {exc.message}{hint}"
 
 
-def report_unexpected(exc: BaseException) -> str:
-    """One line for a failure the toolkit did not anticipate."""
+# The environment switch that makes a pipeline stage show the traceback of an error
+# (a stage runs as ``python -m stages.X`` under ``dvc repro``: it has no --traceback option).
+TRACEBACK_SWITCH = "MLVC_TRACEBACK"
+RERUN_COMMAND = "mlvc --traceback ..."
+
+
+def report_unexpected(exc: BaseException, *, rerun: str = RERUN_COMMAND) -> str:
+    """One line for a failure the toolkit did not anticipate; ``rerun`` shows the traceback."""
     return (
-        f"error: unexpected {type(exc).__name__}: {exc}; next: rerun with 'mlvc --traceback ...' "
-        "and report it"
+        f"error: unexpected {type(exc).__name__}: {exc}; next: rerun with '{rerun}' and report it"
     )
 
 
 @contextmanager
-def exit_on_error(*, traceback: bool = False) -> Iterator[None]:
+def stage_errors(stage: str, environ: Mapping[str, str]) -> Iterator[None]:
+    """The error funnel of a pipeline stage's ``main()``.
+
+    ``MLVC_TRACEBACK=1`` in ``environ`` (the stage's environment, read by its entry
+    point) lets exceptions propagate with their traceback; otherwise an unexpected
+    error says to rerun the stage with that switch.
+    """
+    traceback = environ.get(TRACEBACK_SWITCH, "") not in ("", "0")
+    rerun = f"{TRACEBACK_SWITCH}=1 dvc repro {stage}"
+    with exit_on_error(traceback=traceback, rerun=rerun):
+        yield
+
+
+@contextmanager
+def exit_on_error(*, traceback: bool = False, rerun: str = RERUN_COMMAND) -> Iterator[None]:
     """Turn ToolkitErrors (and anything unexpected) into one stderr line and ``SystemExit``.
 
-    With ``traceback=True`` exceptions propagate unchanged, for debugging.
+    With ``traceback=True`` exceptions propagate unchanged, for debugging; ``rerun`` is
+    the command line that does that, named in the line of an unexpected error.
     """
     try:
         yield
@@ -46,5 +66,5 @@ def exit_on_error(*, traceback: bool = False) -> Iterator[None]:
     except Exception as exc:
         if traceback:
             raise
-        print(report_unexpected(exc), file=sys.stderr)
+        print(report_unexpected(exc, rerun=rerun), file=sys.stderr)
         raise SystemExit(int(ExitCode.COULD_NOT_RUN)) from None

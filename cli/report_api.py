@@ -39,7 +39,7 @@ def build_report(
     """
     from cli.adapters import revisions
     from cli.core import report as core
-    from cli.errors import FileMissing
+    from cli.errors import FileMissing, NotAFile
 
     base_rev = revisions.resolve(repo, base)
     head_rev = revisions.workspace(repo) if head is None else revisions.resolve(repo, head)
@@ -65,6 +65,8 @@ def build_report(
     summary = None
     if card is not None:
         target = card if card.is_absolute() else repo / card
+        if target.is_dir():
+            raise NotAFile(str(card), what="model card")
         if not target.is_file():
             raise FileMissing(str(card), what="model card", hint="run 'dvc repro' or drop --card")
         summary = core.card_summary(str(card), target.read_text(encoding="utf-8"))

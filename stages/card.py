@@ -8,11 +8,12 @@ Params: every section (the card states the hyperparameters and a digest of all p
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from cli import api, paths
 from cli.adapters.card_sources import CardSources
-from cli.funnel import exit_on_error
+from cli.funnel import stage_errors
 from cli.params import Params, load_stage_params
 
 
@@ -22,7 +23,7 @@ def run(params: Params, *, sources: CardSources, card: Path) -> None:
 
 
 def main() -> None:
-    with exit_on_error():
+    with stage_errors("card", os.environ):
         run(load_stage_params("card"), sources=CardSources(), card=paths.MODEL_CARD)
 
 

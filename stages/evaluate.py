@@ -8,6 +8,7 @@ Params: ``data.*``, ``evaluate.slices``, ``evaluate.min_slice_size``.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from cli.core.metrics import (
     slice_metrics,
 )
 from cli.errors import MissingColumns
-from cli.funnel import exit_on_error
+from cli.funnel import stage_errors
 from cli.params import Params, load_stage_params
 
 
@@ -69,7 +70,7 @@ def run(
 
 
 def main() -> None:
-    with exit_on_error():
+    with stage_errors("evaluate", os.environ):
         params = load_stage_params("evaluate")
         run(
             params,

@@ -8,6 +8,7 @@ Params: ``data.*`` (columns that must exist), ``ingest.source``, ``ingest.years`
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -15,8 +16,8 @@ import pandas as pd
 
 from cli import paths
 from cli.adapters.files import read_table, write_csv
-from cli.errors import MissingColumns, NoRowsSelected
-from cli.funnel import exit_on_error
+from cli.errors import DataFileEmpty, MissingColumns, NoRowsSelected
+from cli.funnel import stage_errors
 from cli.params import Params, load_stage_params
 
 BUNDLED = "palmerpenguins"
@@ -68,7 +69,12 @@ def required_columns(params: Params) -> list[str]:
 
 def run(params: Params, *, source: Path, output: Path) -> None:
     """Read ``source``, keep the selected years, write ``output`` as CSV."""
-    frame = read_table(source, hint="check ingest.source in params.yaml")
+    try:
+        frame = read_table(source, hint="check ingest.source in params.yaml")
+    except DataFileEmpty:
+        raise DataFileEmpty(
+            str(source), hint="point ingest.source in params.yaml at a file with a header and rows"
+        ) from None
     missing = [c for c in required_columns(params) if c not in frame.columns]
     if missing:
         raise MissingColumns(str(source), missing, [str(c) for c in frame.columns])
@@ -77,7 +83,7 @@ def run(params: Params, *, source: Path, output: Path) -> None:
 
 
 def main() -> None:
-    with exit_on_error():
+    with stage_errors("ingest", os.environ):
         params = load_stage_params("ingest")
         run(params, source=source_path(params.ingest.source), output=paths.RAW_DATA)
 

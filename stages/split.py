@@ -7,6 +7,7 @@ Params: ``data.target``, ``split.test_size``, ``split.seed``.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -14,7 +15,7 @@ import pandas as pd
 from cli import paths
 from cli.adapters.files import read_table, write_csv
 from cli.errors import MissingColumns, ToolkitError
-from cli.funnel import exit_on_error
+from cli.funnel import stage_errors
 from cli.params import Params, load_stage_params
 
 
@@ -52,7 +53,7 @@ def run(params: Params, *, raw: Path, train: Path, test: Path) -> None:
 
 
 def main() -> None:
-    with exit_on_error():
+    with stage_errors("split", os.environ):
         params = load_stage_params("split")
         run(params, raw=paths.RAW_DATA, train=paths.TRAIN_DATA, test=paths.TEST_DATA)
 

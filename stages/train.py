@@ -7,6 +7,7 @@ Params: ``data.*``, ``train.estimator``, ``train.seed`` and the chosen estimator
 
 from __future__ import annotations
 
+import os
 import platform
 from importlib.metadata import version
 from pathlib import Path
@@ -19,7 +20,7 @@ from cli.adapters.files import md5_file, read_table, write_json
 from cli.adapters.model_store import save_model
 from cli.core.modeling import build_pipeline
 from cli.errors import MissingColumns
-from cli.funnel import exit_on_error
+from cli.funnel import stage_errors
 from cli.params import Params, load_stage_params
 
 LIBRARIES = ("scikit-learn", "numpy", "pandas", "skops")
@@ -70,7 +71,7 @@ def run(params: Params, *, train_data: Path, model: Path, meta: Path) -> None:
 
 
 def main() -> None:
-    with exit_on_error():
+    with stage_errors("train", os.environ):
         params = load_stage_params("train")
         run(params, train_data=paths.TRAIN_DATA, model=paths.MODEL, meta=paths.MODEL_META)
 

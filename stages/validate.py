@@ -7,12 +7,13 @@ Params: none. Violations stop ``dvc repro`` (exit 1) with one line naming the re
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from cli import api, paths
 from cli.adapters.files import write_text
 from cli.errors import SchemaViolations
-from cli.funnel import exit_on_error
+from cli.funnel import stage_errors
 from cli.render import render
 
 
@@ -30,7 +31,7 @@ def run(*, data: Path, schema: Path, report: Path) -> None:
 
 
 def main() -> None:
-    with exit_on_error():
+    with stage_errors("validate", os.environ):
         run(data=paths.RAW_DATA, schema=paths.DATA_SCHEMA, report=paths.VALIDATION_REPORT)
 
 

@@ -11,10 +11,10 @@ from typing import Any
 
 from cli import paths
 from cli.adapters.dvcfile import artifacts
-from cli.adapters.files import md5_file, read_json, read_table, read_yaml
+from cli.adapters.files import md5_file, read_json, read_table, read_yaml, require_file
 from cli.adapters.pipeline import locked_outputs
 from cli.core.card import CardFacts
-from cli.errors import DocumentInvalid, FileMissing, StaleMetrics
+from cli.errors import DocumentInvalid, StaleMetrics
 
 
 @dataclass(frozen=True)
@@ -135,8 +135,7 @@ def gather_facts(
         (sources.meta, "model metadata file"),
         (sources.model, "model file"),
     ):
-        if not path.is_file():
-            raise FileMissing(str(path), what=what, hint="run 'dvc repro' to build it")
+        require_file(path, what=what, hint="run 'dvc repro' to build it")
     check_metrics_fresh(sources)
     return CardFacts(
         name=model_name(sources.dvc_yaml),

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cli.adapters.files import require_file
 from cli.adapters.tables import DEFAULT_CHUNK_ROWS, iter_chunks, read_columns
 from cli.core.drift import (
     CATEGORICAL,
@@ -36,7 +37,7 @@ from cli.core.drift import (
     NumericSummary,
     Summary,
 )
-from cli.errors import DataFileEmpty, DocumentInvalid, FileMissing, ToolkitError
+from cli.errors import DataFileEmpty, DocumentInvalid, ToolkitError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -129,8 +130,7 @@ class TableSummary:
 
 
 def _columns(path: Path, role: str) -> list[str]:
-    if not path.is_file():
-        raise FileMissing(str(path), what=f"{role} data file")
+    require_file(path, what=f"{role} data file")
     try:
         return read_columns(path)
     except DataFileEmpty:
@@ -139,8 +139,7 @@ def _columns(path: Path, role: str) -> list[str]:
 
 def read_schema_kinds(schema: Path) -> tuple[dict[str, str], tuple[str, ...]]:
     """Column kinds from a row schema's ``properties`` types, and its ``required`` columns."""
-    if not schema.is_file():
-        raise FileMissing(str(schema), what="schema file")
+    require_file(schema, what="schema file")
     try:
         document = json.loads(schema.read_text(encoding="utf-8"))
     except UnicodeDecodeError as exc:

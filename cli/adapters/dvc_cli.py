@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from cli.adapters import process
-from cli.errors import ToolkitError
+from cli.errors import ToolkitError, reason_line
 
 
 def _json(argv: list[str], repo: Path) -> Any:
@@ -48,8 +48,7 @@ def fetch_file(repo: Path, path: str, rev: str) -> bytes:
             check=False,
         )
         if done.returncode != 0 or not target.is_file():
-            tail = (done.stderr or done.stdout).strip().splitlines()
-            reason = tail[-1] if tail else "no output"
+            reason = reason_line(done.stderr or done.stdout)
             raise ToolkitError(
                 f"{path}@{rev}: not in the DVC cache or remote ({reason})",
                 hint="run 'dvc pull' or 'dvc fetch' with the remote that holds it",

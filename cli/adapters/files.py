@@ -13,6 +13,7 @@ from cli.errors import (
     DataFileEmpty,
     DataFileUnreadable,
     FileMissing,
+    NotAFile,
     ParamsMalformed,
 )
 
@@ -73,12 +74,23 @@ def write_csv(path: Path, frame: pd.DataFrame) -> None:
         frame.to_csv(handle, index=False, lineterminator="\n")
 
 
+def require_file(path: Path, *, what: str, hint: str | None = None) -> None:
+    """Nothing when ``path`` is a file; else NotAFile for a directory, FileMissing otherwise."""
+    if path.is_file():
+        return
+    if path.is_dir():
+        raise NotAFile(str(path), what=what)
+    raise FileMissing(str(path), what=what, hint=hint)
+
+
 def read_yaml(path: Path, *, what: str = "YAML file") -> Any:
     """Parse a YAML file with ``yaml.safe_load``; missing or malformed files raise ToolkitErrors."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise FileMissing(str(path), what=what) from None
+    except IsADirectoryError:
+        raise NotAFile(str(path), what=what) from None
     except UnicodeDecodeError as exc:
         raise ParamsMalformed(
             str(path), f"not UTF-8 text ({exc.reason} at byte {exc.start})"
@@ -109,6 +121,8 @@ def read_json(path: Path, *, what: str = "JSON file") -> Any:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise FileMissing(str(path), what=what) from None
+    except IsADirectoryError:
+        raise NotAFile(str(path), what=what) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise DataFileUnreadable(str(path), str(exc)) from None
 
@@ -117,8 +131,7 @@ def read_table(path: Path, *, what: str = "data file", hint: str | None = None) 
     """Read a CSV or Parquet file into a DataFrame, with one clear error per failure."""
     import pandas as pd
 
-    if not path.is_file():
-        raise FileMissing(str(path), what=what, hint=hint)
+    require_file(path, what=what, hint=hint)
     if path.stat().st_size == 0:
         raise DataFileEmpty(str(path))
     suffix = path.suffix.lower()

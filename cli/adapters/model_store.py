@@ -16,8 +16,8 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from cli.adapters.files import write_bytes
-from cli.errors import FileMissing, UntrustedModel
+from cli.adapters.files import require_file, write_bytes
+from cli.errors import UntrustedModel
 
 # Types a model archive may hold beyond skops' defaults. Extend only after review.
 TRUSTED_TYPES: tuple[str, ...] = (
@@ -101,8 +101,7 @@ def load_model(path: Path) -> Any:
     """Load a skops model, refusing any type outside the trusted list."""
     import skops.io as sio
 
-    if not path.is_file():
-        raise FileMissing(str(path), what="model file", hint="run 'dvc repro' to build it")
+    require_file(path, what="model file", hint="run 'dvc repro' to build it")
     unknown = untrusted_types(path)
     if unknown:
         raise UntrustedModel(str(path), unknown)

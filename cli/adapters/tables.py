@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cli.errors import DataFileEmpty, DataFileUnreadable, FileMissing, ToolkitError
+from cli.adapters.files import require_file
+from cli.errors import DataFileEmpty, DataFileUnreadable, ToolkitError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -33,8 +34,7 @@ def table_format(path: Path) -> str:
 
 def check_file(path: Path) -> None:
     """A ToolkitError unless ``path`` is an existing, non-empty file."""
-    if not path.is_file():
-        raise FileMissing(str(path), what="data file")
+    require_file(path, what="data file")
     if path.stat().st_size == 0:
         raise DataFileEmpty(str(path))
 

@@ -157,8 +157,9 @@ def test_ingest_missing_and_empty_files(params: Params, tmp_path: Path) -> None:
         ingest.run(params, source=tmp_path / "absent.csv", output=tmp_path / "o.csv")
     empty = tmp_path / "empty.csv"
     empty.write_text("")
-    with pytest.raises(DataFileEmpty):
+    with pytest.raises(DataFileEmpty) as caught:
         ingest.run(params, source=empty, output=tmp_path / "o.csv")
+    assert "ingest.source in params.yaml" in (caught.value.hint or "")  # the path came from there
     header_only = tmp_path / "header.csv"
     header_only.write_text("species,island\n")
     with pytest.raises(DataFileEmpty):
