@@ -18,7 +18,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from cli import api
+from cli import api, paths
 from cli.app import app
 from cli.params import params_from_dict
 from cli.registry_api import release
@@ -190,3 +190,20 @@ def test_commands_that_need_no_repository_work_outside_one(
 def invoke_in_plain(folder: Path, args: list[str], monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.chdir(folder)
     return runner.invoke(app, args)
+
+
+def test_the_root_is_the_nearest_dvc_project_inside_the_git_top_level(tmp_path: Path) -> None:
+    outer = tmp_path / "outer"  # a dvc.yaml above the git repository is not its root
+    (outer / "repo/.git").mkdir(parents=True)
+    (outer / "dvc.yaml").write_text("stages: {}\n")
+    repo = outer / "repo"
+    (repo / "models/deep").mkdir(parents=True)
+    assert paths.repository_root(repo / "models/deep") == repo  # the git top level
+    (repo / "pipeline/.dvc").mkdir(parents=True)
+    (repo / "pipeline/data").mkdir()
+    assert paths.repository_root(repo / "pipeline/data") == repo / "pipeline"
+    (repo / "dvc.yaml").write_text("stages: {}\n")
+    assert paths.repository_root(repo / "models/deep") == repo
+    assert paths.repository_root(outer) == outer  # no git: the nearest dvc.yaml
+    (tmp_path / "plain").mkdir()
+    assert paths.repository_root(tmp_path / "plain") is None  # outside any repository
