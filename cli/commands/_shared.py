@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, get_args, get_origin
 
 import typer
 
@@ -44,10 +44,10 @@ ReportFormatOption = Annotated[
 
 
 def _takes_path(annotation: Any) -> bool:
-    """Whether a parameter annotated ``annotation`` (``Annotated[...]`` or not) holds a Path."""
-    base = getattr(annotation, "__origin__", None) and getattr(annotation, "__metadata__", None)
-    inner = annotation.__origin__ if base else annotation
-    return inner is Path or Path in getattr(inner, "__args__", ())
+    """Whether a parameter annotated ``annotation`` holds a Path (``Path``, ``Path | None``)."""
+    if get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    return annotation is Path or Path in get_args(annotation)
 
 
 def _from_invocation(value: Path, here: Path, root: Path) -> Path:
