@@ -84,12 +84,12 @@ def build_card(
     from cli.adapters.card_sources import CardSources, gather_facts
     from cli.adapters.files import write_text
     from cli.core.card import check_card, disparities, render_card
-    from cli.params import load_params, to_document
+    from cli.params import load_params
 
     params = params or load_params(params_file)
     facts = gather_facts(
         sources or CardSources(),
-        params_document=to_document(params),
+        params=params,
         target=params.data.target,
         test_size=params.split.test_size,
         max_slice_gap=params.card.max_slice_gap,

@@ -8,7 +8,7 @@ from typing import Any
 from cli import paths
 from cli.adapters import dvc_cli, git
 from cli.adapters.dvcfile import artifacts
-from cli.adapters.files import md5_bytes, md5_file, parse_yaml, read_json, read_yaml
+from cli.adapters.files import md5_bytes, md5_file, parse_yaml, read_json
 from cli.core.registry import (
     DEFAULT_STAGES,
     GateResult,
@@ -76,16 +76,18 @@ def _state(repo: Path, name: str) -> ModelState:
 
 
 def _release_message(name: str, version: Version, model_path: str, repo: Path) -> str:
-    from cli.adapters.card_sources import params_digest
+    """GTO's registration message, then the model's md5, the card's params digest, metrics."""
+    from cli.adapters.card_sources import card_params_digest
+    from cli.params import load_params
 
     metrics = read_json(repo / paths.METRICS, what="metrics file")
-    params = read_yaml(repo / paths.PARAMS, what="params file")
+    digest = card_params_digest(load_params(repo / paths.PARAMS), repo / paths.DVC_YAML)
     lines = [
         f"Registering artifact {name} version {version}",
         "",
         f"model: {model_path}",
         f"model_md5: {md5_file(repo / model_path)}",
-        f"params_digest: {params_digest(params)}",
+        f"params_digest: {digest}",
     ]
     lines += [f"metric.{k}: {metrics[k]}" for k in KEY_METRICS if metrics.get(k) is not None]
     return "\n".join(lines)

@@ -46,7 +46,7 @@ def release(
     Gates: clean work tree, pipeline up to date (dvc status), metric gates from
     params.yaml (release.gates: absolute thresholds and minimum change against the
     latest release, with each metric's direction), a valid model card. The tag
-    message records the metrics, a digest of the parameters and the model's md5.
+    message records the metrics, the card's digest of the parameters and the model's md5.
     Exit 0 released, 1 a gate failed, 2 could not run.
     """
     from cli.registry_api import release as run_release
