@@ -2,10 +2,11 @@
 
 Commands, stages and tests call these functions. They never print and never
 exit; failures raise :class:`cli.errors.ToolkitError` subclasses. The registry
-functions (``release``, ``promote``, ``rollback``, ``registry``, ``checkout``)
-live in :mod:`cli.registry_api`, ``build_report`` in :mod:`cli.report_api` and
-``check_drift`` in :mod:`cli.drift_api`; all are reachable from here too
-(``api.release(...)``), imported on first use.
+functions (``release``, ``promote``, ``rollback``, ``registry``,
+``registry_history``, ``checkout``) live in :mod:`cli.registry_api`,
+``build_report`` in :mod:`cli.report_api` and ``check_drift`` in
+:mod:`cli.drift_api`; all are reachable from here too (``api.release(...)``),
+imported on first use.
 """
 
 from __future__ import annotations
@@ -83,12 +84,12 @@ def build_card(
     from cli.adapters.card_sources import CardSources, gather_facts
     from cli.adapters.files import write_text
     from cli.core.card import check_card, disparities, render_card
-    from cli.params import load_params, to_document
+    from cli.params import load_params
 
     params = params or load_params(params_file)
     facts = gather_facts(
         sources or CardSources(),
-        params_document=to_document(params),
+        params=params,
         target=params.data.target,
         test_size=params.split.test_size,
         max_slice_gap=params.card.max_slice_gap,
@@ -241,6 +242,7 @@ _ELSEWHERE = {
     "promote": "cli.registry_api",
     "rollback": "cli.registry_api",
     "registry": "cli.registry_api",
+    "registry_history": "cli.registry_api",
     "checkout": "cli.registry_api",
     "build_report": "cli.report_api",
     "check_drift": "cli.drift_api",

@@ -36,7 +36,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "release": ("cli.commands.registry", "release"),
     "promote": ("cli.commands.registry", "promote"),
     "rollback": ("cli.commands.registry", "rollback"),
-    "registry": ("cli.commands.registry", "registry"),
+    "registry": ("cli.commands.registry", "registry_app"),
     "checkout": ("cli.commands.registry", "checkout"),
     "drift": ("cli.commands.drift", "drift"),
     "report": ("cli.commands.report", "report"),

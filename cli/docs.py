@@ -23,6 +23,8 @@ def _commands(group: Any, prefix: list[str]) -> list[tuple[list[str], Any]]:
         if getattr(command, "hidden", False):
             continue
         if hasattr(command, "commands"):
+            if getattr(command, "invoke_without_command", False):
+                found.append(([*prefix, name], command))  # the group runs on its own too
             found.extend(_commands(command, [*prefix, name]))
         else:
             found.append(([*prefix, name], command))

@@ -189,6 +189,29 @@ class SchemaViolations(ToolkitError):
     exit_code = ExitCode.FINDINGS
 
 
+class NothingToRollBack(ToolkitError):
+    """A stage has no earlier version left to fall back to (a finding, exit 1)."""
+
+    exit_code = ExitCode.FINDINGS
+
+    def __init__(self, model: str, stage: str, current: str) -> None:
+        super().__init__(
+            f"stage '{stage}' of {model} holds {current} and no earlier version is still "
+            "assigned to it: nothing to roll back to",
+            hint=f"promote another version with 'mlvc promote {model} VERSION {stage}'",
+        )
+
+
+class ModelNotInRegistry(ToolkitError):
+    """No registry tag names the model."""
+
+    def __init__(self, model: str, known: list[str]) -> None:
+        super().__init__(
+            f"no registry tags for model '{model}'; models with tags: {', '.join(known) or 'none'}",
+            hint="list them with 'mlvc registry'",
+        )
+
+
 class CommandFailed(ToolkitError):
     """An external command (git, dvc) exited non-zero."""
 

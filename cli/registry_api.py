@@ -1,4 +1,4 @@
-"""Releases and the model registry: release, promote, rollback, registry and checkout."""
+"""Releases and the model registry: release, promote, rollback, registry, history, checkout."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ from typing import Any
 from cli import paths
 from cli.adapters import dvc_cli, git
 from cli.adapters.dvcfile import artifacts
-from cli.adapters.files import md5_bytes, md5_file, parse_yaml, read_json, read_yaml
+from cli.adapters.files import md5_bytes, md5_file, parse_yaml, read_json
 from cli.core.registry import (
     DEFAULT_STAGES,
     GateResult,
     MetricGate,
     ModelState,
     Version,
+    build_history,
     build_state,
     build_states,
     check_metric_gates,
@@ -22,11 +23,13 @@ from cli.core.registry import (
     stage_tag,
     version_tag,
 )
-from cli.errors import ToolkitError
+from cli.errors import ModelNotInRegistry, NothingToRollBack, ToolkitError
 from cli.results import (
     CheckoutResult,
     Gate,
+    HistoryEvent,
     Promotion,
+    RegistryHistory,
     RegistryModel,
     RegistryVersion,
     RegistryView,
@@ -73,16 +76,18 @@ def _state(repo: Path, name: str) -> ModelState:
 
 
 def _release_message(name: str, version: Version, model_path: str, repo: Path) -> str:
-    from cli.adapters.card_sources import params_digest
+    """GTO's registration message, then the model's md5, the card's params digest, metrics."""
+    from cli.adapters.card_sources import card_params_digest
+    from cli.params import load_params
 
     metrics = read_json(repo / paths.METRICS, what="metrics file")
-    params = read_yaml(repo / paths.PARAMS, what="params file")
+    digest = card_params_digest(load_params(repo / paths.PARAMS), repo / paths.DVC_YAML)
     lines = [
         f"Registering artifact {name} version {version}",
         "",
         f"model: {model_path}",
         f"model_md5: {md5_file(repo / model_path)}",
-        f"params_digest: {params_digest(params)}",
+        f"params_digest: {digest}",
     ]
     lines += [f"metric.{k}: {metrics[k]}" for k in KEY_METRICS if metrics.get(k) is not None]
     return "\n".join(lines)
@@ -271,8 +276,9 @@ def _assign(
     push: bool,
     *,
     after: int = 0,
+    message: str | None = None,
 ) -> None:
-    message = f"Assigning stage {stage} to artifact {name} version {version}"
+    message = message or f"Assigning stage {stage} to artifact {name} version {version}"
     git.create_tag(repo, tag, commit, message, after=after)
     if push:
         try:
@@ -286,25 +292,33 @@ def _assign(
 
 
 def rollback(*, model: str, stage: str, repo: Path = Path(), push: bool = False) -> Promotion:
-    """Point ``stage`` back at the version it held before the current one (a new tag)."""
+    """Unassign ``stage`` from its current version (``NAME#STAGE!#N``, GTO's unassignment).
+
+    The stage falls back to the version whose assignment to it is the most recent one
+    still standing (GTO's reading), so each rollback steps one version further back;
+    with no such version, ``NothingToRollBack`` (exit 1) and no tag.
+    """
     git.ensure_repo(repo)
     name, _ = _model(repo, model)
     with git.registry_lock(repo):
         state = _state(repo, name)
-        current = state.stages.get(stage)
-        if current is None:
+        holders = state.holders.get(stage, ())
+        if not holders:
             raise ToolkitError(f"stage '{stage}' of {name} is not assigned to any version")
-        earlier = [v for v in state.history.get(stage, ()) if v != current]
-        active = {v.version for v in state.versions if v.active}
-        earlier = [v for v in earlier if v in active]
-        if not earlier:
-            raise ToolkitError(f"stage '{stage}' of {name} has no earlier version to roll back to")
-        target = earlier[-1]
-        found = state.find(target)
-        assert found is not None
-        tag = stage_tag(name, stage, state.next_counter)
-        gate = Gate("rollback", True, f"'{stage}' goes back from {current} to {target}")
-        _assign(repo, name, target, stage, tag, found.commit, push, after=state.newest)
+        current = holders[0]
+        if len(holders) < 2:
+            raise NothingToRollBack(name, stage, current)
+        target = holders[1]
+        found = state.find(current)
+        assert found is not None  # holders are registered versions
+        tag = stage_tag(name, stage, state.next_counter, unassign=True)
+        message = f"Unassigning stage '{stage}' to artifact '{name}' version '{current}'"
+        gate = Gate(
+            "rollback", True, f"'{stage}' goes back from {current} (unassigned) to {target}"
+        )
+        _assign(
+            repo, name, current, stage, tag, found.commit, push, after=state.newest, message=message
+        )
         return Promotion(name, target, stage, tag, current, (gate,), True, push, False)
 
 
@@ -326,6 +340,25 @@ def registry(*, repo: Path = Path()) -> RegistryView:
             )
         )
     return RegistryView(models=tuple(models))
+
+
+def registry_history(
+    *, model: str, stage: str | None = None, repo: Path = Path()
+) -> RegistryHistory:
+    """Every registration, deregistration, assignment and unassignment of ``model``.
+
+    Newest first, as ``gto history`` lists them; ``stage`` keeps that stage's events.
+    Reads the git tags alone (a bare mirror too).
+    """
+    records = git.registry_tags(repo)
+    known = sorted(build_states(records))
+    if model not in known:
+        raise ModelNotInRegistry(model, known)
+    events = tuple(
+        HistoryEvent(e.timestamp, e.event, e.version, e.stage, e.commit, e.tag)
+        for e in build_history(model, records, stage=stage)
+    )
+    return RegistryHistory(model=model, stage=stage, events=events)
 
 
 def checkout(*, ref: str, repo: Path = Path()) -> CheckoutResult:

@@ -15,6 +15,7 @@ from cli.results import (
     CheckoutResult,
     ParamsReport,
     Promotion,
+    RegistryHistory,
     RegistryView,
     Release,
     ReproReport,
@@ -313,6 +314,23 @@ def _(result: RegistryView) -> str:
             metrics = "".join(f"{v.metrics.get(k, float('nan')):>13.4f}" for k in keys)
             lines.append(f"  {v.version:<14}{v.commit[:8]:<10}{stages:<18}{metrics}")
     return "\n".join(lines)
+
+
+@render_text.register
+def _(result: RegistryHistory) -> str:
+    where = f" stage {result.stage}" if result.stage else ""
+    if not result.events:
+        return f"no registry events for {result.model}{where}"
+    rows = [("timestamp", "event", "version", "stage", "commit", "tag")]
+    rows += [
+        (e.timestamp, e.event, e.version or "-", e.stage or "-", e.commit[:7], e.tag)
+        for e in result.events
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + row[-1]
+        for row in rows
+    )
 
 
 @render_text.register

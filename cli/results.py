@@ -188,6 +188,31 @@ class RegistryView:
 
 
 @dataclass(frozen=True)
+class HistoryEvent:
+    """One registry event (``gto history``'s fields): ISO 8601 time, event, version, stage."""
+
+    timestamp: str
+    event: str
+    version: str | None
+    stage: str | None
+    commit: str
+    tag: str
+
+
+@dataclass(frozen=True)
+class RegistryHistory:
+    """Every registration, assignment and unassignment of a model, newest first."""
+
+    model: str
+    stage: str | None  # the stage the events were filtered to, if any
+    events: tuple[HistoryEvent, ...]
+
+    @property
+    def ok(self) -> bool:
+        return True
+
+
+@dataclass(frozen=True)
 class CheckoutResult:
     """Files restored into the workspace for a model version, with verified hashes."""
 

@@ -3,7 +3,8 @@
 Inputs: ``metrics/metrics.json``, ``metrics/slices.json``, ``models/model.meta.json``,
 ``models/model.skops``, the raw/train/test data, ``models/card.yaml``.
 Outputs: ``models/README.md`` (Hugging Face format, no timestamps).
-Params: every section (the card states the hyperparameters and a digest of all parameters).
+Params: the sections dvc.yaml declares for this stage; the card states the hyperparameters
+and ``card_params_digest`` of exactly those (the digest ``mlvc release`` records too).
 """
 
 from __future__ import annotations

@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from cli import paths
-from cli.adapters.dvcfile import artifacts
+from cli.adapters.dvcfile import artifacts, declared_params
 from cli.adapters.files import md5_file, read_json, read_table, read_yaml, require_file
 from cli.adapters.pipeline import locked_outputs
 from cli.core.card import CardFacts
-from cli.errors import DocumentInvalid, StaleMetrics
+from cli.errors import DocumentInvalid, StaleMetrics, UnknownStage
+from cli.params import Params, to_document
 
 
 @dataclass(frozen=True)
@@ -119,10 +120,43 @@ def params_digest(document: Mapping[str, Any]) -> str:
     return hashlib.md5(canonical.encode(), usedforsecurity=False).hexdigest()
 
 
+def _declared_part(document: Mapping[str, Any], declared: frozenset[str]) -> dict[str, Any]:
+    """The keys of ``document`` that ``declared`` covers, as the stage guard reads them.
+
+    A declared key keeps its whole subtree; a section with a declared key below it
+    keeps only that part (``train.seed`` keeps ``{"train": {"seed": ...}}``).
+    """
+    out: dict[str, Any] = {}
+    for key, value in document.items():
+        if key in declared:
+            out[key] = value
+            continue
+        inner = frozenset(k[len(key) + 1 :] for k in declared if k.startswith(f"{key}."))
+        if inner and isinstance(value, Mapping):
+            out[key] = _declared_part(value, inner)
+    return out
+
+
+def card_params_digest(params: Params, dvc_yaml: Path = paths.DVC_YAML) -> str:
+    """The parameters' digest that the model card and the release tag both record.
+
+    One set of parameters: those the ``card`` stage declares in ``dvc.yaml`` (what DVC
+    tracks for the card), whether ``params`` is the stage's guarded view or the whole
+    file, so ``mlvc card build``, the stage and ``mlvc release`` agree. A pipeline
+    without a ``card`` stage has no card to agree with: every section counts.
+    """
+    document = to_document(params)
+    try:
+        declared = declared_params("card", dvc_yaml)
+    except UnknownStage:
+        return params_digest(document)
+    return params_digest(_declared_part(document, declared))
+
+
 def gather_facts(
     sources: CardSources,
     *,
-    params_document: Mapping[str, Any],
+    params: Params,
     target: str,
     test_size: float,
     max_slice_gap: float,
@@ -149,7 +183,7 @@ def gather_facts(
             "training data": md5_file(sources.train),
             "test data": md5_file(sources.test),
             "model": md5_file(sources.model),
-            "parameters (canonical JSON)": params_digest(params_document),
+            "parameters (canonical JSON)": card_params_digest(params, sources.dvc_yaml),
         },
         max_slice_gap=max_slice_gap,
         confidence=confidence,

@@ -1,4 +1,4 @@
-"""``mlvc release | promote | rollback | registry | checkout``: a model registry on git tags."""
+"""``mlvc release | promote | rollback | registry [history] | checkout``: a registry on git tags."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def release(
     Gates: clean work tree, pipeline up to date (dvc status), metric gates from
     params.yaml (release.gates: absolute thresholds and minimum change against the
     latest release, with each metric's direction), a valid model card. The tag
-    message records the metrics, a digest of the parameters and the model's md5.
+    message records the metrics, the card's digest of the parameters and the model's md5.
     Exit 0 released, 1 a gate failed, 2 could not run.
     """
     from cli.registry_api import release as run_release
@@ -87,25 +87,62 @@ def rollback(
     repo: RepoOption = Path(),
     fmt: FormatOption = OutputFormat.text,
 ) -> int:
-    """Point STAGE back at the version it held before the current one (a new stage tag)."""
+    """Unassign STAGE from its current version (a tag NAME#STAGE!#N, as GTO's unassignment).
+
+    The stage falls back to the version assigned to it before, as gto show reads it;
+    each rollback steps one version further back. Exit 0 rolled back, 1 no earlier
+    version holds the stage (nothing is tagged), 2 could not run.
+    """
     from cli.registry_api import rollback as run_rollback
 
     result = run_rollback(model=model, stage=stage, repo=repo, push=push)
     return emit(result, fmt, ok=result.ok)
 
 
-@funnel
+registry_app = typer.Typer(rich_markup_mode=None)
+
+
+@registry_app.callback(invoke_without_command=True)
 def registry(
+    ctx: typer.Context,
     repo: RepoOption = Path(),
     fmt: FormatOption = OutputFormat.text,
-) -> int:
+) -> None:
     """List every model's versions, stages and key metrics, from the git tags alone.
 
     Reads any git repository, a bare mirror included (nothing is checked out).
+    'mlvc registry history NAME' lists a model's registry events.
     """
+    if ctx.invoked_subcommand is None:
+        _listing(repo=repo, fmt=fmt)
+
+
+@funnel
+def _listing(*, repo: Path, fmt: OutputFormat) -> int:
     from cli.registry_api import registry as run_registry
 
     result = run_registry(repo=repo)
+    return emit(result, fmt, ok=result.ok)
+
+
+@registry_app.command("history")
+@funnel
+def history(
+    model: Annotated[str, typer.Argument(help="Model name, as in its registry tags.")],
+    stage: Annotated[
+        str | None, typer.Option("--stage", help="Only the events of this stage.")
+    ] = None,
+    repo: RepoOption = Path(),
+    fmt: FormatOption = OutputFormat.text,
+) -> int:
+    """Every registration, assignment and unassignment of MODEL, newest first (as gto history).
+
+    Each event with its ISO 8601 time, version, stage, commit and tag, read from the
+    git tags alone (a bare mirror too).
+    """
+    from cli.registry_api import registry_history
+
+    result = registry_history(model=model, stage=stage, repo=repo)
     return emit(result, fmt, ok=result.ok)
 
 

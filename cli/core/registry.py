@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -173,6 +174,9 @@ class ModelState:
     next_counter: int
     deprecated: bool
     newest: int = 0  # tagger time of the artifact's newest registry tag (GTO orders by it)
+    # stage -> active versions whose last event for that stage is an assignment, the most
+    # recently assigned first: the first holds the stage, the rest are what it falls back to
+    holders: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def latest(self) -> ModelVersion | None:
@@ -210,32 +214,63 @@ def build_state(name: str, records: Iterable[TagRecord]) -> ModelState:
     return _fold(name, events)
 
 
+# GTO's event priorities (``gto/base.py``): the tie-break of ``gto history`` within a second
+PRIORITY = {
+    Event.deprecation: 2,
+    Event.registration: 3,
+    Event.deregistration: 4,
+    Event.assignment: 5,
+    Event.unassignment: 6,
+}
+
+
+def _order(event: TagEvent) -> tuple[int, int]:
+    """GTO orders registry events by tagger time; the counter only breaks ties within a second."""
+    return (event.created, event.counter or 0)
+
+
 def _fold(name: str, events: Sequence[TagEvent]) -> ModelState:
-    counters = [e.counter for e in events if e.counter is not None]
+    """GTO's reading of an artifact's tags (``gto show``, ``--sort timestamp``).
+
+    A version is active while its latest registration event is a registration. A
+    (version, stage) pair is assigned while its latest stage event is an assignment;
+    an unassignment cancels only that pair. A stage is held by the active version
+    whose still-standing assignment is the most recent; when that one is unassigned
+    (or deregistered) the stage falls back to the next, as in GTO.
+    """
+    ordered = sorted(events, key=_order)
+    counters = [e.counter for e in ordered if e.counter is not None]
     registered: dict[str, TagEvent] = {}
-    deregistered: set[str] = set()
-    for e in events:
+    active: dict[str, bool] = {}
+    for e in ordered:
         if e.event is Event.registration and e.version:
-            registered[e.version] = e
+            registered.setdefault(e.version, e)
+            active[e.version] = True
         elif e.event is Event.deregistration and e.version:
-            deregistered.add(e.version)
+            active[e.version] = False
     history: dict[str, list[str]] = {}
-    current: dict[str, str] = {}
-    by_commit = {e.commit: v for v, e in registered.items()}
-    assignments = sorted(
-        (e for e in events if e.event in (Event.assignment, Event.unassignment)),
-        key=lambda e: (e.counter or 0, e.created),
-    )
-    for e in assignments:
+    standing: dict[tuple[str, str], TagEvent | None] = {}  # (version, stage) -> assignment
+    for e in ordered:
+        if e.event not in (Event.assignment, Event.unassignment):
+            continue
+        version = version_of_stage_event(e, registered)
+        if version is None or version not in registered:
+            continue  # an unregistered commit: GTO names it by its SHA; mlvc lists versions only
         stage = e.stage or ""
-        if e.event is Event.unassignment:
-            current.pop(stage, None)
-            continue
-        version = _version_of_assignment(e, by_commit)
-        if version is None:
-            continue
-        current[stage] = version
-        history.setdefault(stage, []).append(version)
+        if e.event is Event.assignment:
+            standing[(version, stage)] = e
+            history.setdefault(stage, []).append(version)
+        else:
+            standing[(version, stage)] = None
+    holders: dict[str, list[tuple[tuple[int, int], str]]] = {}
+    for (version, stage), assignment in standing.items():
+        if assignment is not None and active.get(version, False):
+            holders.setdefault(stage, []).append((_order(assignment), version))
+    by_stage = {
+        stage: tuple(v for _, v in sorted(pairs, reverse=True))
+        for stage, pairs in sorted(holders.items())
+    }
+    current = {stage: versions[0] for stage, versions in by_stage.items()}
     staged: dict[str, list[str]] = {}
     for stage, version in current.items():
         staged.setdefault(version, []).append(stage)
@@ -247,27 +282,72 @@ def _fold(name: str, events: Sequence[TagEvent]) -> ModelState:
             created=e.created,
             metrics=parse_release_message(e.message),
             stages=tuple(sorted(staged.get(v, ()))),
-            active=v not in deregistered,
+            active=active[v],
         )
         for v, e in sorted(registered.items(), key=lambda kv: Version.parse(kv[0]))
     )
     return ModelState(
         name=name,
         versions=versions,
-        stages=dict(sorted(current.items())),
+        stages=current,
         history={s: tuple(v) for s, v in sorted(history.items())},
         next_counter=max(counters, default=0) + 1,
-        deprecated=any(e.event is Event.deprecation for e in events),
-        newest=max((e.created for e in events), default=0),
+        deprecated=any(e.event is Event.deprecation for e in ordered),
+        newest=max((e.created for e in ordered), default=0),
+        holders=by_stage,
     )
 
 
-def _version_of_assignment(event: TagEvent, by_commit: Mapping[str, str]) -> str | None:
-    """An assignment names its version in the message (ours and GTO's); else by commit."""
+def version_of_stage_event(event: TagEvent, registered: Mapping[str, TagEvent]) -> str | None:
+    """The version a stage tag refers to: the one registered at its commit, as in GTO.
+
+    GTO reads no version from the message; None when no version is registered there.
+    When several versions share the commit (GTO refuses that case), the message's
+    version decides among them, else the latest registered.
+    """
+    at_commit = [v for v, e in registered.items() if e.commit == event.commit]
+    if len(at_commit) <= 1:
+        return at_commit[0] if at_commit else None
     match = ASSIGNED_VERSION_RE.search(event.message)
-    if match:
-        return match.group(1)
-    return by_commit.get(event.commit)
+    named = match.group(1) if match else None
+    return named if named in at_commit else at_commit[-1]
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One registry event as ``gto history`` lists it."""
+
+    timestamp: str  # ISO 8601, UTC
+    event: str
+    version: str | None
+    stage: str | None
+    commit: str
+    tag: str
+
+
+def build_history(
+    name: str, records: Iterable[TagRecord], *, stage: str | None = None
+) -> tuple[HistoryEntry, ...]:
+    """Every registry event of ``name``, newest first (GTO: by time, then event priority).
+
+    A stage event's version is the one registered at its commit, else the commit's SHA
+    (GTO's name for an unregistered commit). ``stage`` keeps only that stage's events.
+    """
+    events = [e for e in map(parse_tag, records) if e is not None and e.name == name]
+    registered: dict[str, TagEvent] = {}
+    for e in sorted(events, key=_order):
+        if e.event is Event.registration and e.version:
+            registered.setdefault(e.version, e)
+    entries = []
+    for e in sorted(events, key=lambda e: (e.created, PRIORITY[e.event], e.counter or 0)):
+        if stage is not None and e.stage != stage:
+            continue
+        version = e.version
+        if e.event in (Event.assignment, Event.unassignment):
+            version = version_of_stage_event(e, registered) or e.commit
+        when = datetime.fromtimestamp(e.created, tz=UTC).isoformat()
+        entries.append(HistoryEntry(when, e.event.value, version, e.stage, e.commit, e.tag))
+    return tuple(reversed(entries))
 
 
 # --- gates ---------------------------------------------------------------------

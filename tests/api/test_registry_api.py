@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from cli import registry_api as reg
 from cli.app import app
-from cli.errors import ToolkitError
+from cli.errors import NothingToRollBack, ToolkitError
 from tests.registry_repo import NAME, STAGE_SCRIPT, copy_repo, new_commit, run, template_repo
 
 
@@ -176,10 +176,72 @@ def test_promotion_order_gates_counter_and_rollback(repo: Path) -> None:
         "staging": "v0.0.2",
     }
     back = reg.rollback(model=NAME, stage="prod", repo=repo)
-    assert (back.version, back.previous, back.tag) == ("v0.0.1", "v0.0.2", f"{NAME}#prod#7")
+    assert (back.version, back.previous, back.tag) == ("v0.0.1", "v0.0.2", f"{NAME}#prod!#7")
     assert reg.registry(repo=repo).models[0].stages["prod"] == "v0.0.1"
     with pytest.raises(ToolkitError, match="already in stage 'prod'"):
         reg.promote(model=NAME, version="v0.0.1", stage="prod", repo=repo)
+
+
+def to_prod(repo: Path, version: str) -> None:
+    for stage in ("dev", "staging", "prod"):
+        assert reg.promote(model=NAME, version=version, stage=stage, repo=repo).created
+
+
+def test_rollback_unassigns_and_steps_back_through_history(repo: Path) -> None:
+    reg.release(repo=repo)
+    new_commit(repo, 2)
+    reg.release(repo=repo)
+    new_commit(repo, 3)
+    reg.release(repo=repo)
+    to_prod(repo, "v0.0.1")
+    to_prod(repo, "v0.0.3")
+    back = reg.rollback(model=NAME, stage="prod", repo=repo)
+    assert (back.version, back.previous, back.tag) == ("v0.0.1", "v0.0.3", f"{NAME}#prod!#7")
+    commit = run(["git", "rev-list", "-n1", back.tag], repo).stdout.strip()
+    assert commit == reg.registry(repo=repo).models[0].versions[2].commit  # v0.0.3's commit
+    assert reg.registry(repo=repo).models[0].stages["prod"] == "v0.0.1"
+    before = tags(repo)
+    with pytest.raises(NothingToRollBack, match="nothing to roll back to") as info:
+        reg.rollback(model=NAME, stage="prod", repo=repo)
+    assert info.value.exit_code == 1 and tags(repo) == before
+    again = runner.invoke(app, ["rollback", NAME, "--stage", "prod", "--repo", str(repo)])
+    assert again.exit_code == 1 and "nothing to roll back to" in again.stderr
+    assert reg.registry(repo=repo).models[0].stages["prod"] == "v0.0.1"
+    to_prod(repo, "v0.0.2")
+    assert reg.rollback(model=NAME, stage="prod", repo=repo).version == "v0.0.1"
+
+
+def test_registry_history_lists_events_newest_first(repo: Path) -> None:
+    reg.release(repo=repo)
+    reg.promote(model=NAME, version="v0.0.1", stage="dev", repo=repo)
+    new_commit(repo, 2)
+    reg.release(repo=repo)
+    reg.promote(model=NAME, version="v0.0.2", stage="dev", repo=repo)
+    reg.rollback(model=NAME, stage="dev", repo=repo)
+    history = reg.registry_history(model=NAME, repo=repo)
+    assert [(e.event, e.version, e.stage, e.tag) for e in history.events] == [
+        ("unassignment", "v0.0.2", "dev", f"{NAME}#dev!#3"),
+        ("assignment", "v0.0.2", "dev", f"{NAME}#dev#2"),
+        ("registration", "v0.0.2", None, f"{NAME}@v0.0.2"),
+        ("assignment", "v0.0.1", "dev", f"{NAME}#dev#1"),
+        ("registration", "v0.0.1", None, f"{NAME}@v0.0.1"),
+    ]
+    assert history.events[0].timestamp.endswith("+00:00")
+    done = runner.invoke(
+        app, ["registry", "history", NAME, "--stage", "dev", "--repo", str(repo), "-f", "json"]
+    )
+    assert done.exit_code == 0, done.output
+    document = json.loads(done.stdout)
+    assert document["model"] == NAME and document["stage"] == "dev"
+    assert [e["tag"] for e in document["events"]] == [
+        f"{NAME}#dev!#3",
+        f"{NAME}#dev#2",
+        f"{NAME}#dev#1",
+    ]
+    text = runner.invoke(app, ["registry", "history", NAME, "--repo", str(repo)])
+    assert text.exit_code == 0 and f"{NAME}#dev!#3" in text.stdout.splitlines()[1]
+    unknown = runner.invoke(app, ["registry", "history", "nope", "--repo", str(repo)])
+    assert unknown.exit_code == 2 and "no registry tags for model 'nope'" in unknown.stderr
 
 
 def test_prod_gate_blocks_a_weak_version(repo: Path) -> None:

@@ -11,6 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -137,3 +138,83 @@ def test_assignments_in_the_same_second_agree(
     reg.promote(model=NAME, version="v0.0.2", stage="dev", repo=repo)
     assert mlvc_registry(repo)[NAME]["stages"] == {"dev": "v0.0.2"}
     assert_gto_agrees(gto, repo)
+
+
+def release_three(repo: Path, monkeypatch: pytest.MonkeyPatch) -> int:
+    """v0.0.1, v0.0.2 and v0.0.3 on three commits; the next free minute."""
+    for minute, seed in enumerate((None, 2, 3)):
+        at(monkeypatch, minute)
+        if seed is not None:
+            new_commit(repo, seed)
+        assert reg.release(repo=repo).created
+    return 3
+
+
+def to_prod(repo: Path, monkeypatch: pytest.MonkeyPatch, minute: int, version: str) -> int:
+    """Promote through dev and staging to prod, one minute each; the next free minute."""
+    for stage in ("dev", "staging", "prod"):
+        at(monkeypatch, minute)
+        assert reg.promote(model=NAME, version=version, stage=stage, repo=repo).created
+        minute += 1
+    return minute
+
+
+def gto_prod(gto: Path, repo: Path) -> str | None:
+    return gto_json(gto, repo)[NAME]["stage"]["prod"]
+
+
+def test_rollback_unassigns_and_gto_falls_back_too(
+    gto: Path, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    minute = release_three(repo, monkeypatch)
+    minute = to_prod(repo, monkeypatch, minute, "v0.0.1")
+    minute = to_prod(repo, monkeypatch, minute, "v0.0.3")
+    assert gto_prod(gto, repo) == "v0.0.3"
+    at(monkeypatch, minute)
+    back = reg.rollback(model=NAME, stage="prod", repo=repo)
+    assert back.tag.startswith(f"{NAME}#prod!#") and back.version == "v0.0.1"
+    check = run([str(gto), "check-ref", back.tag, "--json"], repo).stdout
+    assert json.loads(check)["event"] == "unassignment"
+    assert json.loads(check)["version"] == "v0.0.3"
+    assert assert_gto_agrees(gto, repo)[NAME]["stages"]["prod"] == "v0.0.1"
+    assert gto_prod(gto, repo) == "v0.0.1"
+    at(monkeypatch, minute + 1)
+    done = run([str(BIN / "mlvc"), "rollback", NAME, "--stage", "prod"], repo, check=False)
+    assert done.returncode == 1 and "nothing to roll back to" in done.stderr
+    assert assert_gto_agrees(gto, repo)[NAME]["stages"]["prod"] == "v0.0.1"
+
+
+KEYS = ("event", "version", "stage", "commit")
+
+
+def mlvc_history(repo: Path) -> list[tuple[Any, ...]]:
+    argv = [str(BIN / "mlvc"), "registry", "history", NAME, "--repo", str(repo), "-f", "json"]
+    events = json.loads(run(argv, repo).stdout)["events"]
+    return [
+        (datetime.fromisoformat(e["timestamp"]), *(e[k] for k in KEYS), e["tag"]) for e in events
+    ]
+
+
+def gto_history(gto: Path, repo: Path) -> list[tuple[Any, ...]]:
+    events = json.loads(run([str(gto), "history", NAME, "--json"], repo).stdout)
+    return [
+        (datetime.fromisoformat(e["timestamp"]), *(e[k] for k in KEYS), e["ref"]) for e in events
+    ]
+
+
+def test_rollbacks_step_back_one_version_each_and_history_matches_gto(
+    gto: Path, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    minute = release_three(repo, monkeypatch)
+    for version in ("v0.0.1", "v0.0.2", "v0.0.3"):
+        minute = to_prod(repo, monkeypatch, minute, version)
+    for expected in ("v0.0.2", "v0.0.1"):
+        at(monkeypatch, minute)
+        minute += 1
+        assert reg.rollback(model=NAME, stage="prod", repo=repo).version == expected
+        assert assert_gto_agrees(gto, repo)[NAME]["stages"]["prod"] == expected
+        assert gto_prod(gto, repo) == expected
+    ours, theirs = mlvc_history(repo), gto_history(gto, repo)
+    assert len(ours) == 3 + 9 + 2
+    assert ours == theirs
+    assert [e[1] for e in ours[:2]] == ["unassignment", "unassignment"]
