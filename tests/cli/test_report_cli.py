@@ -14,7 +14,14 @@ from typer.testing import CliRunner
 from cli.commands.report import report
 
 runner = CliRunner()
-METRICS = {"accuracy": 0.95, "balanced_accuracy": 0.94, "log_loss": 0.20, "n": 86}
+METRICS = {
+    "accuracy": 0.95,
+    "balanced_accuracy": 0.94,
+    "f1_macro": 0.93,
+    "roc_auc_ovr": 0.99,
+    "log_loss": 0.20,
+    "n": 86,
+}
 
 
 def cli() -> typer.Typer:
@@ -75,6 +82,8 @@ def test_json_between_two_commits(repo: Path) -> None:
     assert statuses == {
         "accuracy": "worse",
         "balanced_accuracy": "same",
+        "f1_macro": "same",
+        "roc_auc_ovr": "same",
         "log_loss": "better",
         "n": "same",
     }
@@ -110,6 +119,29 @@ def test_base_without_metrics_is_all_new(tmp_path: Path, git_env: dict) -> None:
     result = invoke(repo, "--base", "HEAD~1", "--fail-on-regression", "--format", "json")
     assert result.exit_code == 0, result.output
     assert {m["status"] for m in json.loads(result.stdout)["metrics"]} == {"new"}
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("{}", "INVALID: accuracy missing at head"),
+        ("[]", "INVALID: accuracy missing at head (the metrics file is list, not an object)"),
+        (metrics(accuracy="high"), 'INVALID: accuracy not a number at head: "high"'),  # type: ignore[arg-type]
+        (metrics(accuracy=None), "INVALID: accuracy not a number at head: null"),  # type: ignore[arg-type]
+        (metrics(accuracy=float("nan")), "INVALID: accuracy not finite at head: nan"),
+        ('{"accuracy": NaN, "log_loss": NaN}', "INVALID: accuracy not finite at head: nan"),
+        (metrics().replace("0.2,", "1e999,"), "log_loss not finite at head: inf"),
+    ],
+)
+def test_fail_on_regression_fails_closed_on_unusable_head_metrics(
+    repo: Path, text: str, line: str
+) -> None:
+    (repo / "metrics/metrics.json").write_text(text)
+    result = invoke(repo, "--base", "HEAD", "--fail-on-regression")
+    assert result.exit_code == 1, result.output
+    assert line in result.stdout
+    assert "no regressions beyond tolerance" not in result.stdout
+    assert invoke(repo, "--base", "HEAD").exit_code == 0  # without the flag: a report only
 
 
 def test_could_not_run_is_one_line_exit_2(repo: Path, tmp_path: Path) -> None:
