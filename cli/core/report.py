@@ -72,10 +72,9 @@ class RegressionPolicy:
         for key, value in items:
             if not isinstance(key, str) or not key:
                 raise ValueError(f"tolerance keys must be metric names, got {key!r}")
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise ValueError(f"tolerance of '{key}' must be a number, got {value!r}")
-            if not math.isfinite(value) or value < 0:
-                raise ValueError(f"tolerance of '{key}' must be a finite number >= 0, got {value}")
+            problem = _tolerance_problem(value)
+            if problem is not None:
+                raise ValueError(f"tolerance of '{key}' {problem}")
             pairs.append((key, float(value)))
         object.__setattr__(self, "tolerances", tuple(sorted(pairs)))
 
@@ -96,7 +95,20 @@ class RegressionPolicy:
         tolerances = section.get("tolerances", DEFAULT_TOLERANCES)
         if not isinstance(tolerances, Mapping):
             raise ValueError("'report.tolerances' must map metric names to numbers")
+        for key, value in tolerances.items():
+            problem = _tolerance_problem(value)
+            if problem is not None:
+                raise ValueError(f"'report.tolerances.{key}' {problem}")
         return cls(tolerances=tolerances)
+
+
+def _tolerance_problem(value: Any) -> str | None:
+    """Why ``value`` is not a tolerance (a finite number >= 0; NaN and infinities are not)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"must be a number, got {value!r}"
+    if not math.isfinite(value) or value < 0:
+        return f"must be a finite number >= 0, got {value}"
+    return None
 
 
 @dataclass(frozen=True)

@@ -165,3 +165,12 @@ def test_help_lists_every_option() -> None:
     assert result.exit_code == 0
     for option in ("--base", "--head", "--format", "--fail-on-regression", "--card", "--repo"):
         assert option in result.output
+
+
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
+def test_a_non_finite_tolerance_is_refused_with_its_key_path(repo: Path, value: str) -> None:
+    (repo / "params.yaml").write_text(f"report:\n  tolerances:\n    accuracy: {value}\n")
+    result = invoke(repo, "--base", "HEAD~1", "--fail-on-regression")
+    assert result.exit_code == 2, result.output
+    assert "'report.tolerances.accuracy' must be a finite number >= 0" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
