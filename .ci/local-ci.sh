@@ -6,10 +6,11 @@
 #   2. a fresh clone of it with this working tree (tracked and new files, as
 #      `git ls-files -co --exclude-standard` lists them) committed on a branch: the pull request;
 #   3. job `test`:     make install, make lint, make test;
-#   4. job `pipeline`: dvc pull (the cache restore; soft), dvc repro, the reproducibility
-#      gate (git diff --exit-code dvc.lock), mlvc card check, mlvc report against origin/main
-#      (printed: it is the pull-request comment), dvc plots diff, the regression gate, and
-#      dvc push (the cache save).
+#   4. job `pipeline`: dvc pull (the cache restore; soft), dvc repro, git diff --exit-code
+#      dvc.lock (committed up to date), the reproducibility gate (mlvc pipeline verify: every
+#      stage rerun in a clean clone without any cache), mlvc card check, mlvc report against
+#      origin/main (printed: it is the pull-request comment), dvc plots diff, the regression
+#      gate, and dvc push (the cache save).
 #
 # Usage: .ci/local-ci.sh   (or `make ci`). Exit status: the first failing step's.
 # Environment:
@@ -76,8 +77,10 @@ step "dvc pull (restores the cache; soft, like a cache miss)"
 dvc pull || echo "local-ci: nothing to pull yet" >&2
 step "dvc repro"
 dvc repro
-step "reproducibility gate: git diff --exit-code dvc.lock"
+step "dvc.lock committed up to date: git diff --exit-code dvc.lock"
 git diff --exit-code dvc.lock
+step "reproducibility gate: mlvc pipeline verify (clean clone, empty cache, every stage)"
+mlvc pipeline verify
 step "mlvc card check"
 mlvc card check
 step "mlvc report --base origin/main"

@@ -44,8 +44,10 @@ def check_params(*, params: Path = paths.PARAMS) -> ParamsReport:
 def verify_reproduction(*, repo: Path = Path(), keep: bool = False) -> ReproReport:
     """Rerun the committed pipeline in a clean clone and compare output hashes with ``dvc.lock``.
 
-    The clone has no DVC cache and no workspace outputs, so every stage runs
-    from raw inputs. With ``keep`` the clone is left on disk for inspection.
+    The clone has no workspace outputs and its own empty DVC cache and site
+    cache (neither the repository's ``.dvc/cache`` nor a ``cache.dir`` in its
+    config is read), and every stage is forced without the run-cache, so each
+    runs from raw inputs. With ``keep`` the clone is left on disk for inspection.
     """
     from cli.adapters import git, pipeline
 
@@ -55,7 +57,9 @@ def verify_reproduction(*, repo: Path = Path(), keep: bool = False) -> ReproRepo
     try:
         pipeline.clean_clone(repo, clone)
         committed = pipeline.locked_outputs(pipeline.read_lock(clone))
-        pipeline.repro(clone, site_cache=scratch / "site-cache")
+        pipeline.repro_from_scratch(
+            clone, cache=scratch / "dvc-cache", site_cache=scratch / "site-cache"
+        )
         actual = pipeline.locked_outputs(pipeline.read_lock(clone))
     finally:
         if not keep:

@@ -212,6 +212,16 @@ class ModelNotInRegistry(ToolkitError):
         )
 
 
+class AmbiguousExperiment(ToolkitError):
+    """A DVC experiment name matches experiments of several baselines, none of them HEAD."""
+
+    def __init__(self, repo: str, name: str, refs: list[str]) -> None:
+        super().__init__(
+            f"{repo}: experiment name '{name}' is ambiguous: {', '.join(refs)}",
+            hint=f"pass the full ref, e.g. --head {refs[0]}",
+        )
+
+
 class CommandFailed(ToolkitError):
     """An external command (git, dvc) exited non-zero."""
 

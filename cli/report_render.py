@@ -18,6 +18,7 @@ from typing import Any
 from cli.core.report import (
     BETTER,
     CHANGED,
+    INVALID,
     NEW,
     REMOVED,
     SAME,
@@ -118,7 +119,7 @@ def _tally(report: MetricReport, path: str) -> str:
 
 def _text_metric(m: MetricDiff, width: int) -> str:
     base, head = _sides(m)
-    verdict = m.status
+    verdict = f"{m.status}: {m.problem}" if m.status == INVALID else m.status
     if m.status == WORSE and m.tolerance is not None:
         verdict += (
             f" (beyond tolerance {_tol(m.tolerance)})"
@@ -192,7 +193,9 @@ def _(result: MetricReport) -> str:
                 for m in result.regressions
             )
         )
-    else:
+    if result.invalid:
+        lines.append("INVALID: " + "; ".join(f"{m.key} {m.problem}" for m in result.invalid))
+    if result.ok:
         lines.append("no regressions beyond tolerance")
     return "\n".join(lines)
 
@@ -219,6 +222,8 @@ def _md_verdict(m: MetricDiff) -> str:
         return "removed"
     if m.status == CHANGED:
         return "changed"
+    if m.status == INVALID:
+        return f"❌ {_cell(m.problem or '')}"
     return ""
 
 
@@ -420,12 +425,20 @@ def _md_plots(result: MetricReport) -> list[str]:
 
 
 def _md_verdict_line(result: MetricReport) -> str:
+    failures = []
     if result.regressions:
         items = ", ".join(
             f"`{m.key}` {m.change:+.4f} (tolerance {_tol(m.tolerance or 0)})"
             for m in result.regressions
         )
-        return f"❌ **{len(result.regressions)} metric(s) got worse beyond tolerance:** {items}"
+        failures.append(
+            f"❌ **{len(result.regressions)} metric(s) got worse beyond tolerance:** {items}"
+        )
+    if result.invalid:
+        items = ", ".join(f"`{m.key}` {_cell(m.problem or '')}" for m in result.invalid)
+        failures.append(f"❌ **{len(result.invalid)} gated metric(s) unusable:** {items}")
+    if failures:
+        return " ".join(failures)
     tally = _tally(result, result.metrics_file)
     return "✅ **No metric got worse beyond its tolerance**" + (f" ({tally})." if tally else ".")
 

@@ -219,12 +219,75 @@ def test_tokens_and_secrets_only_in_the_env_of_steps_that_use_them(name: str) ->
 
 
 @pytest.mark.parametrize("name", sorted(FILES))
-def test_checkouts_do_not_keep_the_token_except_to_push(name: str) -> None:
+def test_no_checkout_keeps_the_token(name: str) -> None:
+    """`make install` and `dvc repro` run code from packages and stages: no token in .git/config."""
     for job, index, step in steps(load(name)):
         if step.get("uses", "").startswith("actions/checkout@"):
             keep = step.get("with", {}).get("persist-credentials")
-            expected = (name, job) == ("ct", "train")  # pushes the commit and the release tag
-            assert keep is expected, f"{name}.yml job {job} step {index}: persist-credentials"
+            assert keep is False, f"{name}.yml job {job} step {index}: persist-credentials: false"
+
+
+def pushes(step: dict[str, Any]) -> bool:
+    """The step runs `git push`, or `mlvc release --push` (which runs it)."""
+    return any(
+        words[:2] == ["git", "push"] or (words[:2] == ["mlvc", "release"] and "--push" in words)
+        for words in command_words(step.get("run", ""))
+    )
+
+
+def test_git_gets_the_token_only_in_the_steps_that_push() -> None:
+    train = [step for job, _, step in steps(load("ct")) if job == "train"]
+    pushing = [step for step in train if pushes(step)]
+    assert len(pushing) == 2  # the pipeline commit; the release tag
+    for step in train:
+        env = step.get("env", {})
+        helper = env.get("GIT_CONFIG_KEY_0") == "credential.helper"
+        assert helper is pushes(step), f"ct.yml train: {step.get('name')}: credential helper"
+        if "github.token" in str(env):
+            assert pushes(step) or step["run"].startswith("gh release create"), step.get("name")
+    untrusted = ["make install", "dvc pull", "dvc repro"]
+    before_push = [s for s in train[: train.index(pushing[0])] if s.get("run") in untrusted]
+    assert len(before_push) == len(untrusted)
+    assert not any("github.token" in str(s.get("env", {})) for s in before_push)
+
+
+def test_the_credential_helper_answers_git_with_the_steps_token(tmp_path: Path) -> None:
+    """Run the helper as the push steps configure it: git's `credential fill` gets the token."""
+    import subprocess
+
+    from tests.isolation import isolated_git_env
+
+    (step, *_) = [s for j, _, s in steps(load("ct")) if j == "train" and pushes(s)]
+    env = {
+        **isolated_git_env(tmp_path),
+        **{k: v for k, v in step["env"].items() if k.startswith("GIT_CONFIG_")},
+        "GH_TOKEN": "token-from-the-step-env",
+        "GIT_TERMINAL_PROMPT": "0",
+    }
+    done = subprocess.run(
+        ["git", "credential", "fill"],
+        input="protocol=https\nhost=github.com\n\n",
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "username=x-access-token\npassword=token-from-the-step-env\n" in done.stdout
+
+
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_secrets_are_read_only_in_jobs_that_run_in_an_environment(name: str) -> None:
+    """The DVC remote's secrets live in GitHub environments a repository can protect."""
+    for job, spec in load(name)["jobs"].items():
+        if "secrets." in str(spec.get("steps", [])):
+            assert spec.get("environment"), f"{name}.yml job {job}: environment"
+    assert load("ct")["jobs"]["train"]["environment"] == "release"
+
+
+def test_make_lint_runs_zizmor_as_the_auditor() -> None:
+    lint = (ROOT / "Makefile").read_text().split("\nlint:", 1)[1].split("\n\n", 1)[0]
+    assert "zizmor --offline --persona=auditor" in lint
 
 
 def step_commands(name: str, job: str) -> list[str]:
@@ -256,6 +319,7 @@ def test_ci_pipeline_order_cache_and_sticky_comment() -> None:
         "make install",
         "dvc repro",
         "git diff --exit-code dvc.lock",
+        "mlvc pipeline verify",
         "mlvc card check",
         "mlvc report --base",
     ]
@@ -268,6 +332,23 @@ def test_ci_pipeline_order_cache_and_sticky_comment() -> None:
     assert {"report.md", "models/README.md"} <= set(uploads[0]["with"]["path"].split())
     comment = "\n".join(s.get("run", "") for j, _, s in steps(doc) if j == "comment")
     assert MARKER in comment and "--method PATCH" in comment
+
+
+def test_the_reproducibility_gate_reruns_every_stage_without_a_cache() -> None:
+    """After the cache restore, `dvc repro` skips every unchanged stage: the gate must not."""
+    doc = load("ci")
+    pipeline = [step for job, _, step in steps(doc) if job == "pipeline"]
+    restore = max(i for i, s in enumerate(pipeline) if "actions/cache@" in s.get("uses", ""))
+    after = [" ".join(w) for s in pipeline[restore + 1 :] for w in command_words(s.get("run", ""))]
+    gates = [
+        c
+        for c in after
+        if c.startswith("mlvc pipeline verify")
+        or (c.startswith("dvc repro") and {"--force", "--no-run-cache"} <= set(c.split()))
+    ]
+    assert gates, "ci.yml: no rerun of every stage from raw inputs after the cache restore"
+    script = (ROOT / ".ci" / "local-ci.sh").read_text()
+    assert "\nmlvc pipeline verify\n" in script
 
 
 def test_ct_retrains_gates_commits_releases_and_publishes_in_one_job() -> None:

@@ -27,11 +27,18 @@ def clean_clone(repo: Path, dest: Path) -> None:
     )
 
 
-def repro(workdir: Path, *, site_cache: Path, force: bool = True) -> str:
-    """Run ``dvc repro`` in ``workdir`` with its own site cache; return DVC's output."""
-    process.run(["dvc", "config", "--local", "core.site_cache_dir", str(site_cache)], cwd=workdir)
-    argv = ["dvc", "repro", *(["--force"] if force else [])]
-    return process.run(argv, cwd=workdir).stdout
+def repro_from_scratch(workdir: Path, *, cache: Path, site_cache: Path) -> str:
+    """Run every stage of ``workdir``'s pipeline from its raw inputs; return DVC's output.
+
+    Nothing earlier can stand in for a run: the DVC cache and the site cache are
+    the empty folders given here (set in ``.dvc/config.local``, which outranks
+    a ``cache.dir`` in the committed ``.dvc/config`` and the user's global
+    config), ``--force`` runs stages whose dependencies did not change and
+    ``--no-run-cache`` never restores outputs from an earlier run.
+    """
+    for key, value in (("cache.dir", cache), ("core.site_cache_dir", site_cache)):
+        process.run(["dvc", "config", "--local", key, str(value)], cwd=workdir)
+    return process.run(["dvc", "repro", "--force", "--no-run-cache"], cwd=workdir).stdout
 
 
 def read_lock(workdir: Path) -> Any:

@@ -1,7 +1,9 @@
 """Reading project files as they are at a git revision, or in the workspace.
 
-Git-tracked files (metrics, plots, ``params.yaml``, ``dvc.lock``,
-``data/validation.json``) are read with ``git show REV:path``. DVC-cached data
+A revision is anything git resolves, or the name of a DVC experiment (found
+among the refs under ``refs/exps/``, without importing DVC). Git-tracked files
+(metrics, plots, ``params.yaml``, ``dvc.lock``, ``data/validation.json``) are
+read with ``git show REV:path``. DVC-cached data
 files are found by the md5 that ``dvc.lock`` records: in the local DVC cache,
 or in the workspace when the file there has that md5. Nothing is fetched from
 a remote; content that is not available locally is reported as missing (None).
@@ -17,9 +19,10 @@ from pathlib import Path, PurePosixPath
 
 from cli.adapters import process
 from cli.adapters.files import md5_file
-from cli.errors import CommandFailed, ToolkitError
+from cli.errors import AmbiguousExperiment, CommandFailed, ToolkitError
 
 _MISSING_PATH_MARKERS = ("does not exist in", "exists on disk, but not in")
+EXPS_NAMESPACE = "refs/exps/"  # DVC experiments (dvc/repo/experiments/refs.py)
 
 
 @dataclass(frozen=True)
@@ -53,25 +56,77 @@ def workspace(repo: Path) -> Revision:
     return Revision(repo=repo, rev=None, commit=None)
 
 
-def resolve(repo: Path, rev: str) -> Revision:
-    """The commit ``rev`` names in ``repo``; a clear error when git does not know it."""
-    _require_repository(repo)
-    if not rev or rev.startswith("-"):
-        raise ToolkitError(f"'{rev}' is not a revision", hint="pass a branch, tag or commit")
+def _commit(repo: Path, rev: str) -> str | None:
+    """The commit git resolves ``rev`` to (branch, tag, SHA, any ref), or None."""
     done = process.run(
         ["git", "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"],
         cwd=repo,
         check=False,
     )
-    if done.returncode != 0:
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def experiments(repo: Path) -> dict[str, list[tuple[str, str]]]:
+    """DVC experiments by name: ``name -> [(ref, commit), ...]``, read from git refs alone.
+
+    DVC stores an experiment as ``refs/exps/<2 hex>/<38 hex>/<name>``: the
+    baseline commit's SHA split after two characters, then the experiment's
+    name (``dvc/repo/experiments/refs.py``). Refs of DVC's own bookkeeping
+    (``refs/exps/stash``, ``exec/``, ``apply/``, ``celery/``, ``temp/``) do not
+    have that shape and are skipped.
+    """
+    listing = _git(repo, "for-each-ref", "--format=%(refname) %(objectname)", EXPS_NAMESPACE)
+    found: dict[str, list[tuple[str, str]]] = {}
+    for line in listing.splitlines():
+        ref, _, commit = line.partition(" ")
+        parts = ref.split("/")
+        if len(parts) == 5 and _is_hex(parts[2], 2) and _is_hex(parts[3], 38) and parts[4]:
+            found.setdefault(parts[4], []).append((ref, commit))
+    return found
+
+
+def _is_hex(text: str, length: int) -> bool:
+    return len(text) == length and all(c in "0123456789abcdef" for c in text)
+
+
+def _experiment_commit(repo: Path, name: str) -> str | None:
+    """The commit of the DVC experiment ``name``, as ``dvc exp show`` lists it; None if none.
+
+    Several experiments may share a name across baselines: the one whose
+    baseline is HEAD wins (as in DVC); otherwise the name is ambiguous.
+    """
+    matches = experiments(repo).get(name, [])
+    if len(matches) <= 1:
+        return matches[0][1] if matches else None
+    head = _commit(repo, "HEAD") or ""
+    for ref, commit in matches:
+        if ref.split("/")[2] + ref.split("/")[3] == head:
+            return commit
+    raise AmbiguousExperiment(str(repo), name, sorted(ref for ref, _ in matches))
+
+
+def resolve(repo: Path, rev: str) -> Revision:
+    """The commit ``rev`` names in ``repo``; a clear error when neither git nor DVC knows it.
+
+    Git's revision syntax comes first (branch, tag, SHA, ``refs/exps/...``);
+    a name git does not know is then looked up among DVC experiment names.
+    So a branch or tag wins over an experiment of the same name (as in DVC).
+    """
+    _require_repository(repo)
+    if not rev or rev.startswith("-"):
+        raise ToolkitError(f"'{rev}' is not a revision", hint="pass a branch, tag or commit")
+    commit = _commit(repo, rev)
+    if commit is None and rev != "HEAD" and not rev.startswith("refs/"):
+        commit = _experiment_commit(repo, rev)
+    if commit is None:
         if rev.startswith("origin/"):
             hint = f"fetch it first: git fetch origin {rev.removeprefix('origin/')}"
         elif rev == "HEAD":
             hint = "the repository has no commits yet: commit first"
         else:
-            hint = "check the name with 'git log --oneline' or 'git branch -a'"
+            hint = "check the name with 'git log --oneline', 'git branch -a' or 'dvc exp list'"
         raise ToolkitError(f"{repo}: unknown revision '{rev}'", hint=hint)
-    return Revision(repo=repo, rev=rev, commit=done.stdout.strip())
+    return Revision(repo=repo, rev=rev, commit=commit)
 
 
 def read_text(revision: Revision, path: str | PurePosixPath) -> str | None:

@@ -26,10 +26,14 @@ def verify(
 ) -> int:
     """Rerun the committed pipeline in a clean clone; fail if any output differs from dvc.lock.
 
-    The reproducibility gate: a fresh clone with an empty DVC cache must rebuild
-    every output bit for bit. Exit 0 when all match, 1 when any differs.
+    The reproducibility gate: a fresh clone with its own empty DVC cache (the
+    repository's cache and any cache.dir in its config are never read) must
+    rebuild every output bit for bit, every stage forced, without the run-cache.
+    Exit 0 when all match, 1 when any differs.
     """
-    typer.echo("rerunning the pipeline in a clean clone (dvc repro --force)...", err=True)
+    typer.echo(
+        "rerunning the pipeline in a clean clone (dvc repro --force --no-run-cache)...", err=True
+    )
     from cli import api
 
     report = api.verify_reproduction(repo=repo, keep=keep)

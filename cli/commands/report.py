@@ -25,11 +25,18 @@ class ReportOutput(StrEnum):
 def report(
     base: Annotated[
         str,
-        typer.Option("--base", "-b", help="Revision to compare against (branch, tag or commit)."),
+        typer.Option(
+            "--base",
+            "-b",
+            help="Revision to compare against (branch, tag, commit or DVC experiment name).",
+        ),
     ] = "HEAD",
     head: Annotated[
         str | None,
-        typer.Option("--head", help="Revision to compare; default: the files in the workspace."),
+        typer.Option(
+            "--head",
+            help="Revision to compare (as --base); default: the files in the workspace.",
+        ),
     ] = None,
     fmt: Annotated[
         ReportOutput,
@@ -44,7 +51,7 @@ def report(
         typer.Option(
             "--fail-on-regression",
             help="Exit 1 when a metric got worse by more than its tolerance "
-            "(report.tolerances in params.yaml).",
+            "(report.tolerances in params.yaml), or is missing, not a number or not finite.",
         ),
     ] = False,
     card: Annotated[
@@ -65,8 +72,10 @@ def report(
     DVC-tracked outputs whose md5 in dvc.lock changed, with row counts of CSV
     files when the local cache has them (else n/a); the data-contract check at
     head; the confusion matrix and ROC/PR curves (Mermaid charts in Markdown).
-    A base without metrics shows everything as new. Exit 0, or 1 with
-    --fail-on-regression when a metric got worse beyond its tolerance, 2 could not run.
+    A base without metrics shows everything as new. A revision is what git
+    resolves (it wins) or a DVC experiment name (refs/exps/...). Exit 0, or 1 with
+    --fail-on-regression when a metric with a tolerance got worse beyond it or is
+    missing, not a number or not finite at head; 2 could not run.
     """
     import cli.report_render  # noqa: F401  (registers the text and markdown renderers)
     from cli.report_api import build_report

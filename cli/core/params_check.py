@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
+
+
+def _finite_number(checker: Any, instance: Any) -> bool:
+    """JSON has no NaN or infinity; YAML's ``.nan``/``.inf`` are not numbers a parameter takes."""
+    return Draft202012Validator.TYPE_CHECKER.is_type(instance, "number") and math.isfinite(instance)
+
+
+# "number" in the params schema means a finite number: every threshold, share,
+# tolerance and gate refuses NaN and infinities (which compare false with every
+# bound, so no minimum/maximum keyword can refuse them). "integer" already does.
+ParamsValidator = validators.extend(
+    Draft202012Validator,
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("number", _finite_number),
+)
 
 
 @dataclass(frozen=True)
@@ -34,6 +49,8 @@ def _dotted(path: Iterable[Any]) -> str:
 def _json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=str)
 
+
+_TYPE_WORDS = {"number": "finite number"}
 
 _BOUNDS = {
     "minimum": ">=",
@@ -62,7 +79,7 @@ def _describe(error: ValidationError) -> ParamProblem:
     got = _json(error.instance)
     if keyword == "type":
         types = value if isinstance(value, list) else [value]
-        return ParamProblem(key, got, " or ".join(types))
+        return ParamProblem(key, got, " or ".join(_TYPE_WORDS.get(t, t) for t in types))
     if keyword in _BOUNDS:
         kind = schema.get("type", "number")
         kind = " or ".join(kind) if isinstance(kind, list) else kind
@@ -78,6 +95,6 @@ def _describe(error: ValidationError) -> ParamProblem:
 
 def check_params_document(document: Any, schema: Mapping[str, Any]) -> list[ParamProblem]:
     """Return every schema violation of ``document``, ordered by key."""
-    validator = Draft202012Validator(schema)
+    validator = ParamsValidator(schema)
     problems = [_describe(error) for error in validator.iter_errors(document)]
     return sorted(set(problems), key=lambda p: (p.key, p.allowed))

@@ -9,6 +9,7 @@ annotated tags count. Pure functions: tags in, state out.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -373,6 +374,18 @@ class GateResult:
     detail: str
 
 
+def _unusable(metrics: Mapping[str, Any], metric: str) -> str | None:
+    """Why ``metrics[metric]`` cannot be gated (missing, not a number, not finite); else None."""
+    if metric not in metrics:
+        return f"{metric} is missing from the metrics"
+    value = metrics[metric]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"{metric} is not a number: {value!r}"
+    if not math.isfinite(value):
+        return f"{metric} is not finite: {value!r}"
+    return None
+
+
 def check_metric_gates(
     gates: Sequence[MetricGate],
     metrics: Mapping[str, Any],
@@ -380,14 +393,20 @@ def check_metric_gates(
     *,
     baseline_label: str = "the latest release",
 ) -> list[GateResult]:
-    """Evaluate every gate; a change gate passes trivially when there is no baseline."""
+    """Evaluate every gate; a change gate passes trivially when there is no baseline.
+
+    Fails closed: a gated metric that is missing, not a number (a string,
+    null, a boolean) or not finite (NaN, an infinity) fails its gate, named
+    with the value received; so does a baseline value that is not finite.
+    """
     results: list[GateResult] = []
     for gate in gates:
-        value = metrics.get(gate.metric)
         name = f"metric {gate.metric}"
-        if not isinstance(value, int | float):
-            results.append(GateResult(name, False, f"{gate.metric} is missing from the metrics"))
+        problem = _unusable(metrics, gate.metric)
+        if problem is not None:
+            results.append(GateResult(name, False, problem))
             continue
+        value = float(metrics[gate.metric])
         sign = 1 if gate.higher_is_better else -1
         better = "higher" if gate.higher_is_better else "lower"
         if gate.threshold is not None:
@@ -398,6 +417,11 @@ def check_metric_gates(
             )
         old = (baseline or {}).get(gate.metric)
         if old is None:
+            continue
+        if _unusable(baseline or {}, gate.metric) is not None:
+            results.append(
+                GateResult(f"{name} change", False, f"{baseline_label}'s {gate.metric} is {old!r}")
+            )
             continue
         change = sign * (value - old)  # positive = better
         if gate.min_absolute_change is not None:

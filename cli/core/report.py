@@ -4,7 +4,9 @@ Pure: parsed documents in, a frozen :class:`MetricReport` out (no git, no files)
 Each metric's direction is known (``log_loss`` lower is better, counts such as
 ``n`` and ``support`` have none, everything else higher is better), so every
 change is marked better or worse; :class:`RegressionPolicy` holds the
-tolerances that ``mlvc report --fail-on-regression`` enforces.
+tolerances that ``mlvc report --fail-on-regression`` enforces. The gate fails
+closed: a gated metric that is missing, not a number or not finite at head is
+a failure ("invalid"), never a pass.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ SAME = "same"
 CHANGED = "changed"
 BETTER = "better"
 WORSE = "worse"
+INVALID = "invalid"  # a gated metric that is missing, non-numeric or non-finite at head
 
 CURVE_POINTS = 21  # points per curve in a chart (0, 0.05, ..., 1)
 _EPSILON = 1e-9  # float noise allowed when comparing a change with its tolerance
@@ -69,10 +72,9 @@ class RegressionPolicy:
         for key, value in items:
             if not isinstance(key, str) or not key:
                 raise ValueError(f"tolerance keys must be metric names, got {key!r}")
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise ValueError(f"tolerance of '{key}' must be a number, got {value!r}")
-            if not math.isfinite(value) or value < 0:
-                raise ValueError(f"tolerance of '{key}' must be a finite number >= 0, got {value}")
+            problem = _tolerance_problem(value)
+            if problem is not None:
+                raise ValueError(f"tolerance of '{key}' {problem}")
             pairs.append((key, float(value)))
         object.__setattr__(self, "tolerances", tuple(sorted(pairs)))
 
@@ -93,7 +95,20 @@ class RegressionPolicy:
         tolerances = section.get("tolerances", DEFAULT_TOLERANCES)
         if not isinstance(tolerances, Mapping):
             raise ValueError("'report.tolerances' must map metric names to numbers")
+        for key, value in tolerances.items():
+            problem = _tolerance_problem(value)
+            if problem is not None:
+                raise ValueError(f"'report.tolerances.{key}' {problem}")
         return cls(tolerances=tolerances)
+
+
+def _tolerance_problem(value: Any) -> str | None:
+    """Why ``value`` is not a tolerance (a finite number >= 0; NaN and infinities are not)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"must be a number, got {value!r}"
+    if not math.isfinite(value) or value < 0:
+        return f"must be a finite number >= 0, got {value}"
+    return None
 
 
 @dataclass(frozen=True)
@@ -121,9 +136,15 @@ class MetricDiff:
     head: float | None
     change: float | None  # head - base, when both are numbers
     direction: str | None  # "higher" / "lower" is better; None for counts
-    status: str  # new, removed, same, changed, better, worse
+    status: str  # new, removed, same, changed, better, worse, invalid
     tolerance: float | None  # None: not gated
     regression: bool  # worse by more than the tolerance
+    problem: str | None = None  # why a gated head value cannot be compared (status "invalid")
+
+    @property
+    def failed(self) -> bool:
+        """The gate fails on this metric: a regression, or a gated value that is unusable."""
+        return self.regression or self.problem is not None
 
     @property
     def arrow(self) -> str:
@@ -244,8 +265,13 @@ class MetricReport:
         return tuple(m for m in self.metrics if m.regression)
 
     @property
+    def invalid(self) -> tuple[MetricDiff, ...]:
+        """Gated metrics whose head value is missing, not a number or not finite."""
+        return tuple(m for m in self.metrics if m.problem is not None)
+
+    @property
     def ok(self) -> bool:
-        return not self.regressions
+        return not any(m.failed for m in self.metrics)
 
 
 @dataclass(frozen=True)
@@ -289,19 +315,62 @@ def _is_metric(value: Any) -> bool:
     return value is None or _number(value) is not None
 
 
+def head_problem(head: Any, key: str) -> str | None:
+    """Why the head value of a gated ``key`` cannot be compared; None when it is a finite number.
+
+    ``head`` is the whole parsed metrics document at head: a missing key, a
+    document that is not an object, a string, null, a boolean, NaN or an
+    infinity are each a reason, named with the value received.
+    """
+    if not isinstance(head, Mapping):
+        kind = "null" if head is None else type(head).__name__
+        return f"missing at head (the metrics file is {kind}, not an object)"
+    flat = flatten(head)
+    if key not in flat:
+        return "missing at head"
+    value = flat[key]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"not a number at head: {json.dumps(value, default=str)}"
+    if not math.isfinite(value):
+        return f"not finite at head: {value}"
+    return None
+
+
+def _invalid(path: str, key: str, base: Any, tolerance: float, why: str) -> MetricDiff:
+    return MetricDiff(
+        path=path,
+        key=key,
+        base=_number(flatten(base).get(key)) if isinstance(base, Mapping) else None,
+        head=None,
+        change=None,
+        direction=direction(key),
+        status=INVALID,
+        tolerance=tolerance,
+        regression=False,
+        problem=why,
+    )
+
+
 def metric_diffs(
     path: str, base: Any, head: Any, policy: RegressionPolicy | None = None
 ) -> list[MetricDiff]:
     """Every numeric key of one metrics file, base vs head, in the order of head then base.
 
     ``base`` or ``head`` is None when the file does not exist on that side: its
-    keys are then all "new" (or "removed"). ``policy`` gates keys of this file.
+    keys are then all "new" (or "removed"). ``policy`` gates keys of this file:
+    a gated key whose head value is missing, not a number or not finite is
+    "invalid" (a failure, with the reason), whatever the base holds.
     """
+    gated = dict(policy.tolerances) if policy is not None else {}
+    problems = {key: why for key in gated if (why := head_problem(head, key)) is not None}
     base_flat = {k: v for k, v in flatten(base or {}).items() if _is_metric(v)}
     head_flat = {k: v for k, v in flatten(head or {}).items() if _is_metric(v)}
-    keys = list(dict.fromkeys([*head_flat, *base_flat]))
+    keys = list(dict.fromkeys([*head_flat, *base_flat, *problems]))
     diffs = []
     for key in keys:
+        if key in problems:
+            diffs.append(_invalid(path, key, base, gated[key], problems[key]))
+            continue
         b, h = _number(base_flat.get(key)), _number(head_flat.get(key))
         way = direction(key)
         change = h - b if b is not None and h is not None else None

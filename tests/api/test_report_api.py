@@ -136,7 +136,10 @@ def test_policy_comes_from_params_at_head(repo: Path) -> None:
     params.write_text(params.read_text() + "report:\n  tolerances:\n    accuracy: 0.05\n")
     assert build_report(repo=repo).ok
     params.write_text(params.read_text().replace("accuracy: 0.05", "accuracy: -1"))
-    with pytest.raises(DocumentInvalid, match=r"params.yaml: tolerance of 'accuracy'"):
+    with pytest.raises(
+        DocumentInvalid,
+        match=r"params.yaml: 'report.tolerances.accuracy' must be a finite number >= 0",
+    ):
         build_report(repo=repo)
 
 

@@ -75,3 +75,70 @@ def test_not_a_mapping() -> None:
     (problem,) = check_params_document(["a"], SCHEMA)
     assert problem.key == "" and problem.allowed == "object"
     assert problem.message.startswith("(top level)")
+
+
+def _set(document: dict[str, Any], dotted: str, value: Any) -> None:
+    *parents, leaf = dotted.split(".")
+    node: Any = document
+    for part in parents:
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    node[int(leaf) if isinstance(node, list) else leaf] = value
+
+
+NUMBER_KEYS = [
+    "split.test_size",
+    "train.logistic_regression.C",
+    "card.max_slice_gap",
+    "card.confidence",
+    "drift.psi_warning",
+    "drift.psi_drift",
+    "drift.psi_epsilon",
+    "drift.p_value",
+    "drift.wasserstein",
+    "drift.jensen_shannon",
+    "drift.missing_rate_change",
+    "drift.drift_share",
+    "release.gates.0.threshold",
+    "release.gates.0.min_absolute_change",
+    "release.gates.1.min_relative_change",
+    "release.promotion.prod.0.threshold",
+    "report.tolerances.accuracy",
+    "report.tolerances.log_loss",
+]
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")], ids=str)
+@pytest.mark.parametrize("key_path", NUMBER_KEYS)
+def test_non_finite_numbers_are_refused_with_the_key_path(
+    params_doc: dict[str, Any], key_path: str, value: float
+) -> None:
+    _set(params_doc, key_path, value)
+    problems = check_params_document(params_doc, SCHEMA)
+    assert {p.key for p in problems} == {key_path}
+    finite = [p for p in problems if p.allowed == "finite number"]
+    assert [p.message for p in finite] == [
+        f"{key_path}: got {json.dumps(value)}; allowed: finite number"
+    ]
+
+
+def test_yaml_nan_and_inf_are_refused_by_params_check(
+    tmp_path: Any, params_doc: dict[str, Any]
+) -> None:
+    import yaml
+
+    from cli import api
+
+    path = tmp_path / "params.yaml"
+    text = yaml.safe_dump(params_doc, sort_keys=False)
+    text = text.replace("p_value: 0.05", "p_value: .nan").replace(
+        "drift_share: 0.5", "drift_share: .inf"
+    )
+    text = text.replace("test_size: 0.25", "test_size: -.inf")
+    path.write_text(text)
+    report = api.check_params(params=path)
+    assert not report.ok
+    assert {p.key for p in report.problems if p.allowed == "finite number"} == {
+        "drift.p_value",
+        "drift.drift_share",
+        "split.test_size",
+    }

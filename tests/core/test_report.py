@@ -11,11 +11,13 @@ from hypothesis import strategies as st
 from cli.core.report import (
     BETTER,
     CHANGED,
+    INVALID,
     NEW,
     REMOVED,
     SAME,
     WORSE,
     LockedOutput,
+    MetricReport,
     RegressionPolicy,
     Side,
     card_summary,
@@ -77,9 +79,67 @@ def test_nested_keys_are_dotted_and_booleans_are_not_metrics() -> None:
 
 
 def test_a_missing_base_makes_everything_new_and_nothing_a_regression() -> None:
-    diffs = metric_diffs("m.json", None, {"accuracy": 0.5, "log_loss": 3.0}, RegressionPolicy())
+    policy = RegressionPolicy(tolerances={"accuracy": 0.01, "log_loss": 0.05})
+    diffs = metric_diffs("m.json", None, {"accuracy": 0.5, "log_loss": 3.0}, policy)
     assert {d.status for d in diffs} == {NEW}
-    assert not any(d.regression for d in diffs)
+    assert not any(d.failed for d in diffs)
+
+
+GATED = RegressionPolicy(tolerances={"accuracy": 0.01, "log_loss": 0.05})
+GOOD = {"accuracy": 0.9, "log_loss": 0.2}
+
+
+@pytest.mark.parametrize(
+    ("head", "key", "why"),
+    [
+        ({}, "accuracy", "missing at head"),
+        ([], "accuracy", "missing at head (the metrics file is list, not an object)"),
+        ({"log_loss": 0.2, "accuracy": "0.9"}, "accuracy", 'not a number at head: "0.9"'),
+        ({"log_loss": 0.2, "accuracy": None}, "accuracy", "not a number at head: null"),
+        ({"log_loss": 0.2, "accuracy": True}, "accuracy", "not a number at head: true"),
+        ({"log_loss": 0.2, "accuracy": {"x": 1}}, "accuracy", "missing at head"),
+        (
+            {"accuracy": float("nan"), "log_loss": float("nan")},
+            "accuracy",
+            "not finite at head: nan",
+        ),
+        ({"accuracy": 0.9, "log_loss": float("inf")}, "log_loss", "not finite at head: inf"),
+        ({"accuracy": 0.9, "log_loss": float("-inf")}, "log_loss", "not finite at head: -inf"),
+    ],
+)
+def test_a_gated_metric_unusable_at_head_fails_the_gate(head: object, key: str, why: str) -> None:
+    diffs = by_key(metric_diffs("m.json", GOOD, head, GATED))
+    assert diffs[key].status == INVALID
+    assert diffs[key].problem == why
+    assert diffs[key].failed and not diffs[key].regression
+    assert diffs[key].base == GOOD[key] and diffs[key].head is None
+
+
+@pytest.mark.parametrize("base", [None, {}, {"accuracy": "n/a"}, {"accuracy": float("nan")}])
+def test_a_base_without_a_usable_metric_is_never_a_failure(base: object) -> None:
+    diffs = metric_diffs("m.json", base, GOOD, GATED)
+    assert not any(d.failed for d in diffs)
+    assert by_key(diffs)["log_loss"].status in {NEW, CHANGED}
+
+
+def test_an_invalid_gated_metric_makes_the_report_fail() -> None:
+    side = Side(rev="HEAD", commit="c" * 40)
+    diffs = metric_diffs("m.json", GOOD, {"accuracy": 0.95, "log_loss": float("nan")}, GATED)
+    report = MetricReport(
+        base=side,
+        head=side,
+        metrics_file="m.json",
+        metrics=tuple(diffs),
+        params=(),
+        data=(),
+        data_unchanged=0,
+        schema=None,
+        confusion=None,
+        curves=(),
+        policy=GATED,
+    )
+    assert not report.ok
+    assert [m.key for m in report.invalid] == ["log_loss"] and not report.regressions
 
 
 @pytest.mark.parametrize(

@@ -38,7 +38,9 @@ def test_local_ci_passes_and_writes_the_pull_request_report(tmp_path: Path) -> N
     log = f"{done.stdout[-3000:]}\n--- stderr ---\n{done.stderr[-5000:]}"
     assert done.returncode == 0, log
     assert "==> local CI passed" in done.stderr
-    assert "==> reproducibility gate: git diff --exit-code dvc.lock" in done.stderr
+    assert "==> dvc.lock committed up to date: git diff --exit-code dvc.lock" in done.stderr
+    assert "==> reproducibility gate: mlvc pipeline verify" in done.stderr
+    assert "reproducible: all " in done.stdout  # every stage rerun without any cache
     report = (out / "report.md").read_text()
     assert report.startswith("<!-- mlvc-report -->\n## mlvc report: `origin/main (")
     assert "```mermaid\n" in report and "| actual \\ predicted |" in report

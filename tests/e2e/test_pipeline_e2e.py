@@ -201,3 +201,30 @@ def test_bad_data_stops_repro_before_training(repo_copy: Path, e2e_env: dict[str
     found = {(v["column"], v["keyword"]): v["rows"] for v in report["violations"]}
     assert found == {("island", "enum"): [1], ("flipper_length_mm", "minimum"): [1]}
     assert md5_file(repo_copy / "models/model.skops") == model_before
+
+
+def test_pipeline_verify_is_not_fooled_by_a_cache_holding_the_real_outputs(
+    repo_copy: Path, e2e_env: dict[str, str]
+) -> None:
+    """A tampered output md5 in the committed dvc.lock fails `mlvc pipeline verify` (exit 1).
+
+    The repository's `.dvc/cache` holds every real output (and its run-cache), and
+    the committed `.dvc/config` points `cache.dir` at it: a rerun that trusted any
+    cache would skip the stages and keep the tampered hash.
+    """
+    cache = repo_copy / ".dvc" / "cache"
+    assert any(cache.rglob("*")), "the reproduced copy has a filled cache"
+    lock = yaml.safe_load((repo_copy / "dvc.lock").read_text())
+    train_csv = next(o for o in lock["stages"]["split"]["outs"] if o["path"].endswith("train.csv"))
+    train_csv["md5"] = "f" * 32
+    (repo_copy / "dvc.lock").write_text(yaml.safe_dump(lock, sort_keys=False))
+    sh(["dvc", "config", "cache.dir", str(cache)], repo_copy, e2e_env)  # committed .dvc/config
+    sh(["git", "add", "dvc.lock", ".dvc/config"], repo_copy, e2e_env)
+    sh(["git", "commit", "-q", "-m", "tamper, with a shared cache"], repo_copy, e2e_env)
+    mlvc = str(Path(sys.executable).parent / "mlvc")
+    done = sh([mlvc, "pipeline", "verify", "--repo", str(repo_copy)], repo_copy, e2e_env, False)
+    assert done.returncode == 1, done.stdout + done.stderr
+    diffs = [line for line in done.stdout.splitlines() if line.startswith("DIFF")]
+    assert len(diffs) == 1 and diffs[0].split()[1:3] == ["split", "data/prepared/train.csv"]
+    assert f"dvc.lock {'f' * 32} != rerun " in diffs[0]
+    assert "NOT reproducible: 1 of" in done.stdout
