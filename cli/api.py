@@ -120,7 +120,9 @@ def check_card(*, card: Path = paths.MODEL_CARD) -> CardReport:
 
     import yaml
 
+    from cli.adapters.files import raise_limit
     from cli.core.card import check_card as check_card_text
+    from cli.core.documents import ParseLimitExceeded
     from cli.errors import DocumentInvalid, FileMissing
 
     if not card.is_file():
@@ -131,6 +133,8 @@ def check_card(*, card: Path = paths.MODEL_CARD) -> CardReport:
         problems = check_card_text(text, schema)
     except UnicodeDecodeError as exc:
         raise DocumentInvalid(str(card), f"not UTF-8 text ({exc.reason})") from None
+    except ParseLimitExceeded as exc:
+        raise_limit(exc, f"{card} (front matter)")
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark else ""

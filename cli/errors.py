@@ -49,6 +49,32 @@ class ParamsMalformed(ToolkitError):
         super().__init__(f"{path}: not valid YAML: {detail}", hint=hint or "fix the YAML syntax")
 
 
+class DocumentTooDeep(ToolkitError):
+    """A YAML or JSON document nests deeper than the parser allows (or an alias contains itself)."""
+
+    def __init__(self, path: str, detail: str, *, hint: str | None = None) -> None:
+        super().__init__(
+            f"{path}: {detail}", hint=hint or "flatten the document; no input of mlvc nests so deep"
+        )
+
+
+class AliasExpansionRefused(ToolkitError):
+    """YAML aliases would expand a document past the node budget ('billion laughs')."""
+
+    def __init__(self, path: str, detail: str, *, hint: str | None = None) -> None:
+        super().__init__(
+            f"{path}: {detail}", hint=hint or "write the values out instead of nesting aliases"
+        )
+
+
+class InputNotAFile(ToolkitError):
+    """An input path names a directory, or a path below something that is not a directory."""
+
+    def __init__(self, path: str, *, what: str, reason: str) -> None:
+        super().__init__(f"{path}: {what} {reason}", hint="pass the path of a file")
+        self.path = path
+
+
 class ParamsInvalid(ToolkitError):
     """``params.yaml`` parses but breaks its JSON Schema."""
 
@@ -134,6 +160,34 @@ class UntrustedModel(ToolkitError):
         )
 
 
+class ModelArchiveInvalid(ToolkitError):
+    """A model file is not a readable zip archive (empty, truncated, or another format)."""
+
+    def __init__(self, path: str, detail: str) -> None:
+        super().__init__(
+            f"{path}: not a model archive: {detail}", hint="rebuild it with 'dvc repro'"
+        )
+
+
+class ModelArchiveTooLarge(ToolkitError):
+    """A model archive declares more members or uncompressed bytes than the caps allow."""
+
+    def __init__(self, path: str, detail: str) -> None:
+        super().__init__(
+            f"{path}: archive too large: {detail}",
+            hint="rebuild it with 'dvc repro'; raise the cap in cli/adapters/model_store.py "
+            "only after review",
+        )
+
+
+class ModelMetadataInvalid(ToolkitError):
+    """``models/model.meta.json`` parses but lacks a key or has a value of the wrong type."""
+
+    def __init__(self, path: str, key: str, problem: str) -> None:
+        super().__init__(f"{path}: {key}: {problem}", hint="rebuild it with 'dvc repro train'")
+        self.key = key
+
+
 class NotReproducible(ToolkitError):
     """A pipeline rerun in a clean clone produced different output hashes."""
 
@@ -171,6 +225,37 @@ class SchemaViolations(ToolkitError):
     """Data broke its schema (a finding, exit 1)."""
 
     exit_code = ExitCode.FINDINGS
+
+
+class OutputNotRegularFile(ToolkitError):
+    """An output path names a directory, FIFO, device or socket, which a write would replace."""
+
+    def __init__(self, path: str, kind: str) -> None:
+        super().__init__(
+            f"{path}: refusing to write output over {kind}", hint="choose a regular file path"
+        )
+        self.path = path
+
+
+class OutputFolderBlocked(ToolkitError):
+    """An output's folder cannot be created: a file is in the way, or access is denied."""
+
+    def __init__(self, path: str, detail: str) -> None:
+        super().__init__(
+            f"{path}: cannot write output: {detail}", hint="choose a path in a writable folder"
+        )
+        self.path = path
+
+
+class OutputIsInput(ToolkitError):
+    """An output path is the same file as one of the command's inputs."""
+
+    def __init__(self, path: str, what: str) -> None:
+        super().__init__(
+            f"{path}: refusing to write output over the {what} this command reads",
+            hint="write the output to another path",
+        )
+        self.path = path
 
 
 class CommandFailed(ToolkitError):
