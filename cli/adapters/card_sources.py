@@ -32,6 +32,24 @@ class CardSources:
     dvc_yaml: Path = paths.DVC_YAML
     dvc_lock: Path = paths.DVC_LOCK
 
+    def inputs(self) -> list[tuple[Path, str]]:
+        """Every input with what it is, for refusing an output that would overwrite one."""
+        return [(getattr(self, name), what) for name, what in _WHAT.items()]
+
+
+_WHAT = {
+    "metrics": "metrics file",
+    "slices": "slice metrics file",
+    "meta": "model metadata file",
+    "model": "model file",
+    "raw": "raw data",
+    "train": "training data",
+    "test": "test data",
+    "human": "card text file",
+    "dvc_yaml": "pipeline file (dvc.yaml)",
+    "dvc_lock": "lock file (dvc.lock)",
+}
+
 
 def _schema(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
