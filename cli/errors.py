@@ -237,6 +237,18 @@ class OutputNotRegularFile(ToolkitError):
         self.path = path
 
 
+class OutputLinkReadOnly(ToolkitError):
+    """An output is a symlink to a read-only file, as DVC links outputs into its cache."""
+
+    def __init__(self, path: str, target: str) -> None:
+        super().__init__(
+            f"{path}: refusing to write through the symlink to read-only {target} "
+            "(a DVC cache file?)",
+            hint=f"run 'dvc unprotect {path}' first, or remove the link",
+        )
+        self.path = path
+
+
 class OutputFolderBlocked(ToolkitError):
     """An output's folder cannot be created: a file is in the way, or access is denied."""
 

@@ -19,6 +19,7 @@ from cli.errors import (
     InputNotAFile,
     OutputFolderBlocked,
     OutputIsInput,
+    OutputLinkReadOnly,
     OutputNotRegularFile,
     ParamsMalformed,
 )
@@ -40,11 +41,14 @@ def output_target(path: Path) -> Path:
     """The regular file that writing ``path`` replaces, or a ToolkitError saying why not.
 
     A symlink is written through: the result is the file it finally points to
-    (which may not exist yet), so the link itself stays. Directories, FIFOs,
-    devices and sockets are refused: an atomic rename would replace them with
-    a regular file.
+    (which may not exist yet), so the link itself stays; but a symlink to a
+    read-only file is refused, since DVC links outputs into its cache that way
+    (``cache.type: symlink``) and writing through would corrupt the cache.
+    Directories, FIFOs, devices and sockets are refused: an atomic rename
+    would replace them with a regular file.
     """
-    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    linked = path.is_symlink()
+    target = Path(os.path.realpath(path)) if linked else path
     try:
         mode = target.stat().st_mode
     except FileNotFoundError:
@@ -56,6 +60,8 @@ def output_target(path: Path) -> Path:
     for test, kind in _KINDS:
         if test(mode):
             raise OutputNotRegularFile(str(path), kind)
+    if linked and not mode & 0o222:
+        raise OutputLinkReadOnly(str(path), str(target))
     return target
 
 

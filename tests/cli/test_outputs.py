@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from cli.adapters.files import write_text
 from cli.app import app
-from cli.errors import OutputFolderBlocked, OutputNotRegularFile
+from cli.errors import OutputFolderBlocked, OutputLinkReadOnly, OutputNotRegularFile
 from tests.conftest import TINY_CSV
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -206,3 +206,16 @@ def test_params_path_that_is_not_a_file(
     extra = ["-r", str(data), "-c", str(data)] if command == "drift" else []
     result = runner.invoke(app, [*command.split(), *extra, "-p", str(path)])
     one_error_line(result, str(path), words)
+
+
+def test_writer_refuses_a_symlink_into_a_read_only_cache(tmp_path: Path) -> None:
+    """DVC's ``cache.type: symlink`` links outputs to read-only cache files: never write those."""
+    cached = tmp_path / ".dvc" / "cache" / "files" / "md5" / "ab" / "cdef"
+    cached.parent.mkdir(parents=True)
+    cached.write_text("card\n")
+    cached.chmod(0o444)
+    link = tmp_path / "README.md"
+    link.symlink_to(cached)
+    with pytest.raises(OutputLinkReadOnly, match=r"dvc unprotect .*README\.md"):
+        write_text(link, "new card\n")
+    assert cached.read_text() == "card\n" and link.is_symlink()
