@@ -219,3 +219,8 @@ def test_writer_refuses_a_symlink_into_a_read_only_cache(tmp_path: Path) -> None
     with pytest.raises(OutputLinkReadOnly, match=r"dvc unprotect .*README\.md"):
         write_text(link, "new card\n")
     assert cached.read_text() == "card\n" and link.is_symlink()
+
+
+def test_card_build_output_below_a_file(pipeline_dir: Path) -> None:
+    result = runner.invoke(app, ["card", "build", "-o", "params.yaml/card.md"])
+    one_error_line(result, "params.yaml/card.md", "a folder in its path is a file")
