@@ -86,13 +86,16 @@ def build_card(
     import json
 
     from cli.adapters.card_sources import CardSources, gather_facts
-    from cli.adapters.files import write_text
+    from cli.adapters.files import output_target, refuse_input_as_output, write_text
     from cli.core.card import check_card, disparities, render_card
     from cli.params import load_params
 
+    sources = sources or CardSources()
+    output_target(output)  # a directory, FIFO or device is refused before any work
+    refuse_input_as_output(output, [*sources.inputs(), (params_file, "params file")])
     params = params or load_params(params_file)
     facts = gather_facts(
-        sources or CardSources(),
+        sources,
         params=params,
         target=params.data.target,
         test_size=params.split.test_size,
@@ -125,8 +128,9 @@ def check_card(*, card: Path = paths.MODEL_CARD) -> CardReport:
 
     import yaml
 
-    from cli.adapters.files import require_file
+    from cli.adapters.files import raise_limit, require_file
     from cli.core.card import check_card as check_card_text
+    from cli.core.documents import ParseLimitExceeded
     from cli.errors import DocumentInvalid
 
     require_file(card, what="model card", hint="run 'mlvc card build' or 'dvc repro'")
@@ -136,6 +140,8 @@ def check_card(*, card: Path = paths.MODEL_CARD) -> CardReport:
         problems = check_card_text(text, schema)
     except UnicodeDecodeError as exc:
         raise DocumentInvalid(str(card), f"not UTF-8 text ({exc.reason})") from None
+    except ParseLimitExceeded as exc:
+        raise_limit(exc, f"{card} (front matter)")
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark else ""
@@ -211,10 +217,12 @@ def infer_schema(
 ) -> SchemaInferred:
     """Infer a row schema from ``data`` and write it to ``output`` (atomically)."""
     from cli.adapters.arrow_tables import open_stream
-    from cli.adapters.files import write_text
+    from cli.adapters.files import output_target, refuse_input_as_output, write_text
     from cli.adapters.memory import keep_freed_memory
     from cli.core.schema_infer import SchemaInferrer, pretty_json
 
+    output_target(output)  # a directory, FIFO or device is refused before reading the data
+    refuse_input_as_output(output, [(data, "data file")])
     keep_freed_memory()
     stream = open_stream(data, progress=progress)
     inferrer = SchemaInferrer(stream.columns, as_text=stream.as_text)
@@ -228,13 +236,20 @@ def infer_schema(
 
 
 def drift_policy(*, params: Path = paths.PARAMS) -> DriftPolicy:
-    """The ``drift:`` thresholds of a params file (the defaults when the file does not exist)."""
+    """The ``drift:`` thresholds of a params file (the defaults when the file does not exist).
+
+    A directory, or a path below a file, is an error (one line), not a missing file.
+    """
     from cli.core.drift import DriftPolicy
     from cli.errors import ParamsInvalid
     from cli.params import load_params, to_document
 
-    if not params.exists():  # a directory is an error (not found is the defaults)
+    try:
+        params.stat()
+    except FileNotFoundError:
         return DriftPolicy()
+    except OSError:
+        pass  # read by load_params, which names the failure
     try:
         return DriftPolicy(**to_document(load_params(params).drift))
     except ValueError as exc:  # a rule JSON Schema cannot express, e.g. psi_drift >= psi_warning

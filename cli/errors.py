@@ -42,13 +42,19 @@ class FileMissing(ToolkitError):
 
 
 class NotAFile(ToolkitError):
-    """A directory was given where a file is expected (not reported as "not found")."""
+    """An input path names a directory, or lies below something that is not a directory.
 
-    def __init__(self, path: str, *, what: str) -> None:
-        super().__init__(
-            f"{path}: is a directory, not a {what}",
-            hint="give the path of a file (one inside that directory?)",
-        )
+    Reported as such, never as "not found".
+    """
+
+    def __init__(self, path: str, *, what: str, below_a_file: bool = False) -> None:
+        if below_a_file:
+            detail = f"cannot be a {what}: a folder in its path is a file"
+            hint = "pass the path of a file"
+        else:
+            detail = f"is a directory, not a {what}"
+            hint = "give the path of a file (one inside that directory?)"
+        super().__init__(f"{path}: {detail}", hint=hint)
         self.path = path
 
 
@@ -59,6 +65,24 @@ class ParamsMalformed(ToolkitError):
         if hint is None and path.endswith("params.yaml"):
             hint = "fix the syntax, then run 'mlvc params check'"
         super().__init__(f"{path}: not valid YAML: {detail}", hint=hint or "fix the YAML syntax")
+
+
+class DocumentTooDeep(ToolkitError):
+    """A YAML or JSON document nests deeper than the parser allows (or an alias contains itself)."""
+
+    def __init__(self, path: str, detail: str, *, hint: str | None = None) -> None:
+        super().__init__(
+            f"{path}: {detail}", hint=hint or "flatten the document; no input of mlvc nests so deep"
+        )
+
+
+class AliasExpansionRefused(ToolkitError):
+    """YAML aliases would expand a document past the node budget ('billion laughs')."""
+
+    def __init__(self, path: str, detail: str, *, hint: str | None = None) -> None:
+        super().__init__(
+            f"{path}: {detail}", hint=hint or "write the values out instead of nesting aliases"
+        )
 
 
 class ParamsInvalid(ToolkitError):
@@ -150,6 +174,34 @@ class UntrustedModel(ToolkitError):
         )
 
 
+class ModelArchiveInvalid(ToolkitError):
+    """A model file is not a readable zip archive (empty, truncated, or another format)."""
+
+    def __init__(self, path: str, detail: str) -> None:
+        super().__init__(
+            f"{path}: not a model archive: {detail}", hint="rebuild it with 'dvc repro'"
+        )
+
+
+class ModelArchiveTooLarge(ToolkitError):
+    """A model archive declares more members or uncompressed bytes than the caps allow."""
+
+    def __init__(self, path: str, detail: str) -> None:
+        super().__init__(
+            f"{path}: archive too large: {detail}",
+            hint="rebuild it with 'dvc repro'; raise the cap in cli/adapters/model_store.py "
+            "only after review",
+        )
+
+
+class ModelMetadataInvalid(ToolkitError):
+    """``models/model.meta.json`` parses but lacks a key or has a value of the wrong type."""
+
+    def __init__(self, path: str, key: str, problem: str) -> None:
+        super().__init__(f"{path}: {key}: {problem}", hint="rebuild it with 'dvc repro train'")
+        self.key = key
+
+
 class NotReproducible(ToolkitError):
     """A pipeline rerun in a clean clone produced different output hashes."""
 
@@ -220,6 +272,49 @@ class AmbiguousExperiment(ToolkitError):
             f"{repo}: experiment name '{name}' is ambiguous: {', '.join(refs)}",
             hint=f"pass the full ref, e.g. --head {refs[0]}",
         )
+
+
+class OutputNotRegularFile(ToolkitError):
+    """An output path names a directory, FIFO, device or socket, which a write would replace."""
+
+    def __init__(self, path: str, kind: str) -> None:
+        super().__init__(
+            f"{path}: refusing to write output over {kind}", hint="choose a regular file path"
+        )
+        self.path = path
+
+
+class OutputLinkReadOnly(ToolkitError):
+    """An output is a symlink to a read-only file, as DVC links outputs into its cache."""
+
+    def __init__(self, path: str, target: str) -> None:
+        super().__init__(
+            f"{path}: refusing to write through the symlink to read-only {target} "
+            "(a DVC cache file?)",
+            hint=f"run 'dvc unprotect {path}' first, or remove the link",
+        )
+        self.path = path
+
+
+class OutputFolderBlocked(ToolkitError):
+    """An output's folder cannot be created: a file is in the way, or access is denied."""
+
+    def __init__(self, path: str, detail: str) -> None:
+        super().__init__(
+            f"{path}: cannot write output: {detail}", hint="choose a path in a writable folder"
+        )
+        self.path = path
+
+
+class OutputIsInput(ToolkitError):
+    """An output path is the same file as one of the command's inputs."""
+
+    def __init__(self, path: str, what: str) -> None:
+        super().__init__(
+            f"{path}: refusing to write output over the {what} this command reads",
+            hint="write the output to another path",
+        )
+        self.path = path
 
 
 class CommandFailed(ToolkitError):

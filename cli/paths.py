@@ -35,6 +35,7 @@ SCHEMAS = Path(__file__).parent / "schemas"
 PARAMS_SCHEMA = SCHEMAS / "params.schema.json"
 CARD_INPUT_SCHEMA = SCHEMAS / "card_input.schema.json"
 MODEL_CARD_SCHEMA = SCHEMAS / "model_card.schema.json"
+MODEL_META_SCHEMA = SCHEMAS / "model_meta.schema.json"
 
 
 def repository_root(start: Path) -> Path | None:

@@ -85,18 +85,13 @@ def _where(revision: Revision, path: str) -> str:
 
 
 def _json(revision: Revision, path: str) -> Any:
-    import json
-
     from cli.adapters import revisions
-    from cli.errors import DataFileUnreadable
+    from cli.adapters.files import parse_json
 
     text = revisions.read_text(revision, path)
     if text is None:
         return None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DataFileUnreadable(_where(revision, path), f"not JSON: {exc}") from None
+    return parse_json(text, source=_where(revision, path))
 
 
 def _yaml(revision: Revision, path: str) -> Any:

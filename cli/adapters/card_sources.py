@@ -14,7 +14,12 @@ from cli.adapters.dvcfile import artifacts, declared_params
 from cli.adapters.files import md5_file, read_json, read_table, read_yaml, require_file
 from cli.adapters.pipeline import locked_outputs
 from cli.core.card import CardFacts
-from cli.errors import DocumentInvalid, StaleMetrics, UnknownStage
+from cli.errors import (
+    DocumentInvalid,
+    ModelMetadataInvalid,
+    StaleMetrics,
+    UnknownStage,
+)
 from cli.params import Params, to_document
 
 
@@ -32,6 +37,24 @@ class CardSources:
     human: Path = paths.CARD_INPUT
     dvc_yaml: Path = paths.DVC_YAML
     dvc_lock: Path = paths.DVC_LOCK
+
+    def inputs(self) -> list[tuple[Path, str]]:
+        """Every input with what it is, for refusing an output that would overwrite one."""
+        return [(getattr(self, name), what) for name, what in _WHAT.items()]
+
+
+_WHAT = {
+    "metrics": "metrics file",
+    "slices": "slice metrics file",
+    "meta": "model metadata file",
+    "model": "model file",
+    "raw": "raw data",
+    "train": "training data",
+    "test": "test data",
+    "human": "card text file",
+    "dvc_yaml": "pipeline file (dvc.yaml)",
+    "dvc_lock": "lock file (dvc.lock)",
+}
 
 
 def _schema(path: Path) -> dict[str, Any]:
@@ -55,6 +78,31 @@ def read_human_parts(path: Path) -> dict[str, Any]:
             f"{where}: {errors[0].message}{more}",
             hint=f"fix it against {paths.shown(paths.CARD_INPUT_SCHEMA)}",
         )
+    return document
+
+
+def _first_key(error: Any) -> str:
+    """The dotted key an error is about; for a missing key, that key itself."""
+    parts = [str(p) for p in error.absolute_path]
+    if error.validator == "required" and isinstance(error.instance, dict):
+        parts.append(next(k for k in error.validator_value if k not in error.instance))
+    return ".".join(parts) or "(top level)"
+
+
+def read_model_meta(path: Path) -> dict[str, Any]:
+    """models/model.meta.json, validated against its schema: a bad one names the file and key."""
+    from jsonschema import Draft202012Validator
+
+    document = read_json(path, what="model metadata file")
+    errors = sorted(
+        Draft202012Validator(_schema(paths.MODEL_META_SCHEMA)).iter_errors(document),
+        key=lambda e: list(map(str, e.absolute_path)),
+    )
+    if errors:
+        first = errors[0]
+        problem = "missing" if first.validator == "required" else first.message
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise ModelMetadataInvalid(str(path), _first_key(first), problem + more)
     return document
 
 
@@ -174,7 +222,7 @@ def gather_facts(
     return CardFacts(
         name=model_name(sources.dvc_yaml),
         human=read_human_parts(sources.human),
-        meta=read_json(sources.meta, what="model metadata file"),
+        meta=read_model_meta(sources.meta),
         metrics=read_json(sources.metrics, what="metrics file"),
         slices=read_json(sources.slices, what="slice metrics file"),
         data=data_summary(sources, target, test_size),

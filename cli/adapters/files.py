@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+import stat
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from cli.errors import (
+    AliasExpansionRefused,
     DataFileEmpty,
     DataFileUnreadable,
+    DocumentTooDeep,
     FileMissing,
     NotAFile,
+    OutputFolderBlocked,
+    OutputIsInput,
+    OutputLinkReadOnly,
+    OutputNotRegularFile,
     ParamsMalformed,
 )
 
@@ -21,17 +28,66 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def output_target(path: Path) -> Path:
+    """The regular file that writing ``path`` replaces, or a ToolkitError saying why not.
+
+    A symlink is written through: the result is the file it finally points to
+    (which may not exist yet), so the link itself stays; but a symlink to a
+    read-only file is refused, since DVC links outputs into its cache that way
+    (``cache.type: symlink``) and writing through would corrupt the cache.
+    Directories, FIFOs, devices and sockets are refused: an atomic rename
+    would replace them with a regular file.
+    """
+    linked = path.is_symlink()
+    target = Path(os.path.realpath(path)) if linked else path
+    try:
+        mode = target.stat().st_mode
+    except FileNotFoundError:
+        return target
+    except NotADirectoryError:
+        raise OutputFolderBlocked(str(path), "a folder in its path is a file") from None
+    except OSError as exc:  # e.g. a symlink loop, or no permission to look
+        raise OutputFolderBlocked(str(path), exc.strerror or str(exc)) from None
+    for test, kind in _KINDS:
+        if test(mode):
+            raise OutputNotRegularFile(str(path), kind)
+    if linked and not mode & 0o222:
+        raise OutputLinkReadOnly(str(path), str(target))
+    return target
+
+
+def _folder_blocked(path: Path, exc: OSError) -> NoReturn:
+    if isinstance(exc, FileExistsError | NotADirectoryError):
+        raise OutputFolderBlocked(str(path), "a folder in its path is a file") from None
+    raise OutputFolderBlocked(str(path), exc.strerror or str(exc)) from None
+
+
 @contextmanager
 def atomic_writer(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
-    """Open a temporary file beside ``path``; rename it over ``path`` only on success.
+    """Open a temporary file beside the target; rename it over the target only on success.
 
-    Parent folders are created. On any exception the temporary file is removed
-    and an existing ``path`` is left as it was.
+    The target is :func:`output_target` of ``path``: a symlink's final file is
+    replaced and the link kept; a directory, FIFO, device or socket is refused
+    before anything is written. Parent folders are created. On any exception
+    the temporary file is removed and an existing target is left as it was.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    target = output_target(path)
     import tempfile  # on use: keeps every command's start-up short
 
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        _folder_blocked(path, exc)
     tmp = Path(tmp_name)
     try:
         kwargs: dict[str, Any] = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
@@ -40,10 +96,26 @@ def atomic_writer(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
             handle.flush()
             os.fsync(handle.fileno())
         tmp.chmod(0o644)
-        tmp.replace(path)
+        tmp.replace(target)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def refuse_input_as_output(output: Path, inputs: Iterable[tuple[Path, str]]) -> None:
+    """Raise OutputIsInput when ``output`` is the same file as one of ``inputs``.
+
+    ``inputs`` pairs each input path with what it is ("data file"). Sameness is
+    by device and inode (``Path.samefile``), so symlinks and other spellings
+    of a path are caught; paths that do not exist cannot be the same file.
+    """
+    for source, what in inputs:
+        try:
+            same = output.samefile(source)
+        except OSError:
+            continue
+        if same:
+            raise OutputIsInput(str(output), what)
 
 
 def write_text(path: Path, text: str) -> None:
@@ -83,14 +155,22 @@ def require_file(path: Path, *, what: str, hint: str | None = None) -> None:
     raise FileMissing(str(path), what=what, hint=hint)
 
 
-def read_yaml(path: Path, *, what: str = "YAML file") -> Any:
-    """Parse a YAML file with ``yaml.safe_load``; missing or malformed files raise ToolkitErrors."""
+def _read_text(path: Path, *, what: str) -> str:
+    """The UTF-8 text of an input file; a missing or non-file path raises a ToolkitError."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise FileMissing(str(path), what=what) from None
     except IsADirectoryError:
         raise NotAFile(str(path), what=what) from None
+    except NotADirectoryError:
+        raise NotAFile(str(path), what=what, below_a_file=True) from None
+
+
+def read_yaml(path: Path, *, what: str = "YAML file") -> Any:
+    """Parse a YAML file with :func:`parse_yaml`; missing or malformed files raise ToolkitErrors."""
+    try:
+        text = _read_text(path, what=what)
     except UnicodeDecodeError as exc:
         raise ParamsMalformed(
             str(path), f"not UTF-8 text ({exc.reason} at byte {exc.start})"
@@ -98,16 +178,32 @@ def read_yaml(path: Path, *, what: str = "YAML file") -> Any:
     return parse_yaml(text, source=str(path))
 
 
-def parse_yaml(text: str, *, source: str, hint: str | None = None) -> Any:
-    """``yaml.safe_load`` of ``text``; a syntax error names ``source``, line and column.
+def raise_limit(exc: Exception, source: str, *, hint: str | None = None) -> NoReturn:
+    """Re-raise a parse-limit exception of :mod:`cli.core.documents` as a ToolkitError."""
+    from cli.core.documents import AliasLimitExceeded
 
-    ``hint`` is the next step the error suggests (for a file at a past revision, which
-    cannot be fixed in place).
+    if isinstance(exc, AliasLimitExceeded):
+        raise AliasExpansionRefused(source, exc.args[0], hint=hint) from None
+    raise DocumentTooDeep(source, exc.args[0], hint=hint) from None
+
+
+def parse_yaml(text: str, *, source: str, hint: str | None = None) -> Any:
+    """The one YAML reader: safe types, bounded depth and alias expansion.
+
+    A syntax error names ``source``, line and column; a document nested too
+    deeply or whose aliases expand too far (see :mod:`cli.core.documents`)
+    raises DocumentTooDeep or AliasExpansionRefused. ``hint`` is the next step
+    the error suggests (for a file at a past revision, which cannot be fixed
+    in place).
     """
     import yaml  # on use: the registry listing never parses YAML
 
+    from cli.core.documents import ParseLimitExceeded, load_yaml
+
     try:
-        return yaml.safe_load(text)
+        return load_yaml(text)
+    except ParseLimitExceeded as exc:
+        raise_limit(exc, source, hint=hint)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
@@ -115,16 +211,25 @@ def parse_yaml(text: str, *, source: str, hint: str | None = None) -> Any:
         raise ParamsMalformed(source, f"{where}{problem}", hint=hint) from None
 
 
-def read_json(path: Path, *, what: str = "JSON file") -> Any:
-    """Parse a JSON file; missing or malformed files raise ToolkitErrors."""
+def parse_json(text: str, *, source: str, hint: str | None = None) -> Any:
+    """The one JSON reader of untrusted documents: bounded depth, one-line errors."""
+    from cli.core.documents import ParseLimitExceeded, load_json
+
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise FileMissing(str(path), what=what) from None
-    except IsADirectoryError:
-        raise NotAFile(str(path), what=what) from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return load_json(text)
+    except ParseLimitExceeded as exc:
+        raise_limit(exc, source, hint=hint)
+    except json.JSONDecodeError as exc:
+        raise DataFileUnreadable(source, f"not JSON: {exc}") from None
+
+
+def read_json(path: Path, *, what: str = "JSON file") -> Any:
+    """Parse a JSON file with :func:`parse_json`; missing or malformed files raise ToolkitErrors."""
+    try:
+        text = _read_text(path, what=what)
+    except UnicodeDecodeError as exc:
         raise DataFileUnreadable(str(path), str(exc)) from None
+    return parse_json(text, source=str(path))
 
 
 def read_table(path: Path, *, what: str = "data file", hint: str | None = None) -> pd.DataFrame:

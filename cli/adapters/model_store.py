@@ -13,11 +13,18 @@ import hashlib
 import io
 import json
 import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from cli.adapters.files import require_file, write_bytes
-from cli.errors import UntrustedModel
+from cli.errors import (
+    ModelArchiveInvalid,
+    ModelArchiveTooLarge,
+    UntrustedModel,
+)
 
 # Types a model archive may hold beyond skops' defaults. Extend only after review.
 TRUSTED_TYPES: tuple[str, ...] = (
@@ -36,6 +43,13 @@ TRUSTED_TYPES: tuple[str, ...] = (
     "sklearn.tree._classes.DecisionTreeClassifier",
     "sklearn.tree._tree.Tree",
 )
+
+# Caps on an archive's declared contents, checked on its central directory before
+# skops reads a member: a model of this pipeline is far below both.
+MAX_ARCHIVE_BYTES = 2 << 30
+"""Most uncompressed bytes (sum of the members' declared sizes) a model archive may hold."""
+MAX_ARCHIVE_MEMBERS = 10_000
+"""Most members a model archive may hold."""
 
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 _SCHEMA = "schema.json"
@@ -90,19 +104,70 @@ def save_model(model: Any, path: Path) -> None:
     write_bytes(path, canonicalize_archive(sio.dumps(model)))
 
 
+def check_archive(path: Path) -> None:
+    """Refuse a model file that is not a skops zip archive, or that declares too much.
+
+    Reads only the zip's central directory and ``schema.json``: the member
+    count and the sum of the declared uncompressed sizes are compared with
+    MAX_ARCHIVE_MEMBERS and MAX_ARCHIVE_BYTES before any member is inflated.
+    (zipfile never returns more bytes than a member declares, so the declared
+    sizes bound what loading can allocate.)
+    """
+    from cli.adapters.files import raise_limit
+    from cli.core.documents import ParseLimitExceeded, load_json
+
+    if path.stat().st_size == 0:
+        raise ModelArchiveInvalid(str(path), "the file is empty")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            if len(infos) > MAX_ARCHIVE_MEMBERS:
+                raise ModelArchiveTooLarge(
+                    str(path), f"{len(infos):,} members (limit {MAX_ARCHIVE_MEMBERS:,})"
+                )
+            total = sum(info.file_size for info in infos)
+            if total > MAX_ARCHIVE_BYTES:
+                raise ModelArchiveTooLarge(
+                    str(path),
+                    f"members declare {total:,} bytes uncompressed (limit {MAX_ARCHIVE_BYTES:,})",
+                )
+            if _SCHEMA not in archive.namelist():
+                raise ModelArchiveInvalid(str(path), f"no {_SCHEMA} member (not a skops file)")
+            load_json(archive.read(_SCHEMA).decode("utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ModelArchiveInvalid(str(path), f"{_SCHEMA} is not JSON text: {exc}") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise ModelArchiveInvalid(str(path), str(exc) or type(exc).__name__) from None
+    except ParseLimitExceeded as exc:
+        raise_limit(exc, f"{path}:{_SCHEMA}", hint="rebuild it with 'dvc repro'")
+
+
+@contextmanager
+def _damaged_as_invalid(path: Path) -> Iterator[None]:
+    """A member whose bytes do not inflate (or end early) becomes ModelArchiveInvalid."""
+    try:
+        yield
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise ModelArchiveInvalid(str(path), str(exc) or type(exc).__name__) from None
+
+
 def untrusted_types(path: Path) -> list[str]:
     """Types in the archive at ``path`` that neither skops nor TRUSTED_TYPES trust."""
     import skops.io as sio
 
-    return sorted(set(sio.get_untrusted_types(file=path)) - set(TRUSTED_TYPES))
+    check_archive(path)
+    with _damaged_as_invalid(path):
+        found = sio.get_untrusted_types(file=path)
+    return sorted(set(found) - set(TRUSTED_TYPES))
 
 
 def load_model(path: Path) -> Any:
-    """Load a skops model, refusing any type outside the trusted list."""
+    """Load a skops model: archive caps first, then refusing any type outside the trusted list."""
     import skops.io as sio
 
     require_file(path, what="model file", hint="run 'dvc repro' to build it")
     unknown = untrusted_types(path)
     if unknown:
         raise UntrustedModel(str(path), unknown)
-    return sio.load(path, trusted=list(TRUSTED_TYPES))
+    with _damaged_as_invalid(path):
+        return sio.load(path, trusted=list(TRUSTED_TYPES))

@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from cli.core.documents import load_yaml
+
 SECTIONS: tuple[str, ...] = (
     "Model details",
     "Intended use",
@@ -397,13 +399,15 @@ def split_card(text: str) -> tuple[Any, str] | None:
     match = _FRONT_MATTER.match(text)
     if not match:
         return None
-    return yaml.safe_load(match.group(1)), text[match.end() :]
+    return load_yaml(match.group(1)), text[match.end() :]
 
 
 def check_card(text: str, schema: Mapping[str, Any]) -> list[CardProblem]:
     """Every problem of a card: front matter against ``schema`` and the required sections.
 
-    Raises ``yaml.YAMLError`` for front matter that is not YAML.
+    Raises ``yaml.YAMLError`` for front matter that is not YAML, and
+    ``cli.core.documents.ParseLimitExceeded`` for front matter nested too deeply
+    or whose aliases expand too far.
     """
     from jsonschema import Draft202012Validator
 

@@ -13,8 +13,14 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import FunctionTransformer
 
-from cli.adapters.model_store import load_model, save_model
-from cli.errors import FileMissing, UntrustedModel
+from cli.adapters.model_store import (
+    MAX_ARCHIVE_BYTES,
+    MAX_ARCHIVE_MEMBERS,
+    load_model,
+    save_model,
+    untrusted_types,
+)
+from cli.errors import FileMissing, ModelArchiveInvalid, ModelArchiveTooLarge, UntrustedModel
 
 
 def fitted_model() -> LogisticRegression:
@@ -64,3 +70,88 @@ def test_untrusted_types_are_refused(tmp_path: Path) -> None:
 def test_missing_model(tmp_path: Path) -> None:
     with pytest.raises(FileMissing, match="run 'dvc repro'"):
         load_model(tmp_path / "absent.skops")
+
+
+# --- archive caps and damaged archives -----------------------------------------
+
+
+def declare_size(archive: bytes, member_suffix: bytes, size: int) -> bytes:
+    """``archive`` with the central-directory uncompressed size of one member set to ``size``.
+
+    Only the central directory is patched (zipfile reads sizes from there), so
+    nothing of that size is ever written.
+    """
+    data = bytearray(archive)
+    at = 0
+    while (at := data.find(b"PK\x01\x02", at)) != -1:
+        name_length = int.from_bytes(data[at + 28 : at + 30], "little")
+        name = bytes(data[at + 46 : at + 46 + name_length])
+        if name.endswith(member_suffix):
+            data[at + 24 : at + 28] = size.to_bytes(4, "little")
+            return bytes(data)
+        at += 46
+    raise AssertionError(f"no member ending in {member_suffix!r}")
+
+
+def test_a_member_declaring_4_gib_is_refused_before_loading(tmp_path: Path) -> None:
+    path = tmp_path / "model.skops"
+    save_model(fitted_model(), path)
+    path.write_bytes(declare_size(path.read_bytes(), b".npy", 0xFFFF_FFFE))
+    with zipfile.ZipFile(path) as archive:  # the crafted declaration: ~4 GiB of one member
+        assert max(info.file_size for info in archive.infolist()) == 0xFFFF_FFFE
+    with pytest.raises(ModelArchiveTooLarge, match=r"archive too large: members declare 4,29"):
+        load_model(path)
+    with pytest.raises(ModelArchiveTooLarge, match=f"limit {MAX_ARCHIVE_BYTES:,}"):
+        untrusted_types(path)
+
+
+def test_too_many_members_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "many.skops"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("schema.json", "{}")
+        for n in range(MAX_ARCHIVE_MEMBERS):
+            archive.writestr(f"{n}.npy", b"")
+    with pytest.raises(ModelArchiveTooLarge, match=r"10,001 members \(limit 10,000\)"):
+        load_model(path)
+
+
+@pytest.mark.parametrize("damage", ["empty", "truncated", "not a zip", "no schema", "cut member"])
+def test_damaged_archives_are_one_named_error(tmp_path: Path, damage: str) -> None:
+    path = tmp_path / "model.skops"
+    save_model(fitted_model(), path)
+    whole = path.read_bytes()
+    if damage == "empty":
+        path.write_bytes(b"")
+    elif damage == "truncated":
+        path.write_bytes(whole[: len(whole) // 2])
+    elif damage == "not a zip":
+        path.write_text("version https://git-lfs.github.com/spec/v1\n")
+    elif damage == "no schema":
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("model.npy", b"")
+    else:  # the central directory intact, one member's compressed bytes zeroed
+        with zipfile.ZipFile(path) as archive:
+            info = next(i for i in archive.infolist() if i.filename.endswith(".npy"))
+        start = info.header_offset + 30 + len(info.filename.encode())
+        damaged = bytearray(whole)
+        damaged[start : start + info.compress_size] = bytes(info.compress_size)
+        path.write_bytes(bytes(damaged))
+    with pytest.raises(ModelArchiveInvalid, match=r"model\.skops: not a model archive: .+"):
+        load_model(path)
+
+
+def test_cli_drift_with_an_empty_model_is_one_line(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from cli.app import app
+
+    data = tmp_path / "data.csv"
+    data.write_text("x\n1\n2\n3\n")
+    (tmp_path / "model.skops").write_bytes(b"")
+    result = CliRunner().invoke(
+        app, ["drift", "-r", str(data), "-c", str(data), "-m", str(tmp_path / "model.skops")]
+    )
+    assert result.exit_code == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert "not a model archive: the file is empty" in line and "unexpected" not in line
+    assert "dvc repro" in line
