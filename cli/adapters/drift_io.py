@@ -144,21 +144,35 @@ def _columns(path: Path, role: str) -> list[str]:
         raise DriftDataEmpty(str(path), role) from None
 
 
+def _looks_numeric(column: pa.ChunkedArray) -> bool:
+    """Whether the first cell that is not a null token (among the first 64) is a number.
+
+    Arrow's cast fails slowly (~50 ms per 80k text cells): a column of words is not tried.
+    """
+    for cell in column.slice(0, 64).to_pylist():
+        if cell not in NULL_TOKENS:
+            try:
+                float(cell)
+            except ValueError:
+                return False
+            return True
+    return True
+
+
 def _text_column(column: pa.ChunkedArray) -> Any:
     """CSV text cells as float64 when every cell that is not a null token is a number, else
-    as objects (``NaN`` for null tokens, as pandas and scikit-learn expect)."""
-    import numpy as np
+    as text (``NaN`` for null tokens, as pandas and scikit-learn expect)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     nulls = pc.is_in(column, value_set=pa.array(NULL_TOKENS, pa.string()))
     values = pc.if_else(nulls, pa.scalar(None, pa.string()), column)
-    try:
-        return pc.cast(values, pa.float64()).to_numpy()
-    except pa.ArrowInvalid:
-        cells = values.to_numpy(zero_copy_only=False)
-        cells[nulls.to_numpy(zero_copy_only=False)] = np.nan
-        return cells
+    if _looks_numeric(column):
+        try:
+            return pc.cast(values, pa.float64()).to_numpy()
+        except pa.ArrowInvalid:
+            pass
+    return values.to_pandas()  # pandas' text dtype: missing cells are NaN
 
 
 def _json_values(values: list[Any]) -> list[Any]:
