@@ -1,4 +1,4 @@
-"""Drift's frames over the shared reader: bounded chunks in order, CSV cells typed, clear errors."""
+"""DataFrames over the one reader: bounded chunks in order, CSV cells typed, clear errors."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from cli.adapters.arrow_tables import read_columns
-from cli.adapters.drift_io import iter_frames
+from cli.adapters.frames import iter_frames
 from cli.errors import DataFileEmpty, DataFileUnreadable, FileMissing
 from tests.conftest import TINY_CSV
 
