@@ -146,6 +146,62 @@ class DataFileUnreadable(ToolkitError):
         super().__init__(f"{path}: cannot read the data file: {detail}")
 
 
+class RowWidthMismatch(DataFileUnreadable):
+    """A CSV row with more or fewer cells than the header has names."""
+
+    def __init__(self, path: str, row: int | None, cells: int, expected: int) -> None:
+        where = f"row {row}" if row is not None else "a row"
+        super().__init__(path, f"{where} has {cells} cell(s) where the header has {expected}")
+        self.hint = "fix that row: a missing or extra comma, or a comma in an unquoted cell"
+        self.row = row
+
+
+class UnclosedQuote(DataFileUnreadable):
+    """A quoted CSV cell that is still open at the end of the file."""
+
+    def __init__(self, path: str, line: int) -> None:
+        super().__init__(
+            path, f"line {line}: a quoted cell opens here and is not closed by the end of the file"
+        )
+        self.hint = 'close the quote; a quote inside a quoted cell is written twice ("")'
+        self.line = line
+
+
+class RowTooLarge(DataFileUnreadable):
+    """A CSV row longer than the reader's range: almost surely a broken quote or a binary blob."""
+
+    def __init__(self, path: str, line: int, limit_mib: int) -> None:
+        super().__init__(
+            path,
+            f"line {line}: a row larger than {limit_mib} MiB starts here (a huge cell or an "
+            "unclosed quote?)",
+        )
+        self.hint = f"rows may be up to {limit_mib} MiB: check the quotes on that line"
+        self.line = line
+
+
+class CellTooLarge(DataFileUnreadable):
+    """A cell over the size limit: almost surely a broken quote or a binary blob."""
+
+    def __init__(self, path: str, row: int, column: str, size: int, limit_mib: int) -> None:
+        super().__init__(
+            path,
+            f"row {row}, column '{column}': a cell of {size / (1 << 20):.1f} MiB, over the "
+            f"{limit_mib} MiB limit (an unclosed quote?)",
+        )
+        self.hint = f"cells may be up to {limit_mib} MiB: check the quotes before that cell"
+        self.row = row
+
+
+class RecordNotObject(DataFileUnreadable):
+    """A JSON Lines line that is valid JSON but not an object (one row is one object)."""
+
+    def __init__(self, path: str, line: int, kind: str) -> None:
+        super().__init__(path, f"line {line}: a JSON {kind}, not a JSON object")
+        self.hint = 'each line must be one row as an object, e.g. {"a": 1, "b": "x"}'
+        self.line = line
+
+
 class MissingColumns(ToolkitError):
     """A data file lacks columns the pipeline needs."""
 

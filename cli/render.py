@@ -94,7 +94,10 @@ def _(result: ParamsReport) -> str:
     if result.ok:
         return f"### ✅ Parameters: `{result.path}` is valid"
     lines = [f"### ❌ Parameters: `{result.path}`", "", "| key | got | allowed |", "|---|---|---|"]
-    lines += [f"| `{p.key or '(top level)'}` | `{p.got}` | {p.allowed} |" for p in result.problems]
+    lines += [
+        f"| `{md_cell(p.key or '(top level)')}` | `{md_cell(p.got)}` | {md_cell(p.allowed)} |"
+        for p in result.problems
+    ]
     return "\n".join(lines)
 
 
@@ -144,6 +147,12 @@ def _(result: CardReport) -> str:
     lines = [f"{result.path}::{p.where}: {p.message}" for p in result.problems]
     lines.append(f"{len(result.problems)} problem(s) in {result.path}")
     return "\n".join(lines)
+
+
+def md_cell(text: object) -> str:
+    """Text for one Markdown table cell: GFM splits cells at every ``|`` not written ``\\|``
+    (code spans included) and ends the row at a line end."""
+    return str(text).replace("|", "\\|").replace("\r", " ").replace("\n", " ")
 
 
 def _values(values: tuple[Any, ...]) -> str:
@@ -208,22 +217,26 @@ def _(result: SchemaReport) -> str:
 def _(result: SchemaReport) -> str:
     icon = "✅" if result.ok else "❌"
     lines = [f"### {icon} Data contract: `{result.data}`", "", _schema_verdict(result), ""]
-    lines += [f"- {line}" for line in _schema_structural(result)]
+    structural = _schema_structural(result)
+    lines += [f"- {line}" for line in structural]
     rows = [v for v in result.violations if not _is_structural(v, result)]
     if rows:
+        # a table needs a blank line before it, or it continues the last bullet as text
+        lines += [""] if structural else []
         lines += [
             "| column | rule | failing rows | first rows | values |",
             "|---|---|---|---|---|",
         ]
         lines += [
-            f"| `{v.column}` | `{v.keyword}: {v.expected}` | {v.count} | "
-            f"{', '.join(map(str, v.rows))} | `{_values(v.values)}` |"
+            f"| `{md_cell(v.column)}` | `{md_cell(f'{v.keyword}: {v.expected}')}` | {v.count} | "
+            f"{', '.join(map(str, v.rows))} | `{md_cell(_values(v.values))}` |"
             for v in rows
         ]
     if result.table_rules:
         lines += ["", "| table rule | column | expected | found | |", "|---|---|---|---|---|"]
         lines += [
-            f"| {r.rule} | {r.column} | {r.expected} | {r.found} | {'✅' if r.ok else '❌'} |"
+            f"| {r.rule} | {md_cell(r.column)} | {md_cell(r.expected)} | {md_cell(r.found)} | "
+            f"{'✅' if r.ok else '❌'} |"
             for r in result.table_rules
         ]
     return "\n".join(lines)

@@ -19,7 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from cli.adapters.tables import check_file, check_unique_columns, csv_header, table_format
-from cli.errors import DataFileEmpty, DataFileUnreadable
+from cli.errors import (
+    CellTooLarge,
+    DataFileEmpty,
+    DataFileUnreadable,
+    RecordNotObject,
+    RowTooLarge,
+    RowWidthMismatch,
+    UnclosedQuote,
+)
 
 # CSV files are read in byte ranges cut at line ends outside quoted cells; a row must fit in
 # a range. Ranges are parsed on a pool, one thread each, READ_AHEAD of them ahead of the
@@ -30,6 +38,7 @@ MAX_CELL_BYTES = 1 << 20  # a longer cell is almost surely a broken quote or a b
 JSONL_ROWS = 50_000
 
 Progress = Callable[[int, int], None]  # (bytes or rows done, total)
+JSON_KINDS = {list: "array", str: "string", int: "number", float: "number", bool: "boolean"}
 
 
 @dataclass(frozen=True)
@@ -102,9 +111,44 @@ def _line_end(data: Any, quoted: bool) -> int:
     return cut
 
 
-def _line_ranges(handle: Any, path: Path) -> Iterator[tuple[Any, bool]]:
+def _lines_before(path: Path, offset: int) -> int:
+    """The number of line ends in the file's first ``offset`` bytes (for error messages)."""
+    count = 0
+    with path.open("rb") as handle:
+        while offset > 0:
+            block = handle.read(min(offset, RANGE_BYTES))
+            if not block:
+                break
+            count += block.count(b"\n")
+            offset -= len(block)
+    return count
+
+
+def _unclosed_quote(data: bytes) -> int | None:
+    """Where a quoted cell opens that is still open at the end of ``data``, or None.
+
+    As Arrow reads it: a quote opens a quoted cell at a cell's start only (elsewhere it is a
+    character of the cell); inside, ``""`` is one quote and a lone quote closes the cell.
+    One step per quote: run on the error path only.
+    """
+    inside, opened = False, 0
+    at = data.find(b'"')
+    while at >= 0:
+        if inside:
+            if data[at + 1 : at + 2] == b'"':
+                at = data.find(b'"', at + 2)
+                continue
+            inside = False
+        elif at == 0 or data[at - 1 : at] in (b",", b"\n", b"\r"):
+            inside, opened = True, at
+        at = data.find(b'"', at + 1)
+    return opened if inside else None
+
+
+def _line_ranges(handle: Any, path: Path) -> Iterator[tuple[Any, bool, int, bool]]:
     """The file as Arrow buffers of at most RANGE_BYTES that end at a line end (or EOF),
-    each with whether it holds a quote (then cells may span lines).
+    each with whether it holds a quote (then cells may span lines), its offset in the file
+    and whether it is the file's last range.
 
     Arrow's own file reads allocate from its memory pool, which reuses memory between
     ranges (a fresh Python ``bytes`` per range page-faults: 27 ms vs 5 ms for 54 MB).
@@ -116,16 +160,55 @@ def _line_ranges(handle: Any, path: Path) -> Iterator[tuple[Any, bool]]:
         quoted = _has_quotes(data)
         if data.size < RANGE_BYTES:
             if data.size:
-                yield data, quoted
+                yield data, quoted, start, True
             return
         cut = _line_end(data, quoted)
         if not cut:
-            raise DataFileUnreadable(
-                str(path),
-                f"a row is larger than {RANGE_BYTES >> 20} MiB (a huge cell or an unclosed quote?)",
-            )
-        yield data.slice(0, cut), quoted
+            raise RowTooLarge(str(path), _lines_before(path, start) + 1, RANGE_BYTES >> 20)
+        yield data.slice(0, cut), quoted, start, False
         start += cut
+
+
+# The last row of a probe: a quoted cell still open at the end of the file takes it into
+# that cell (Arrow reads an open quote to the end of its input without an error).
+END_MARK = "\x00mlvc-end\x00"
+
+
+def _with_end_row(data: Any, columns: int) -> Any:
+    """``data`` with a line end (if missing) and one row of END_MARK cells after it."""
+    import pyarrow as pa
+
+    raw = data.to_pybytes()
+    tail = b"" if raw.endswith((b"\n", b"\r")) else b"\n"
+    return pa.py_buffer(raw + tail + ",".join([END_MARK] * columns).encode() + b"\n")
+
+
+def _ends_with_end_row(table: Any) -> bool:
+    return bool(table.num_rows) and all(
+        column[-1].as_py() == END_MARK for column in (table.column(0), table.column(-1))
+    )
+
+
+class _RaggedRow(Exception):
+    """A row of a range with the wrong number of cells (``row``: 1-based within the range)."""
+
+    def __init__(self, row: int | None, cells: int, expected: int) -> None:
+        super().__init__(row, cells, expected)
+        self.row, self.cells, self.expected = row, cells, expected
+
+
+class _OpenQuote(Exception):
+    """A quoted cell still open at the end of the file (``line``: 1-based within the range)."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+def _open_quote(data: Any) -> _OpenQuote:
+    raw = data.to_pybytes()
+    opened = _unclosed_quote(raw)
+    return _OpenQuote(raw.count(b"\n", 0, len(raw) if opened is None else opened) + 1)
 
 
 def _csv_chunks(path: Path, header: list[str], progress: Progress | None) -> Iterator[Any]:
@@ -145,40 +228,68 @@ def _csv_chunks(path: Path, header: list[str], progress: Progress | None) -> Ite
         )
         for check_utf8 in (True, False)
     }
-    parse_options = {
+    parse_options: dict[bool, dict[str, Any]] = {
         # quoted cells may hold line ends: then Arrow must not split blocks at any of them
-        True: pcsv.ParseOptions(newlines_in_values=True),
+        True: {"newlines_in_values": True},
         # a range without a quote is parsed with quoting off: the same cells, ~6% less CPU
-        False: pcsv.ParseOptions(quote_char=False),
+        False: {"quote_char": False},
     }
 
-    def parse(number: int, data: Any, quoted: bool) -> Any:
-        # the first range starts with the header; later ones are named by it. One thread
-        # a range: Arrow's own threads cost ~50% more CPU for the same parse.
-        names = header if number else None
+    def parse(number: int, data: Any, quoted: bool, last: bool) -> Any:
+        # the first range starts with the header; later ones are named by it
         if not number and not _last_line_end(data, data.size):
             # the header alone, without a line end (Arrow reads no columns from it)
             return pa.table({name: pa.nulls(0, pa.string()) for name in header})
+        probe = quoted and last  # a quote may still be open at the end of the file
+        invalid: list[Any] = []
+        try:
+            table = read(
+                number, _with_end_row(data, len(header)) if probe else data, quoted, invalid
+            )
+        except pa.ArrowInvalid:
+            if probe and _unclosed_quote(data.to_pybytes()) is not None:
+                raise _open_quote(data) from None
+            if not invalid:
+                raise
+            row = invalid[0]
+            # Arrow counts the range's rows from 1, the header included in the first range
+            at = None if row.number is None else row.number - (0 if number else 1)
+            raise _RaggedRow(at, row.actual_columns, row.expected_columns) from None
+        if not probe:
+            return table
+        if not _ends_with_end_row(table):
+            raise _open_quote(data)
+        return table.slice(0, table.num_rows - 1)
+
+    def read(number: int, data: Any, quoted: bool, invalid: list[Any]) -> Any:
+        # One thread a range: Arrow's own threads cost ~50% more CPU for the same parse.
+        names = header if number else None
         options = pcsv.ReadOptions(block_size=RANGE_BYTES, column_names=names, use_threads=False)
         reader = pa.BufferReader(data)
         # ASCII text is UTF-8: Arrow's own UTF-8 check costs ~20% of the parse, this ~1%
         check_utf8 = not _is_ascii(data)
+
+        def refuse(row: Any) -> str:
+            invalid.append(row)
+            return "error"
+
         return pcsv.read_csv(
             reader,
             read_options=options,
-            parse_options=parse_options[quoted],
+            parse_options=pcsv.ParseOptions(**parse_options[quoted], invalid_row_handler=refuse),
             convert_options=convert[check_utf8],
         )
 
-    pending: deque[tuple[Future[Any], int]] = deque()
+    pending: deque[tuple[Future[Any], int, int]] = deque()
     with pa.OSFile(str(path)) as handle:
         ranges = enumerate(_line_ranges(handle, path))
 
         def submit_next() -> None:
             item = next(ranges, None)
             if item is not None:
-                number, (data, quoted) = item
-                pending.append((_parse_pool().submit(parse, number, data, quoted), data.size))
+                number, (data, quoted, start, last) = item
+                future = _parse_pool().submit(parse, number, data, quoted, last)
+                pending.append((future, data.size, start))
 
         try:
             for _ in range(READ_AHEAD):
@@ -186,11 +297,17 @@ def _csv_chunks(path: Path, header: list[str], progress: Progress | None) -> Ite
             yield None
             rows = done = 0
             while pending:
-                future, size = pending.popleft()
+                future, size, start = pending.popleft()
                 submit_next()
                 try:
                     table = future.result()
                     _check_cell_sizes(path, table, rows)
+                except _RaggedRow as bad:
+                    row = None if bad.row is None else rows + bad.row
+                    raise RowWidthMismatch(str(path), row, bad.cells, bad.expected) from None
+                except _OpenQuote as bad:
+                    line = _lines_before(path, start) + bad.line
+                    raise UnclosedQuote(str(path), line) from None
                 except (pa.ArrowInvalid, pa.ArrowException) as exc:
                     raise _arrow_error(path, exc) from None
                 rows += table.num_rows
@@ -199,7 +316,7 @@ def _csv_chunks(path: Path, header: list[str], progress: Progress | None) -> Ite
                     progress(done, total)
                 yield table
         finally:
-            for future, _ in pending:
+            for future, _, _ in pending:
                 future.cancel()
 
 
@@ -224,12 +341,8 @@ def _check_cell_sizes(path: Path, batch: Any, first_row: int) -> None:
             continue  # no cell is longer than all of them together
         sizes = np.diff(offsets)
         if int(sizes.max()) > MAX_CELL_BYTES:
-            raise DataFileUnreadable(
-                str(path),
-                f"row {first_row + int(sizes.argmax()) + 1}, column '{name}': a cell of "
-                f"{sizes.max() / (1 << 20):.1f} MiB, over the {MAX_CELL_BYTES >> 20} MiB "
-                "limit (an unclosed quote?)",
-            )
+            row = first_row + int(sizes.argmax()) + 1
+            raise CellTooLarge(str(path), row, name, int(sizes.max()), MAX_CELL_BYTES >> 20)
 
 
 def _parquet_chunks(path: Path, progress: Progress | None) -> Iterator[Any]:
@@ -271,7 +384,8 @@ def _jsonl_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                 except json.JSONDecodeError as exc:
                     raise DataFileUnreadable(str(path), f"line {number}: {exc.msg}") from None
                 if not isinstance(record, dict):
-                    raise DataFileUnreadable(str(path), f"line {number}: not a JSON object")
+                    kind = JSON_KINDS.get(type(record), "null")
+                    raise RecordNotObject(str(path), number, kind)
                 yield done, record
         except UnicodeDecodeError as exc:
             raise DataFileUnreadable(str(path), f"not UTF-8 text ({exc.reason})") from None
@@ -297,6 +411,32 @@ def _jsonl_chunks(path: Path, columns: list[str], progress: Progress | None) -> 
         yield flush()
 
 
+def read_columns(path: Path) -> list[str]:
+    """The column names ``open_stream`` gives, without reading rows: the CSV header, the
+    Parquet schema, or every key of a JSON Lines file (one pass)."""
+    check_file(path)
+    fmt = table_format(path)
+    if fmt == "csv":
+        header = csv_header(path)
+        check_unique_columns(path, header)
+        return header
+    if fmt == "parquet":
+        return _parquet_names(path)
+    return _jsonl_columns(path)
+
+
+def _parquet_names(path: Path) -> list[str]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        names = list(pq.read_schema(path).names)
+    except (pa.ArrowInvalid, pa.ArrowException, OSError) as exc:
+        raise _arrow_error(path, exc) from None
+    check_unique_columns(path, names)
+    return names
+
+
 def open_stream(path: Path, *, progress: Progress | None = None) -> Stream:
     """Open ``path`` for chunked checking; ToolkitErrors for missing, empty or malformed files."""
     check_file(path)
@@ -308,14 +448,6 @@ def open_stream(path: Path, *, progress: Progress | None = None) -> Stream:
         next(chunks)  # start parsing
         return Stream(header, True, chunks)
     if fmt == "parquet":
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        try:
-            names = list(pq.read_schema(path).names)
-        except (pa.ArrowInvalid, pa.ArrowException, OSError) as exc:
-            raise _arrow_error(path, exc) from None
-        check_unique_columns(path, names)
-        return Stream(names, False, _parquet_chunks(path, progress))
+        return Stream(_parquet_names(path), False, _parquet_chunks(path, progress))
     columns = _jsonl_columns(path)
     return Stream(columns, False, _jsonl_chunks(path, columns, progress))

@@ -1,7 +1,9 @@
 """Read a reference and a current table in chunks and summarise every column for the drift core.
 
-One streaming pass per file, through :func:`cli.adapters.tables.iter_chunks`, so
-memory is bounded by ``chunk_rows`` rows plus the per-column summaries of
+One streaming pass per file, through :func:`cli.adapters.frames.iter_frames` over
+:func:`cli.adapters.arrow_tables.open_stream`, the reader of ``mlvc schema check``:
+both commands accept and refuse the same files with the same errors. Memory is
+bounded by one chunk plus the per-column summaries of
 :mod:`cli.core.drift` (whose size depends on a column's dynamic range and
 number of categories, not on its rows):
 
@@ -26,8 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cli.adapters.arrow_tables import read_columns
 from cli.adapters.files import require_file
-from cli.adapters.tables import DEFAULT_CHUNK_ROWS, iter_chunks, read_columns
+from cli.adapters.frames import iter_frames
+from cli.adapters.tables import DEFAULT_CHUNK_ROWS
 from cli.core.drift import (
     CATEGORICAL,
     KS_EXACT_ROWS,
@@ -137,6 +141,25 @@ def _columns(path: Path, role: str) -> list[str]:
         raise DriftDataEmpty(str(path), role) from None
 
 
+def _head(path: Path, rows: int, role: str) -> pd.DataFrame:
+    """The first ``rows`` rows of the file."""
+    import pandas as pd
+
+    frames, found = [], 0
+    chunks = iter_frames(path, chunk_rows=rows)
+    try:
+        for frame in chunks:
+            frames.append(frame)
+            found += len(frame)
+            if found >= rows:
+                break
+    finally:
+        chunks.close()
+    if not found:
+        raise DriftDataEmpty(str(path), role)
+    return pd.concat(frames, ignore_index=True).iloc[:rows] if len(frames) > 1 else frames[0]
+
+
 def read_schema_kinds(schema: Path) -> tuple[dict[str, str], tuple[str, ...]]:
     """Column kinds from a row schema's ``properties`` types, and its ``required`` columns."""
     require_file(schema, what="schema file")
@@ -199,11 +222,7 @@ def plan_columns(
             if column in declared:
                 kinds[column] = declared[column]
                 sources[column] = "schema"
-    chunks = iter_chunks(reference, chunk_rows=INFER_ROWS)
-    try:
-        head = next(chunks)
-    finally:
-        chunks.close()
+    head = _head(reference, INFER_ROWS, "reference")
     notes: dict[str, tuple[str, ...]] = {}
     offsets: dict[str, float] = {}
     for column in ref_columns:
@@ -316,7 +335,7 @@ def summarise(
     wanted = list(dict.fromkeys([*columns, *((model[2] or []) if model else [])]))
     rows = 0
     subset = wanted if wanted and (model is None or model[2]) else None  # None: every column
-    for chunk in iter_chunks(path, chunk_rows=chunk_rows, columns=subset):
+    for chunk in iter_frames(path, chunk_rows=chunk_rows, columns=subset):
         first = rows + 1
         rows += len(chunk)
         for column, summary in summaries.items():

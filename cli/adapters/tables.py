@@ -1,24 +1,19 @@
-"""Reading CSV, Parquet and JSON Lines files in chunks, with bounded memory and clear errors.
+"""What every reader of CSV, Parquet and JSON Lines files shares: formats, checks, null tokens.
 
-Shared by every command that scans data files (schema checks, drift). Memory
-is bounded by ``chunk_rows`` rows at a time, whatever the file size.
+The one reader is :func:`cli.adapters.arrow_tables.open_stream` (schema checks, schema
+inference and drift read through it, so they accept and refuse the same files).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from cli.adapters.files import require_file
-from cli.errors import DataFileEmpty, DataFileUnreadable, ToolkitError
-
-if TYPE_CHECKING:
-    import pandas as pd
+from cli.errors import DataFileEmpty, DataFileUnreadable
 
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 DEFAULT_CHUNK_ROWS = 200_000
-# Cells read as text (``as_text=True``) that stand for a missing value (JSON null).
+# CSV cells that stand for a missing value (JSON null), in every command.
 NULL_TOKENS = ("", "NA", "N/A", "NaN", "nan", "null", "NULL", "None")
 
 
@@ -37,12 +32,6 @@ def check_file(path: Path) -> None:
     require_file(path, what="data file")
     if path.stat().st_size == 0:
         raise DataFileEmpty(str(path))
-
-
-def read_columns(path: Path) -> list[str]:
-    """Column names from the header (CSV), the schema (Parquet) or the first record (JSONL)."""
-    check_file(path)
-    return list(next(iter_chunks(path, chunk_rows=1, as_text=True)).columns)
 
 
 def check_unique_columns(path: Path, columns: list[str]) -> None:
@@ -68,80 +57,3 @@ def csv_header(path: Path) -> list[str]:
     if not header:
         raise DataFileEmpty(str(path))
     return header
-
-
-def iter_chunks(
-    path: Path,
-    *,
-    chunk_rows: int = DEFAULT_CHUNK_ROWS,
-    as_text: bool = False,
-    columns: list[str] | None = None,
-) -> Iterator[pd.DataFrame]:
-    """Yield the file as DataFrames of at most ``chunk_rows`` rows, in order.
-
-    ``as_text=True`` keeps CSV cells as strings (``None`` for the tokens in
-    NULL_TOKENS), so callers can apply their own exact cell mapping; Parquet and
-    JSON Lines keep their own types. Raises ToolkitErrors for missing, empty,
-    non-UTF-8, truncated or malformed files and duplicate column names.
-    """
-    import pandas as pd
-
-    check_file(path)
-    fmt = table_format(path)
-    if fmt == "csv":
-        check_unique_columns(path, csv_header(path))
-    yielded = False
-    try:
-        for chunk in _raw_chunks(path, fmt, chunk_rows, as_text, columns):
-            if fmt != "csv":
-                check_unique_columns(path, [str(c) for c in chunk.columns])
-            yielded = True
-            yield chunk
-    except ToolkitError:
-        raise
-    except UnicodeDecodeError as exc:
-        raise DataFileUnreadable(str(path), f"not UTF-8 text ({exc.reason})") from None
-    except (pd.errors.ParserError, ValueError, OSError) as exc:
-        raise DataFileUnreadable(str(path), str(exc).strip().splitlines()[0]) from None
-    except Exception as exc:  # pyarrow raises its own types for corrupt files
-        if type(exc).__module__.startswith("pyarrow"):
-            raise DataFileUnreadable(str(path), str(exc).strip().splitlines()[0]) from None
-        raise
-    if not yielded:
-        raise DataFileEmpty(str(path))
-
-
-def _raw_chunks(
-    path: Path, fmt: str, chunk_rows: int, as_text: bool, columns: list[str] | None
-) -> Iterator[pd.DataFrame]:
-    import pandas as pd
-
-    if fmt == "csv":
-        options = (
-            {"dtype": str, "keep_default_na": False, "na_values": list(NULL_TOKENS)}
-            if as_text
-            else {}
-        )
-        reader = pd.read_csv(
-            path,
-            chunksize=chunk_rows,
-            encoding="utf-8",
-            usecols=columns,
-            **options,
-        )
-        with reader:
-            for chunk in reader:
-                if as_text:
-                    chunk = chunk.astype(object).where(chunk.notna(), None)
-                yield chunk
-    elif fmt == "parquet":
-        import pyarrow.parquet as pq
-
-        with pq.ParquetFile(path) as parquet:
-            for batch in parquet.iter_batches(batch_size=chunk_rows, columns=columns):
-                yield batch.to_pandas()
-    else:
-        reader = pd.read_json(path, lines=True, chunksize=chunk_rows, dtype=False)
-        with reader:
-            for chunk in reader:
-                yield chunk if columns is None else chunk[columns]

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cli.adapters import arrow_tables
-from cli.errors import DataFileUnreadable
+from cli.errors import DataFileUnreadable, RowWidthMismatch, UnclosedQuote
 
 HEADER = ["a", "b", "c"]
 cells = st.text(alphabet='xyz019.,-" é', max_size=6)
@@ -86,7 +86,7 @@ def test_a_row_longer_than_a_range_is_an_error(
     path = tmp_path / "data.csv"
     path.write_bytes(b"a,b,c\n1,2,3\n" + b"x" * 200 + b",2,3\n" + b"1,2,3\n" * 40)
     monkeypatch.setattr(arrow_tables, "RANGE_BYTES", 128)
-    with pytest.raises(DataFileUnreadable, match="a row is larger than"):
+    with pytest.raises(DataFileUnreadable, match="line 3: a row larger than 0 MiB starts here"):
         list(arrow_tables.open_stream(path).chunks)
 
 
@@ -192,3 +192,43 @@ def test_a_header_alone_gives_no_rows(tmp_path: Path, text: bytes) -> None:
     path.write_bytes(text)
     table = read_in_ranges(path)
     assert table.num_rows == 0 and table.column_names == HEADER
+
+
+def test_a_ragged_row_is_named_by_its_row_in_a_later_range(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "data.csv"
+    rows = [b"1,2,3\n"] * 40
+    rows[29] = b"1,2\n"
+    path.write_bytes(b"a,b,c\n" + b"".join(rows))
+    monkeypatch.setattr(arrow_tables, "RANGE_BYTES", 64)
+    with pytest.raises(RowWidthMismatch, match=r"row 30 has 2 cell\(s\) where the header has 3"):
+        list(arrow_tables.open_stream(path).chunks)
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_a_quote_open_at_the_end_is_named_by_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, quoted: bool
+) -> None:
+    """In the last of several ranges, after a quoted cell that holds a line end."""
+    path = tmp_path / "data.csv"
+    first = b'"x\ny",2,3\n' if quoted else b"1,2,3\n"
+    path.write_bytes(b"a,b,c\n" + first + b"1,2,3\n" * 30 + b'1,"2,3\n4,5,6\n')
+    monkeypatch.setattr(arrow_tables, "RANGE_BYTES", 64)
+    line = 33 + quoted
+    with pytest.raises(UnclosedQuote, match=f"line {line}: a quoted cell opens here"):
+        list(arrow_tables.open_stream(path).chunks)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b'a,b,c\n1,5\'11",3\n2,"x",3\n',  # a quote inside an unquoted cell is a character
+        b'a,b,c\n1,"x ""y""",3\n2,"",3',  # closed quotes, no line end at the end
+        b'a,b,c\n"1\n2","x",""\n',
+    ],
+)
+def test_closed_quotes_read_as_one_whole_read(tmp_path: Path, text: bytes) -> None:
+    path = tmp_path / "data.csv"
+    path.write_bytes(text)
+    assert read_in_ranges(path).to_pylist() == read_whole(path).to_pylist()

@@ -122,7 +122,7 @@ def test_cli_formats_and_exit_codes(tmp_path: Path, schema: Path) -> None:
     [
         (None, FileMissing, "data file not found"),
         (b"", DataFileEmpty, "empty"),
-        (b"species,island\nAdelie,Dream\nGentoo\n", DataFileUnreadable, "Expected 2 columns"),
+        (b"species,island\nAdelie,Dream\nGentoo\n", DataFileUnreadable, "row 2 has 1 cell"),
         (b"species,island\n\xff\xfeAdelie,Dream\n", DataFileUnreadable, "UTF-8"),
         (b"a,a\n1,2\n", DataFileUnreadable, "duplicate column name"),
         (
