@@ -34,3 +34,4 @@ SCHEMAS = Path(__file__).parent / "schemas"
 PARAMS_SCHEMA = SCHEMAS / "params.schema.json"
 CARD_INPUT_SCHEMA = SCHEMAS / "card_input.schema.json"
 MODEL_CARD_SCHEMA = SCHEMAS / "model_card.schema.json"
+TABLE_RULES_SCHEMA = SCHEMAS / "x-mlvc.schema.json"  # the x-mlvc keyword of a row schema

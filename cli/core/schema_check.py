@@ -149,6 +149,12 @@ class _Checked:
     nulls: int  # null cells among present ones
 
 
+def _absent_rule(rule: str, column: str, missing: list[str], expected: str = "") -> TableRule:
+    """A table rule that names columns the data lacks: a failure, never a silent pass."""
+    expected = expected or "no duplicate keys"
+    return TableRule(rule, column, expected, f"no column {', '.join(missing)} in the data", False)
+
+
 @functools.cache
 def _pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="mlvc-schema")
@@ -164,8 +170,12 @@ class SchemaChecker:
         self.columns = columns
         self.as_text = as_text
         self.plan: Plan = compile_plan(schema, columns)
+        from cli.core.schema_document import contained_registry
+
         self.validator = Draft202012Validator(
-            schema, format_checker=Draft202012Validator.FORMAT_CHECKER
+            schema,
+            format_checker=Draft202012Validator.FORMAT_CHECKER,
+            registry=contained_registry(),  # retrieves nothing: no network, no other file
         )
         self.checker = Draft202012Validator.FORMAT_CHECKER
         required = schema.get("required", []) if isinstance(schema, Mapping) else []
@@ -340,9 +350,8 @@ class SchemaChecker:
         by_keyword: dict[str, tuple[Any, list[int], list[tuple[int, Any]]]] = {}
         for i in per_cell:
             schema = plan.full if cells.inexact[i] else plan.residual
-            error = next(
-                self.validator.evolve(schema=schema).iter_errors(cells.value(int(i))), None
-            )
+            # descend, as jsonschema's "properties" does: a subschema's $id sets its base URI
+            error = next(self.validator.descend(cells.value(int(i)), schema), None)
             if error is not None:
                 value = error.validator_value if error.validator != "false" else False
                 _, count, examples = by_keyword.setdefault(str(error.validator), (value, [0], []))
@@ -410,7 +419,10 @@ class SchemaChecker:
         if "min_rows" in rules:
             want = int(rules["min_rows"])
             out.append(TableRule("min_rows", "", f">= {want}", str(self.rows), self.rows >= want))
-        if rules.get("unique"):
+        missing = [c for c in rules.get("unique") or [] if c not in self.columns]
+        if missing:  # fails closed: a key the data lacks cannot be unique
+            out.append(_absent_rule("unique", ", ".join(rules["unique"]), missing))
+        elif rules.get("unique"):
             key = ", ".join(rules["unique"])
             rows = (
                 f" (first at rows {', '.join(map(str, self._duplicate_rows))})"
@@ -427,6 +439,9 @@ class SchemaChecker:
                 )
             )
         for column, share in sorted((rules.get("max_null_share") or {}).items()):
+            if column not in self.columns:
+                out.append(_absent_rule("max_null_share", column, [column], f"<= {share}"))
+                continue
             found = self._nulls.get(column, 0) / self.rows if self.rows else 0.0
             out.append(
                 TableRule("max_null_share", column, f"<= {share}", f"{found:.4f}", found <= share)

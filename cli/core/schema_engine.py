@@ -696,7 +696,8 @@ class ColumnPlan:
     """How one property's subschema is checked."""
 
     vectorised: tuple[tuple[str, Any], ...]
-    residual: Mapping[str, Any] | bool | None  # checked per cell by jsonschema
+    # checked per cell by jsonschema, descending from the row schema as ``properties`` does
+    residual: Mapping[str, Any] | bool | None
     full: Mapping[str, Any] | bool  # the whole subschema (for inexact cells)
 
 
@@ -734,6 +735,8 @@ def plan_column(subschema: Any) -> ColumnPlan:
     )
     done = {k for k, _ in vectorised} | ANNOTATIONS
     residual = {k: v for k, v in subschema.items() if k not in done}
+    if residual and "$id" in subschema:  # the residual stays in its own resource's scope
+        residual["$id"] = subschema["$id"]
     return ColumnPlan(vectorised, residual or None, subschema)
 
 
