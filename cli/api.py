@@ -228,13 +228,19 @@ def check_schema(*, data: Path, schema: Path, progress: Progress | None = None) 
     document = _read_schema(schema)
     from referencing.exceptions import PointerToNowhere, Unresolvable
 
-    from cli.core.schema_check import SchemaChecker
-    from cli.errors import SchemaRefLoop, SchemaRefUnresolvable
+    from cli.adapters.pattern_worker import PatternWorker
+    from cli.core.schema_check import PatternTimedOut, SchemaChecker
+    from cli.errors import PatternTooSlow, SchemaRefLoop, SchemaRefUnresolvable
 
-    checker = SchemaChecker(document, stream.columns, as_text=stream.as_text)
     try:
-        for chunk in stream.chunks:
-            checker.feed(chunk)
+        with PatternWorker() as patterns:  # starts a process only for a schema with patterns
+            checker = SchemaChecker(
+                document, stream.columns, as_text=stream.as_text, search=patterns.failing
+            )
+            for chunk in stream.chunks:
+                checker.feed(chunk)
+    except PatternTimedOut as exc:
+        raise PatternTooSlow(str(data), exc.pattern, exc.column, exc.seconds) from None
     except Unresolvable as exc:  # a reference the static check could not see (e.g. via "#/x")
         cause = exc.__cause__ or exc
         ref = str(getattr(cause, "ref", "?"))

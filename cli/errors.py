@@ -227,9 +227,10 @@ class PatternTooSlow(ToolkitError):
     """A ``pattern`` took longer than its time budget on the data (catastrophic backtracking)."""
 
     def __init__(self, path: str, pattern: str, column: str, seconds: float) -> None:
+        where = "the row schema" if column == "(row)" else f"column '{column}'"
         super().__init__(
-            f"{path}: pattern {pattern!r} of column '{column}' took more than {seconds:g} s "
-            "on the data (catastrophic backtracking); the check stopped",
+            f"{path}: pattern {pattern!r} of {where} took more than {seconds:.3g} s on the "
+            "data (catastrophic backtracking); the check stopped",
             hint="rewrite the pattern without nested quantifiers, e.g. '^a+$' for '^(a+)+$'",
         )
         self.pattern = pattern

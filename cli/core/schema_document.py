@@ -134,6 +134,49 @@ def dangling_refs(document: Any) -> list[tuple[str, str]]:
     return found
 
 
+def _objects(document: Any) -> Iterator[Mapping[str, Any]]:
+    """Every JSON object anywhere in ``document`` (iterative: any depth)."""
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Mapping):
+            yield node
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def patterns_in(schema: Any) -> set[str]:
+    """Every regular expression ``schema`` may evaluate: ``pattern`` values and
+    ``patternProperties`` keys anywhere in it (a superset: non-schema positions count too)."""
+    found: set[str] = set()
+    for node in _objects(schema):
+        if isinstance(node.get("pattern"), str):
+            found.add(node["pattern"])
+        if isinstance(node.get("patternProperties"), Mapping):
+            found.update(node["patternProperties"])
+    return found
+
+
+def has_refs(schema: Any) -> bool:
+    """Whether ``schema`` holds a ``$ref`` or ``$dynamicRef`` anywhere."""
+    return any(keyword in node for node in _objects(schema) for keyword in REF_KEYWORDS)
+
+
+def strings_in(value: Any) -> Iterator[str]:
+    """Every string a pattern could be searched in: string values and object keys, nested."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            yield node
+        elif isinstance(node, Mapping):
+            yield from (key for key in node if isinstance(key, str))
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
 def ref_kind(ref: str) -> str:
     """How a user would name what a reference points at: remote, file or external."""
     scheme = urlsplit(ref).scheme.lower()

@@ -662,8 +662,38 @@ def _per_distinct_string(cells: Cells, accepts: Callable[[str], bool]) -> np.nda
     return to_numpy(pc.is_in(cells.text, string_array(failing)))
 
 
-def keyword_fails(cells: Cells, keyword: str, value: Any, checker: Any) -> np.ndarray:
-    """Boolean mask of the cells that ``keyword: value`` rejects."""
+# (pattern, texts) -> indices of the texts that re.search(pattern, text) does not match;
+# may raise TimeoutError (cli.adapters.pattern_worker bounds the time of a search)
+PatternSearch = Callable[[str, list[str]], list[int]]
+
+
+def search_in_process(pattern: str, texts: list[str]) -> list[int]:
+    """:data:`PatternSearch` with ``re`` in this process: exact, with no time bound."""
+    search = re.compile(pattern).search
+    return [i for i, text in enumerate(texts) if search(text) is None]
+
+
+def _pattern_fails(cells: Cells, pattern: str, search: PatternSearch) -> np.ndarray:
+    """True where a string cell does not match ``pattern``; one search per distinct string."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    distinct = [v for v in pc.unique(cells.text).to_pylist() if v is not None]
+    failing = [distinct[i] for i in search(pattern, distinct)]
+    if not failing:
+        return np.zeros(len(cells), bool)
+    return to_numpy(pc.is_in(cells.text, string_array(failing)))
+
+
+def keyword_fails(
+    cells: Cells,
+    keyword: str,
+    value: Any,
+    checker: Any,
+    *,
+    search: PatternSearch = search_in_process,
+) -> np.ndarray:
+    """Boolean mask of the cells that ``keyword: value`` rejects (``search`` runs patterns)."""
     import numpy as np
 
     if keyword == "type":
@@ -679,8 +709,7 @@ def keyword_fails(cells: Cells, keyword: str, value: Any, checker: Any) -> np.nd
     if keyword in ("minLength", "maxLength"):
         return _length_fails(cells, keyword, value)
     if keyword == "pattern":
-        compiled = re.compile(value)
-        return _per_distinct_string(cells, lambda s: compiled.search(s) is not None)
+        return _pattern_fails(cells, value, search)
     if keyword == "format":
         if value not in checker.checkers:
             return np.zeros(len(cells), bool)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -16,6 +17,7 @@ from typer.testing import CliRunner
 from cli import api
 from cli.app import app
 from cli.errors import (
+    PatternTooSlow,
     SchemaRefLoop,
     SchemaRefRefused,
     SchemaRefUnresolvable,
@@ -210,3 +212,51 @@ def test_rules_on_columns_the_data_lacks_fail(tmp_path: Path) -> None:
         ("max_null_share", False, "no column yy in the data"),
     ]
     assert not report.ok
+
+
+CATASTROPHIC = "^(a+)+$"  # backtracks 2^n times on "aaa...!"
+
+
+@pytest.mark.parametrize(
+    ("column_schema", "column"),
+    [
+        ({"pattern": CATASTROPHIC}, "name"),  # vectorised, once per distinct value
+        ({"anyOf": [{"type": "integer"}, {"pattern": CATASTROPHIC}]}, "name"),  # jsonschema
+        ({"$ref": "#/$defs/p"}, "name"),  # jsonschema, through a $ref
+    ],
+)
+def test_a_catastrophic_pattern_stops_within_seconds(
+    tmp_path: Path, column_schema: Any, column: str
+) -> None:
+    schema = {"$defs": {"p": {"pattern": CATASTROPHIC}}, "properties": {"name": column_schema}}
+    data, path = _files(tmp_path, schema, f"name\nok\n{'a' * 34}!\n")
+    start = time.monotonic()
+    with pytest.raises(PatternTooSlow) as caught:
+        api.check_schema(data=data, schema=path)
+    assert time.monotonic() - start < 10
+    assert (caught.value.pattern, caught.value.column) == (CATASTROPHIC, column)
+    start = time.monotonic()
+    result = _cli(data, path)
+    assert time.monotonic() - start < 10
+    assert result.exit_code == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert f"pattern '{CATASTROPHIC}' of column '{column}' took more than" in line
+
+
+def test_a_catastrophic_property_name_pattern_stops(tmp_path: Path) -> None:
+    schema = {"patternProperties": {CATASTROPHIC: {"type": "integer"}}}
+    data, path = _files(tmp_path, schema, f"{'a' * 34}!\n1\n")
+    start = time.monotonic()
+    with pytest.raises(PatternTooSlow, match="of the row schema"):
+        api.check_schema(data=data, schema=path)
+    assert time.monotonic() - start < 10
+
+
+def test_patterns_keep_their_verdicts(tmp_path: Path) -> None:
+    schema = {"properties": {"a": {"pattern": "^x[0-9]+$"}, "b": {"not": {"pattern": "z"}}}}
+    data, path = _files(tmp_path, schema, "a,b\nx1,q\ny2,z\nx3,zz\n")
+    report = api.check_schema(data=data, schema=path)
+    assert [(v.column, v.keyword, v.rows) for v in report.violations] == [
+        ("a", "pattern", (2,)),
+        ("b", "not", (2, 3)),
+    ]
