@@ -37,15 +37,16 @@ while True:
 """
 BASE_SECONDS = 1.0  # every batch gets this much...
 SECONDS_PER_MILLION_CHARS = 1.0  # ...plus this much per million characters it holds
+SPLIT_TEXTS = 65_536  # a batch of at least twice this many texts is split over children
 
 
 class PatternWorker:
     """``failing(pattern, texts)``: indices of ``texts`` that ``pattern`` does not match.
 
     Raises :class:`TimeoutError` (its argument: the budget in seconds) when a batch takes
-    longer than its budget; that child is killed. Thread-safe: each calling thread gets a
-    child of its own (started on first use, kept for the next batch), so the columns that
-    a check runs on several threads search in parallel, outside this process's GIL.
+    longer than its budget; that batch's children are killed. Thread-safe: each batch takes
+    children of its own (started on first use, kept for the next batch), so the columns
+    that a check runs on several threads search in parallel, outside this process's GIL.
     """
 
     def __init__(
@@ -60,6 +61,7 @@ class PatternWorker:
         self._idle: list[subprocess.Popen[bytes]] = []
         self._children: set[subprocess.Popen[bytes]] = set()
         self._closed = False
+        self.parallel = os.cpu_count() or 1
 
     @property
     def running(self) -> int:
@@ -72,26 +74,49 @@ class PatternWorker:
         return self.base_seconds + self.per_char * sum(map(len, texts))
 
     def failing(self, pattern: str, texts: list[str]) -> list[int]:
-        """Indices of the texts where ``re.search(pattern, text)`` finds nothing."""
+        """Indices of the texts where ``re.search(pattern, text)`` finds nothing.
+
+        A large batch is split over up to one child per core, which search in parallel.
+        """
         if not texts:
             return []
-        body = marshal.dumps((pattern, texts))
-        child = self._take()
+        parts = max(1, min(self.parallel, len(texts) // SPLIT_TEXTS))
+        size = -(-len(texts) // parts)
+        offsets = range(0, len(texts), size)
+        batches = [texts[offset : offset + size] for offset in offsets]
+        taken: list[subprocess.Popen[bytes]] = []
         try:
-            assert child.stdin is not None
-            child.stdin.write(struct.pack("<Q", len(body)) + body)
-            child.stdin.flush()
-            reply = self._reply(child, self.budget(texts))
+            for batch in batches:  # every child reads its whole batch before searching
+                taken.append(self._take())
+                body = marshal.dumps((pattern, batch))
+                stdin = taken[-1].stdin
+                assert stdin is not None
+                stdin.write(struct.pack("<Q", len(body)) + body)
+                stdin.flush()
+            replies = [
+                self._reply(child, self.budget(batch))
+                for child, batch in zip(taken, batches, strict=True)
+            ]
         except BaseException:
-            self._end(child, kill=True)
+            for child in taken:
+                self._end(child, kill=True)
             raise
+        self._give_back(taken)
+        return [
+            offset + index
+            for offset, reply in zip(offsets, replies, strict=True)
+            for index in marshal.loads(reply)  # noqa: S302 - our own child's reply: ints
+        ]
+
+    def _give_back(self, children: list[subprocess.Popen[bytes]]) -> None:
+        """Keep children for the next batch, or end them once the worker is closed."""
         with self._lock:
             keep = not self._closed
             if keep:
-                self._idle.append(child)
+                self._idle.extend(children)
         if not keep:
-            self._end(child, kill=False)
-        return marshal.loads(reply)  # noqa: S302 - our own child's reply: a list of ints
+            for child in children:
+                self._end(child, kill=False)
 
     def _take(self) -> subprocess.Popen[bytes]:
         """An idle child, or a new one."""

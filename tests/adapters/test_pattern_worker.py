@@ -38,3 +38,12 @@ def test_closed_worker_ends_its_child_and_refuses_work() -> None:
     assert worker.running == 0
     with pytest.raises(RuntimeError, match="closed"):
         worker.failing("a", ["a"])
+
+
+def test_a_large_batch_split_over_children_keeps_the_order() -> None:
+    texts = [f"x{i}" if i % 7 else f"y{i}" for i in range(3 * 65_536 + 5)]
+    with PatternWorker() as worker:
+        worker.parallel = 3
+        failing = worker.failing("^x", texts)
+        assert worker.running == 3
+    assert failing == [i for i in range(len(texts)) if i % 7 == 0]
