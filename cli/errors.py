@@ -201,12 +201,14 @@ class SchemaRefUnresolvable(ToolkitError):
 
 
 class SchemaRefLoop(ToolkitError):
-    """Following ``$ref`` never reaches a schema without one (a reference cycle)."""
+    """Checking a value recursed past Python's limit: a ``$ref`` cycle in the schema, or
+    a value nested deeper than the schema's recursion can follow."""
 
     def __init__(self, path: str) -> None:
         super().__init__(
-            f"{path}: checking a value follows $ref without end (a $ref cycle)",
-            hint="make every $ref chain end at a schema that constrains the value",
+            f"{path}: checking a value recursed without end (a $ref cycle, or a value "
+            "nested too deeply for the schema)",
+            hint="make every $ref chain reach a schema that constrains the value",
         )
 
 

@@ -116,6 +116,42 @@ def test_file_ref_is_refused_and_its_content_never_shown(tmp_path: Path) -> None
         assert "TOP-SECRET" not in result.output + result.stderr
 
 
+@pytest.mark.parametrize(
+    ("schema", "kind", "ref", "pointer"),
+    [
+        ({"properties": {"a": {"$ref": "other.json"}}}, "external", "other.json", "/properties/a"),
+        (
+            {"$id": "file:///etc/", "properties": {"a": {"$ref": "passwd"}}},
+            "external",
+            "passwd",
+            "/properties/a",
+        ),
+        (
+            {"properties": {"a": {"anyOf": [{"$dynamicRef": "https://x.test/s#n"}]}}},
+            "remote",
+            "https://x.test/s#n",
+            "/properties/a/anyOf/0",
+        ),
+        (
+            {"$defs": {"m": {"$ref": "https://json-schema.org/draft/2020-12/schema"}}},
+            "remote",
+            "https://json-schema.org/draft/2020-12/schema",
+            "/$defs/m",
+        ),
+    ],
+)
+def test_every_ref_outside_the_document_is_refused(
+    tmp_path: Path, schema: Any, kind: str, ref: str, pointer: str
+) -> None:
+    data, path = _files(tmp_path, schema)
+    keyword = "$dynamicRef" if "dynamicRef" in json.dumps(schema) else "$ref"
+    with pytest.raises(SchemaRefRefused) as caught:
+        api.check_schema(data=data, schema=path)
+    assert str(caught.value).startswith(
+        f"{kind} $ref '{ref}' is not allowed in {path} at {pointer}/{keyword}; "
+    )
+
+
 def test_refs_inside_the_document_still_resolve(tmp_path: Path) -> None:
     schema = {
         "$id": "https://example.com/row.json",
