@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from cli.core.arrow_np import one_array, to_numpy
-from cli.core.schema_document import has_refs, patterns_in, strings_in
+from cli.core.schema_document import contained_registry, has_refs, patterns_in, strings_in
 from cli.core.schema_engine import (
     ABSENT,
     NULL,
@@ -199,8 +199,6 @@ class SchemaChecker:
         self.columns = columns
         self.as_text = as_text
         self.plan: Plan = compile_plan(schema, columns)
-        from cli.core.schema_document import contained_registry
-
         self.validator = Draft202012Validator(
             schema,
             format_checker=Draft202012Validator.FORMAT_CHECKER,

@@ -15,9 +15,11 @@ The supported keywords (type, enum, const, minimum, maximum, exclusiveMinimum,
 exclusiveMaximum, multipleOf, minLength, maxLength, pattern, format, required,
 properties, additionalProperties) compile to vectorised operations on Arrow and
 NumPy arrays; ``pattern`` and ``format`` run the same Python checks as
-jsonschema once per distinct value. Every other keyword is validated per cell
-(inside a property) or per row (at the top level) by jsonschema itself, for
-that part of the schema alone, so results stay exact. Integers longer than 15
+jsonschema once per distinct value (``pattern`` through a :data:`PatternSearch`,
+which the API bounds in time). Every other keyword is validated per cell
+(inside a property, in the scope of that property's ``$id``) or per row (at the
+top level) by jsonschema itself, for that part of the schema alone, so results
+stay exact. Integers longer than 15
 digits, which a float64 cannot hold exactly, also go through jsonschema.
 """
 
