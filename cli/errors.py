@@ -291,6 +291,78 @@ class SchemaInvalid(ToolkitError):
         )
 
 
+class SchemaTooDeep(ToolkitError):
+    """A schema file nests arrays and objects deeper than any row schema needs."""
+
+    def __init__(self, path: str, limit: int) -> None:
+        super().__init__(
+            f"{path}: nested too deeply (more than {limit} levels of arrays and objects)",
+            hint="a row schema needs a few levels: flatten it, or share parts through $defs",
+        )
+
+
+class SchemaRefRefused(ToolkitError):
+    """A ``$ref`` points outside the schema document (the network or another file)."""
+
+    def __init__(self, path: str, ref: str, pointer: str, *, kind: str) -> None:
+        super().__init__(
+            f"{kind} $ref '{ref}' is not allowed in {path} at {pointer}; "
+            "only references inside the schema document are resolved",
+            hint="copy the referenced schema under $defs and refer to it as '#/$defs/NAME'",
+        )
+        self.ref = ref
+
+
+class SchemaRefUnresolvable(ToolkitError):
+    """A ``$ref`` that checking reached points at nothing inside the schema document."""
+
+    def __init__(self, path: str, ref: str, pointer: str | None = None) -> None:
+        where = f" at {pointer}" if pointer else ""
+        super().__init__(
+            f"{path}: $ref '{ref}'{where} does not resolve inside the schema document",
+            hint="point it at a schema of this document, e.g. '#/$defs/NAME'",
+        )
+
+
+class SchemaRefLoop(ToolkitError):
+    """Checking a value recursed past Python's limit: a ``$ref`` cycle in the schema, or
+    a value nested deeper than the schema's recursion can follow."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(
+            f"{path}: checking a value recursed without end (a $ref cycle, or a value "
+            "nested too deeply for the schema)",
+            hint="make every $ref chain reach a schema that constrains the value",
+        )
+
+
+class TableRulesInvalid(ToolkitError):
+    """A schema's ``x-mlvc`` table rules break ``cli/schemas/x-mlvc.schema.json``."""
+
+    def __init__(self, path: str, problems: list[str], *, rules_schema: str) -> None:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(
+            f"{path}: {problems[0]}{more}",
+            hint=f"x-mlvc takes min_rows (integer >= 0), unique (list of columns) and "
+            f"max_null_share (column -> share from 0 to 1), as {rules_schema} says",
+        )
+        self.problems = problems
+
+
+class PatternTooSlow(ToolkitError):
+    """A ``pattern`` took longer than its time budget on the data (catastrophic backtracking)."""
+
+    def __init__(self, path: str, pattern: str, column: str, seconds: float) -> None:
+        where = "the row schema" if column == "(row)" else f"column '{column}'"
+        super().__init__(
+            f"{path}: pattern {pattern!r} of {where} took more than {seconds:.3g} s on the "
+            "data (catastrophic backtracking); the check stopped",
+            hint="rewrite the pattern without nested quantifiers, e.g. '^a+$' for '^(a+)+$'",
+        )
+        self.pattern = pattern
+        self.column = column
+
+
 class SchemaViolations(ToolkitError):
     """Data broke its schema (a finding, exit 1)."""
 

@@ -36,6 +36,7 @@ PARAMS_SCHEMA = SCHEMAS / "params.schema.json"
 CARD_INPUT_SCHEMA = SCHEMAS / "card_input.schema.json"
 MODEL_CARD_SCHEMA = SCHEMAS / "model_card.schema.json"
 MODEL_META_SCHEMA = SCHEMAS / "model_meta.schema.json"
+TABLE_RULES_SCHEMA = SCHEMAS / "x-mlvc.schema.json"  # the x-mlvc keyword of a row schema
 
 
 def repository_root(start: Path) -> Path | None:

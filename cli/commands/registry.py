@@ -114,7 +114,7 @@ def registry(
     'mlvc registry history NAME' lists a model's registry events.
     """
     if ctx.invoked_subcommand is None:
-        _listing(repo=repo, fmt=fmt)
+        _listing(ctx, repo=repo, fmt=fmt)
 
 
 @funnel

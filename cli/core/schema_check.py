@@ -18,13 +18,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from cli.core.arrow_np import one_array, to_numpy
+from cli.core.schema_document import contained_registry, has_refs, patterns_in, strings_in
 from cli.core.schema_engine import (
     ABSENT,
     NULL,
     Cells,
+    PatternSearch,
     Plan,
     compile_plan,
     keyword_fails,
+    search_in_process,
     take,
     to_cells,
 )
@@ -43,6 +46,14 @@ EXAMPLES = 5
 # not seen are added, and kept with their verdicts for the next chunk.
 DICTIONARY_SAMPLE = 4096
 DICTIONARY_MAX = DICTIONARY_SAMPLE // 2
+
+
+class PatternTimedOut(Exception):
+    """A pattern outlived the time budget of the search function on one column's values."""
+
+    def __init__(self, pattern: str, column: str, seconds: float) -> None:
+        super().__init__(f"pattern {pattern!r} of column {column!r}: over {seconds} s")
+        self.pattern, self.column, self.seconds = pattern, column, seconds
 
 
 @dataclass(frozen=True)
@@ -149,6 +160,20 @@ class _Checked:
     nulls: int  # null cells among present ones
 
 
+def _reachable_patterns(schema: Any, everywhere: set[str]) -> set[str]:
+    """The patterns jsonschema may evaluate for ``schema``: its own, or with a ``$ref``
+    (which may lead anywhere in the document) every pattern of the document."""
+    if schema is None or isinstance(schema, bool):
+        return set()
+    return set(everywhere) if has_refs(schema) else patterns_in(schema)
+
+
+def _absent_rule(rule: str, column: str, missing: list[str], expected: str = "") -> TableRule:
+    """A table rule that names columns the data lacks: a failure, never a silent pass."""
+    expected = expected or "no duplicate keys"
+    return TableRule(rule, column, expected, f"no column {', '.join(missing)} in the data", False)
+
+
 @functools.cache
 def _pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="mlvc-schema")
@@ -157,7 +182,17 @@ def _pool() -> ThreadPoolExecutor:
 class SchemaChecker:
     """Feed chunks in order with :meth:`feed`; read the result with :meth:`violations`."""
 
-    def __init__(self, schema: Mapping[str, Any] | bool, columns: list[str], *, as_text: bool):
+    def __init__(
+        self,
+        schema: Mapping[str, Any] | bool,
+        columns: list[str],
+        *,
+        as_text: bool,
+        search: PatternSearch | None = None,
+    ):
+        """``search`` evaluates the ``pattern`` keywords; given one (a time-bounded search),
+        the texts jsonschema will search in are first searched with it too, so that no
+        pattern runs unbounded in this process."""
         from jsonschema import Draft202012Validator
 
         self.schema = schema
@@ -165,7 +200,9 @@ class SchemaChecker:
         self.as_text = as_text
         self.plan: Plan = compile_plan(schema, columns)
         self.validator = Draft202012Validator(
-            schema, format_checker=Draft202012Validator.FORMAT_CHECKER
+            schema,
+            format_checker=Draft202012Validator.FORMAT_CHECKER,
+            registry=contained_registry(),  # retrieves nothing: no network, no other file
         )
         self.checker = Draft202012Validator.FORMAT_CHECKER
         required = schema.get("required", []) if isinstance(schema, Mapping) else []
@@ -180,6 +217,13 @@ class SchemaChecker:
         self._distinct: dict[str, _Distinct] = {}  # per column; one thread per column
         self._many: set[str] = set()  # columns whose sample held many distinct values
         self._seconds: dict[str, float] = {}  # per column: time taken on the last chunk
+        self._search = search or search_in_process
+        self._screens: dict[str, set[str]] = {}  # per column: patterns jsonschema may run
+        if search is not None:
+            everywhere = patterns_in(schema)
+            for column, plan in self.plan.columns.items():
+                self._screens[column] = _reachable_patterns(plan.full, everywhere)
+            self._screens[ROW] = _reachable_patterns(self.plan.row_residual, everywhere)
 
     # -- recording ---------------------------------------------------------
 
@@ -271,7 +315,13 @@ class SchemaChecker:
                 self._many.add(column)  # sampled, many values: do not sample it again
         cells = to_cells(data, as_text=self.as_text)
         plan = self.plan.columns[column]
-        masks = [keyword_fails(cells, k, v, self.checker) for k, v in plan.vectorised]
+        masks = []
+        for keyword, value in plan.vectorised:
+            try:
+                mask = keyword_fails(cells, keyword, value, self.checker, search=self._search)
+            except TimeoutError as exc:
+                raise PatternTimedOut(value, column, *exc.args[:1]) from None
+            masks.append(mask)
         if cells.absent is not None or _any(cells.inexact):
             exact = ~cells.inexact  # inexact and absent cells are left to jsonschema
             if cells.absent is not None:
@@ -336,13 +386,14 @@ class SchemaChecker:
             per_cell = np.zeros(0, np.intp)
         if present is not None:
             per_cell = per_cell[present[per_cell]]
+        if self._screens.get(column):
+            self._screen(column, [cells.value(int(i)) for i in per_cell])
         # per keyword: its value in the schema (the first error's), count, first examples
         by_keyword: dict[str, tuple[Any, list[int], list[tuple[int, Any]]]] = {}
         for i in per_cell:
             schema = plan.full if cells.inexact[i] else plan.residual
-            error = next(
-                self.validator.evolve(schema=schema).iter_errors(cells.value(int(i))), None
-            )
+            # descend, as jsonschema's "properties" does: a subschema's $id sets its base URI
+            error = next(self.validator.descend(cells.value(int(i)), schema), None)
             if error is not None:
                 value = error.validator_value if error.validator != "false" else False
                 _, count, examples = by_keyword.setdefault(str(error.validator), (value, [0], []))
@@ -361,9 +412,12 @@ class SchemaChecker:
 
         validator = self.validator.evolve(schema=self.plan.row_residual)
         failing = np.zeros(n, bool)
+        rows = []
         for i in range(n):
             row = {c: cells.value(i) for c, cells in cells_by_column.items()}
-            row = {c: v for c, v in row.items() if v is not ABSENT}
+            rows.append({c: v for c, v in row.items() if v is not ABSENT})
+        self._screen(ROW, rows)
+        for i, row in enumerate(rows):
             error = next(validator.iter_errors(row), None)
             if error is not None:
                 failing[i] = True
@@ -374,6 +428,20 @@ class SchemaChecker:
                     _Finding(where, str(error.validator), error.validator_value, 1, [(i, value)])
                 )
         return failing
+
+    def _screen(self, column: str, values: list[Any]) -> None:
+        """Search every text of ``values`` with every pattern jsonschema may run on them,
+        through the bounded search: a pattern too slow there stops the check before
+        jsonschema would run it without a bound (thread-safe)."""
+        patterns = self._screens.get(column)
+        if not patterns or not values:
+            return
+        texts = list(dict.fromkeys(text for value in values for text in strings_in(value)))
+        for pattern in sorted(patterns):
+            try:
+                self._search(pattern, texts)
+            except TimeoutError as exc:
+                raise PatternTimedOut(pattern, column, *exc.args[:1]) from None
 
     def _check_unique(self, columns: Mapping[str, Any]) -> None:
         key = self.plan.table_rules.get("unique") or []
@@ -410,7 +478,10 @@ class SchemaChecker:
         if "min_rows" in rules:
             want = int(rules["min_rows"])
             out.append(TableRule("min_rows", "", f">= {want}", str(self.rows), self.rows >= want))
-        if rules.get("unique"):
+        missing = [c for c in rules.get("unique") or [] if c not in self.columns]
+        if missing:  # fails closed: a key the data lacks cannot be unique
+            out.append(_absent_rule("unique", ", ".join(rules["unique"]), missing))
+        elif rules.get("unique"):
             key = ", ".join(rules["unique"])
             rows = (
                 f" (first at rows {', '.join(map(str, self._duplicate_rows))})"
@@ -427,6 +498,9 @@ class SchemaChecker:
                 )
             )
         for column, share in sorted((rules.get("max_null_share") or {}).items()):
+            if column not in self.columns:
+                out.append(_absent_rule("max_null_share", column, [column], f"<= {share}"))
+                continue
             found = self._nulls.get(column, 0) / self.rows if self.rows else 0.0
             out.append(
                 TableRule("max_null_share", column, f"<= {share}", f"{found:.4f}", found <= share)

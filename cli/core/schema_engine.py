@@ -15,9 +15,11 @@ The supported keywords (type, enum, const, minimum, maximum, exclusiveMinimum,
 exclusiveMaximum, multipleOf, minLength, maxLength, pattern, format, required,
 properties, additionalProperties) compile to vectorised operations on Arrow and
 NumPy arrays; ``pattern`` and ``format`` run the same Python checks as
-jsonschema once per distinct value. Every other keyword is validated per cell
-(inside a property) or per row (at the top level) by jsonschema itself, for
-that part of the schema alone, so results stay exact. Integers longer than 15
+jsonschema once per distinct value (``pattern`` through a :data:`PatternSearch`,
+which the API bounds in time). Every other keyword is validated per cell
+(inside a property, in the scope of that property's ``$id``) or per row (at the
+top level) by jsonschema itself, for that part of the schema alone, so results
+stay exact. Integers longer than 15
 digits, which a float64 cannot hold exactly, also go through jsonschema.
 """
 
@@ -662,8 +664,38 @@ def _per_distinct_string(cells: Cells, accepts: Callable[[str], bool]) -> np.nda
     return to_numpy(pc.is_in(cells.text, string_array(failing)))
 
 
-def keyword_fails(cells: Cells, keyword: str, value: Any, checker: Any) -> np.ndarray:
-    """Boolean mask of the cells that ``keyword: value`` rejects."""
+# (pattern, texts) -> indices of the texts that re.search(pattern, text) does not match;
+# may raise TimeoutError (cli.adapters.pattern_worker bounds the time of a search)
+PatternSearch = Callable[[str, list[str]], list[int]]
+
+
+def search_in_process(pattern: str, texts: list[str]) -> list[int]:
+    """:data:`PatternSearch` with ``re`` in this process: exact, with no time bound."""
+    search = re.compile(pattern).search
+    return [i for i, text in enumerate(texts) if search(text) is None]
+
+
+def _pattern_fails(cells: Cells, pattern: str, search: PatternSearch) -> np.ndarray:
+    """True where a string cell does not match ``pattern``; one search per distinct string."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    distinct = [v for v in pc.unique(cells.text).to_pylist() if v is not None]
+    failing = [distinct[i] for i in search(pattern, distinct)]
+    if not failing:
+        return np.zeros(len(cells), bool)
+    return to_numpy(pc.is_in(cells.text, string_array(failing)))
+
+
+def keyword_fails(
+    cells: Cells,
+    keyword: str,
+    value: Any,
+    checker: Any,
+    *,
+    search: PatternSearch = search_in_process,
+) -> np.ndarray:
+    """Boolean mask of the cells that ``keyword: value`` rejects (``search`` runs patterns)."""
     import numpy as np
 
     if keyword == "type":
@@ -679,8 +711,7 @@ def keyword_fails(cells: Cells, keyword: str, value: Any, checker: Any) -> np.nd
     if keyword in ("minLength", "maxLength"):
         return _length_fails(cells, keyword, value)
     if keyword == "pattern":
-        compiled = re.compile(value)
-        return _per_distinct_string(cells, lambda s: compiled.search(s) is not None)
+        return _pattern_fails(cells, value, search)
     if keyword == "format":
         if value not in checker.checkers:
             return np.zeros(len(cells), bool)
@@ -696,7 +727,8 @@ class ColumnPlan:
     """How one property's subschema is checked."""
 
     vectorised: tuple[tuple[str, Any], ...]
-    residual: Mapping[str, Any] | bool | None  # checked per cell by jsonschema
+    # checked per cell by jsonschema, descending from the row schema as ``properties`` does
+    residual: Mapping[str, Any] | bool | None
     full: Mapping[str, Any] | bool  # the whole subschema (for inexact cells)
 
 
@@ -734,6 +766,8 @@ def plan_column(subschema: Any) -> ColumnPlan:
     )
     done = {k for k, _ in vectorised} | ANNOTATIONS
     residual = {k: v for k, v in subschema.items() if k not in done}
+    if residual and "$id" in subschema:  # the residual stays in its own resource's scope
+        residual["$id"] = subschema["$id"]
     return ColumnPlan(vectorised, residual or None, subschema)
 
 
