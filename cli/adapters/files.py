@@ -6,7 +6,7 @@ import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING, Any
 
 from cli.errors import (
@@ -14,6 +14,7 @@ from cli.errors import (
     DataFileUnreadable,
     FileMissing,
     ParamsMalformed,
+    PathOutsideRepository,
 )
 
 if TYPE_CHECKING:
@@ -43,6 +44,31 @@ def atomic_writer(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def contained(root: Path, relpath: str, *, source: str) -> Path:
+    """The file ``relpath`` names under ``root``, refused unless it stays inside ``root``.
+
+    ``relpath`` is untrusted (read from ``dvc.lock`` or git history; ``source`` says
+    where, for the message). Refused: an absolute path, an empty one, one whose last
+    part is ``.`` or ``..``, and one whose parent folder resolves outside ``root``
+    through ``..`` or a symlinked folder. The last part itself is not resolved: a
+    write replaces it atomically, so a symlink there is replaced, never written through.
+    """
+    pure = PurePosixPath(relpath)
+    root_resolved = root.resolve()
+    if (
+        not relpath
+        or "\x00" in relpath
+        or pure.is_absolute()
+        or Path(relpath).is_absolute()
+        or pure.name in ("", ".", "..")
+    ):
+        raise PathOutsideRepository(relpath, source, str(root_resolved))
+    parent = (root_resolved / pure.parent).resolve()
+    if not parent.is_relative_to(root_resolved):
+        raise PathOutsideRepository(relpath, source, str(root_resolved))
+    return parent / pure.name
 
 
 def write_text(path: Path, text: str) -> None:

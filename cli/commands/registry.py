@@ -111,11 +111,21 @@ def registry(
 
 @funnel
 def checkout(
-    ref: Annotated[str, typer.Argument(help="NAME@vX.Y.Z, e.g. penguins-classifier@v0.1.0.")],
+    ref: Annotated[
+        str,
+        typer.Argument(
+            help="NAME@vX.Y.Z, NAME@latest or NAME#STAGE (GTO's shortcuts), "
+            "e.g. penguins-classifier#prod."
+        ),
+    ],
     repo: RepoOption = Path(),
     fmt: FormatOption = OutputFormat.text,
 ) -> int:
-    """Restore a version's model files into the workspace through DVC and verify their md5s."""
+    """Restore a version's model files into the workspace through DVC and verify their md5s.
+
+    NAME#STAGE restores the version the stage holds now. Every path is checked to stay
+    inside the repository and every file verified before the first one is written.
+    """
     from cli.registry_api import checkout as run_checkout
 
     result = run_checkout(ref=ref, repo=repo)

@@ -164,8 +164,7 @@ def test_promotion_order_gates_counter_and_rollback(repo: Path) -> None:
     back = reg.rollback(model=NAME, stage="prod", repo=repo)
     assert (back.version, back.previous, back.tag) == ("v0.0.1", "v0.0.2", f"{NAME}#prod#7")
     assert reg.registry(repo=repo).models[0].stages["prod"] == "v0.0.1"
-    with pytest.raises(ToolkitError, match="already in stage 'prod'"):
-        reg.promote(model=NAME, version="v0.0.1", stage="prod", repo=repo)
+    assert reg.promote(model=NAME, version="v0.0.1", stage="prod", repo=repo).unchanged
 
 
 def test_prod_gate_blocks_a_weak_version(repo: Path) -> None:
@@ -259,3 +258,119 @@ def test_cli_release_registry_json(repo: Path) -> None:
     assert bad.exit_code == 2 and "not a SemVer version" in bad.stderr
     gate = runner.invoke(app, ["promote", NAME, "v0.0.1", "prod", "--repo", str(repo)])
     assert gate.exit_code == 1 and "never been in 'staging'" in gate.stdout
+
+
+def _craft_escaping_tag(repo: Path, out_path: str, version: str = "v0.0.5") -> str:
+    """Commit a dvc.yaml/dvc.lock whose model stage also lists ``out_path``, cached by its md5."""
+    import hashlib
+
+    payload = b'{"escaped": true}\n'
+    md5 = hashlib.md5(payload).hexdigest()
+    cached = repo / ".dvc" / "cache" / "files" / "md5" / md5[:2] / md5[2:]
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    cached.write_bytes(payload)
+    lock = yaml.safe_load((repo / "dvc.lock").read_text())
+    lock["stages"]["train"]["outs"].append(
+        {"path": out_path, "hash": "md5", "md5": md5, "size": len(payload)}
+    )
+    (repo / "dvc.lock").write_text(yaml.safe_dump(lock, sort_keys=False))
+    pipeline = yaml.safe_load((repo / "dvc.yaml").read_text())
+    pipeline["stages"]["train"]["outs"].append(out_path)
+    (repo / "dvc.yaml").write_text(yaml.safe_dump(pipeline, sort_keys=False))
+    run(["git", "commit", "-qam", "crafted dvc.yaml and dvc.lock"], repo)
+    tag = f"{NAME}@{version}"
+    run(["git", "tag", "-a", tag, "-m", "crafted"], repo)
+    return tag
+
+
+@pytest.mark.parametrize("kind", ["dotdot", "absolute", "symlinked-parent"])
+def test_checkout_refuses_paths_outside_the_repository(
+    repo: Path, tmp_path: Path, kind: str
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    if kind == "dotdot":
+        out_path, target = "../escape.json", repo.parent / "escape.json"
+    elif kind == "absolute":
+        out_path, target = str(outside / "escape.json"), outside / "escape.json"
+    else:
+        (repo / "linked").symlink_to(outside, target_is_directory=True)
+        out_path, target = "linked/escape.json", outside / "escape.json"
+    tag = _craft_escaping_tag(repo, out_path)
+    (repo / "models/model.skops").write_bytes(b"workspace bytes")
+    result = runner.invoke(app, ["checkout", tag, "--repo", str(repo)])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"refusing to write '{out_path}'" in lines[0]
+    assert not target.exists()
+    # nothing written, not even the tag's valid model file
+    assert (repo / "models/model.skops").read_bytes() == b"workspace bytes"
+
+
+def test_checkout_by_stage_latest_and_version(repo: Path) -> None:
+    reg.release(repo=repo)
+    v1 = (repo / "models/model.skops").read_bytes()
+    reg.promote(model=NAME, version="v0.0.1", stage="dev", repo=repo)
+    new_commit(repo, 8)
+    reg.release(repo=repo)
+    v2 = (repo / "models/model.skops").read_bytes()
+    restored = reg.checkout(ref=f"{NAME}#dev", repo=repo)
+    assert restored.version == "v0.0.1" and (repo / "models/model.skops").read_bytes() == v1
+    assert reg.checkout(ref=f"{NAME}@latest", repo=repo).version == "v0.0.2"
+    assert (repo / "models/model.skops").read_bytes() == v2
+    assert reg.checkout(ref=f"{NAME}@v0.0.1", repo=repo).version == "v0.0.1"
+    assert reg.checkout(ref=f"{NAME}@0.0.2", repo=repo).version == "v0.0.2"
+
+
+@pytest.mark.parametrize(
+    ("ref", "message"),
+    [
+        (f"{NAME}#qa", "unknown stage 'qa'; stages are: dev -> staging -> prod"),
+        (f"{NAME}#prod", f"stage 'prod' of {NAME} holds no version"),
+        (f"{NAME}", f"'{NAME}' is not NAME@vX.Y.Z, NAME@latest or NAME#STAGE"),
+        (f"{NAME}@1.2", f"'{NAME}@1.2' is not NAME@vX.Y.Z"),
+    ],
+)
+def test_checkout_refusals_are_one_line_exit_2(repo: Path, ref: str, message: str) -> None:
+    reg.release(repo=repo)
+    result = runner.invoke(app, ["checkout", ref, "--repo", str(repo)])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], lines
+
+
+def test_unknown_stage_is_exit_2_in_promote_and_rollback(repo: Path) -> None:
+    reg.release(repo=repo)
+    for argv in (["promote", NAME, "v0.0.1", "qa"], ["rollback", NAME, "--stage", "qa"]):
+        result = runner.invoke(app, [*argv, "--repo", str(repo)])
+        assert result.exit_code == 2, (argv, result.output)
+        assert "unknown stage 'qa'; stages are: dev -> staging -> prod" in result.stderr
+    assert tags(repo) == [f"{NAME}@v0.0.1"]
+
+
+def test_promoting_to_the_stage_a_version_holds_is_a_no_op(repo: Path) -> None:
+    reg.release(repo=repo)
+    reg.promote(model=NAME, version="v0.0.1", stage="dev", repo=repo)
+    before = tags(repo)
+    again = runner.invoke(app, ["promote", NAME, "0.0.1", "dev", "--repo", str(repo)])
+    assert again.exit_code == 0, again.output
+    assert f"nothing to do: {NAME}@v0.0.1 is already in stage 'dev'" in again.stdout
+    assert tags(repo) == before
+
+
+def test_dry_run_on_a_released_commit_lists_gates_exit_1(repo: Path) -> None:
+    reg.release(repo=repo)
+    result = runner.invoke(app, ["release", "--dry-run", "--repo", str(repo)])
+    assert result.exit_code == 1, result.output
+    assert "ok   clean work tree" in result.stdout
+    assert "FAIL one version per commit: already released at this commit as v0.0.1" in (
+        result.stdout
+    )
+
+
+def test_promote_a_version_that_is_not_semver(repo: Path) -> None:
+    reg.release(repo=repo)
+    result = runner.invoke(app, ["promote", NAME, "1.2", "dev", "--repo", str(repo)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("error: '1.2' is not a version; use vX.Y.Z or X.Y.Z")
+    assert len(result.stderr.strip().splitlines()) == 1
