@@ -244,6 +244,17 @@ class PublishInterrupted(ToolkitError):
         self.exit_code = 128 + signum  # type: ignore[assignment]
 
 
+class CommandInterrupted(ToolkitError):
+    """A signal stopped a registry command before it changed anything it could not undo."""
+
+    def __init__(self, signal_name: str, signum: int) -> None:
+        super().__init__(
+            f"interrupted by {signal_name}",
+            hint="run 'mlvc registry' to see what was recorded, then run the command again",
+        )
+        self.exit_code = 128 + signum  # type: ignore[assignment]
+
+
 class Interrupted(KeyboardInterrupt):
     """SIGINT, SIGTERM or SIGHUP, raised in the main thread by the CLI's signal handlers."""
 

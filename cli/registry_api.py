@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,9 @@ from cli.core.registry import (
 from cli.errors import (
     NotARegistryRef,
     NotAVersion,
+    PublishInterrupted,
     StageUnassigned,
+    TagExists,
     ToolkitError,
     UnknownRegistryStage,
 )
@@ -169,9 +172,9 @@ def release(
         if dry_run or not all(g.ok for g in gates):
             return Release(name, str(new), tag, commit, gates, False, False, dry_run, remote)
         message = _release_message(name, new, model_path, repo)
-        git.create_tag(repo, tag, commit, message, after=state.newest)
-        if push:
-            _publish(repo, tag, remote or "origin")
+        _tag_and_publish(
+            repo, tag, commit, message, after=state.newest, remote=remote, dvc=True, what="release"
+        )
         return Release(name, str(new), tag, commit, gates, True, push, False, remote)
 
 
@@ -224,23 +227,54 @@ def _release_gates(repo: Path, state: ModelState) -> tuple[Gate, ...]:
     return _gates(results)
 
 
-def _publish(repo: Path, tag: str, remote: str) -> None:
-    """DVC objects first, verified, then the tag: never a tag whose artifacts the remote lacks."""
+def _tag_and_publish(
+    repo: Path,
+    tag: str,
+    commit: str,
+    message: str,
+    *,
+    after: int,
+    remote: str | None,
+    dvc: bool,
+    what: str,
+) -> None:
+    """Create ``tag``; with a ``remote``, publish it, or remove it again.
+
+    Publishing pushes the DVC objects first (``dvc``), verified, then the tag: never a
+    tag whose artifacts the remote lacks. Whatever stops it after the tag exists (a
+    failed push, Ctrl-C, or SIGTERM/SIGHUP as the CLI raises them) deletes the local
+    tag, so running the same command again starts clean.
+    """
+    pushing = False
     try:
-        dvc_cli.push(repo)
-        missing = dvc_cli.remote_missing(repo)
-        if missing:
-            raise ToolkitError(
-                f"the DVC remote still lacks {len(missing)} object(s) after 'dvc push': "
-                + ", ".join(sorted(missing)[:5])
-            )
+        git.create_tag(repo, tag, commit, message, after=after)
+        if remote is None:
+            return
+        if dvc:
+            dvc_cli.push(repo)
+            missing = dvc_cli.remote_missing(repo)
+            if missing:
+                raise ToolkitError(
+                    f"the DVC remote still lacks {len(missing)} object(s) after 'dvc push': "
+                    + ", ".join(sorted(missing)[:5]),
+                    hint="check the DVC remote ('dvc remote list') and run the command again",
+                )
+        pushing = True
         git.push_tag(repo, remote, tag)
-    except ToolkitError as exc:
+    except TagExists:
+        raise  # another command created it: it is not ours to delete
+    except BaseException as exc:
         git.delete_tag(repo, tag)
-        raise ReleaseFailed(
-            f"release not published, local tag '{tag}' removed: {exc.message}",
-            hint="fix the remote (dvc remote list; git remote -v) and run the release again",
-        ) from None
+        if isinstance(exc, KeyboardInterrupt):
+            signum = getattr(exc, "signum", signal.SIGINT)
+            name = signal.Signals(signum).name
+            raise PublishInterrupted(tag, name, signum, pushing=pushing) from None
+        if isinstance(exc, ToolkitError):
+            raise ReleaseFailed(
+                f"{what} not published, local tag '{tag}' removed: {exc.message}",
+                hint=exc.hint or "fix the DVC remote ('dvc remote list') and run the command again",
+            ) from None
+        raise
 
 
 def promote(
@@ -297,16 +331,10 @@ def _assign(
     after: int = 0,
 ) -> None:
     message = f"Assigning stage {stage} to artifact {name} version {version}"
-    git.create_tag(repo, tag, commit, message, after=after)
-    if push:
-        try:
-            git.push_tag(repo, git.default_remote(repo), tag)
-        except ToolkitError as exc:
-            git.delete_tag(repo, tag)
-            raise ReleaseFailed(
-                f"stage tag not published, local tag '{tag}' removed: {exc.message}",
-                hint="check 'git remote -v' and try again",
-            ) from None
+    remote = git.default_remote(repo) if push else None
+    _tag_and_publish(
+        repo, tag, commit, message, after=after, remote=remote, dvc=False, what="stage tag"
+    )
 
 
 def rollback(*, model: str, stage: str, repo: Path = Path(), push: bool = False) -> Promotion:

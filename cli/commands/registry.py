@@ -47,11 +47,16 @@ def release(
     params.yaml (release.gates: absolute thresholds and minimum change against the
     latest release, with each metric's direction), a valid model card. The tag
     message records the metrics, a digest of the parameters and the model's md5.
-    Exit 0 released, 1 a gate failed, 2 could not run.
+    Exit 0 released, 1 a gate failed, 2 could not run; with --push, SIGINT, SIGTERM
+    or SIGHUP removes the local tag and exits 128 + the signal's number (130, 143, 129).
     """
+    from cli.adapters.signals import interrupts_as_exceptions
     from cli.registry_api import release as run_release
 
-    result = run_release(repo=repo, bump=bump.value, version=version, push=push, dry_run=dry_run)
+    with interrupts_as_exceptions():
+        result = run_release(
+            repo=repo, bump=bump.value, version=version, push=push, dry_run=dry_run
+        )
     return emit(result, fmt, ok=result.ok)
 
 
@@ -71,11 +76,13 @@ def promote(
     a version reaches a stage only after the one before it, and must pass that
     stage's gates (release.promotion). Exit 0 promoted, 1 a gate failed, 2 could not run.
     """
+    from cli.adapters.signals import interrupts_as_exceptions
     from cli.registry_api import promote as run_promote
 
-    result = run_promote(
-        model=model, version=version, stage=stage, repo=repo, push=push, dry_run=dry_run
-    )
+    with interrupts_as_exceptions():
+        result = run_promote(
+            model=model, version=version, stage=stage, repo=repo, push=push, dry_run=dry_run
+        )
     return emit(result, fmt, ok=result.ok)
 
 
@@ -88,9 +95,11 @@ def rollback(
     fmt: FormatOption = OutputFormat.text,
 ) -> int:
     """Point STAGE back at the version it held before the current one (a new stage tag)."""
+    from cli.adapters.signals import interrupts_as_exceptions
     from cli.registry_api import rollback as run_rollback
 
-    result = run_rollback(model=model, stage=stage, repo=repo, push=push)
+    with interrupts_as_exceptions():
+        result = run_rollback(model=model, stage=stage, repo=repo, push=push)
     return emit(result, fmt, ok=result.ok)
 
 

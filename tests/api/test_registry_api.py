@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -132,11 +136,44 @@ def test_not_a_repo_and_no_commits(tmp_path: Path) -> None:
         reg.registry(repo=tmp_path)
 
 
-def test_two_releases_at_once_are_refused(repo: Path) -> None:
-    (repo / ".git" / "mlvc-registry.lock").write_text("123")
-    with pytest.raises(ToolkitError, match="another mlvc release or promotion is running"):
-        reg.release(repo=repo)
+def _lock_file(pid: int, host: str | None = None) -> str:
+    import socket
+
+    return json.dumps({"pid": pid, "host": host or socket.gethostname()})
+
+
+def test_a_live_lock_refuses_with_one_line(repo: Path) -> None:
+    import os
+
+    (repo / ".git" / "mlvc-registry.lock").write_text(_lock_file(os.getpid()))
+    result = runner.invoke(app, ["release", "--repo", str(repo)])
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.strip().splitlines()
+    assert "another mlvc release, promotion or rollback is running" in line
+    assert f"pid {os.getpid()} on " in line
     assert tags(repo) == []
+
+
+def test_a_stale_lock_is_taken_over(repo: Path, caplog: pytest.LogCaptureFixture) -> None:
+    import subprocess
+
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # its pid now names no process
+    lock = repo / ".git" / "mlvc-registry.lock"
+    lock.write_text(_lock_file(gone.pid))
+    assert reg.release(repo=repo).created
+    assert f"took over a stale registry lock {lock} (pid {gone.pid}" in caplog.text
+    assert not lock.exists()
+
+
+def test_worktrees_of_one_repository_share_the_lock(repo: Path, tmp_path: Path) -> None:
+    from cli.adapters import git
+
+    other = tmp_path / "other-worktree"
+    run(["git", "worktree", "add", "-q", "-b", "other", str(other)], repo)
+    with git.registry_lock(repo), pytest.raises(ToolkitError, match="is running"):
+        reg.promote(model=NAME, version="v0.0.1", stage="dev", repo=other)
+    assert (repo / ".git" / "mlvc-registry.lock").exists() is False
 
 
 def test_promotion_order_gates_counter_and_rollback(repo: Path) -> None:
@@ -374,3 +411,94 @@ def test_promote_a_version_that_is_not_semver(repo: Path) -> None:
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith("error: '1.2' is not a version; use vX.Y.Z or X.Y.Z")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def _bare_remote(tmp_path: Path, repo: Path, *, hook: str | None = None) -> Path:
+    """A bare ``origin`` for ``repo`` (with a ``pre-receive`` hook when given), and a DVC remote."""
+    bare = tmp_path / "origin.git"
+    run(["git", "init", "-q", "--bare", str(bare)], tmp_path)
+    if hook is not None:
+        script = bare / "hooks" / "pre-receive"
+        script.write_text(hook)
+        script.chmod(0o755)
+    run(["git", "remote", "add", "origin", str(bare)], repo)
+    run(["dvc", "remote", "add", "-d", "--local", "store", str(tmp_path / "dvc-remote")], repo)
+    return bare
+
+
+def test_push_to_an_unreachable_remote_names_it(repo: Path, tmp_path: Path) -> None:
+    reg.release(repo=repo)
+    missing = tmp_path / "no-such-remote.git"
+    run(["git", "remote", "add", "origin", str(missing)], repo)
+    result = runner.invoke(app, ["promote", NAME, "v0.0.1", "dev", "--push", "--repo", str(repo)])
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.strip().splitlines()
+    assert f"local tag '{NAME}#dev#1' removed: cannot reach remote 'origin' ({missing})" in line
+    assert "does not appear to be a git repository" in line
+    assert "next: check 'git remote -v' and your network" in line
+    assert "the repository exists" not in line
+    assert tags(repo) == [f"{NAME}@v0.0.1"]
+
+
+def test_push_url_credentials_are_not_printed(repo: Path) -> None:
+    reg.release(repo=repo)
+    url = "https://mlvc:s3cret@127.0.0.1:1/registry.git"  # loopback, nothing listens
+    run(["git", "remote", "add", "origin", url], repo)
+    result = runner.invoke(app, ["promote", NAME, "v0.0.1", "dev", "--push", "--repo", str(repo)])
+    assert result.exit_code == 2, result.output
+    assert "cannot reach remote 'origin' (https://127.0.0.1:1/registry.git)" in result.stderr
+    assert "s3cret" not in result.stderr
+
+
+def test_push_of_a_tag_the_remote_already_has(repo: Path, tmp_path: Path) -> None:
+    reg.release(repo=repo)
+    bare = _bare_remote(tmp_path, repo)
+    taken = f"{NAME}#dev#1"
+    run(["git", "tag", "-a", taken, "-m", "someone else's"], repo)
+    run(["git", "push", "-q", "origin", f"refs/tags/{taken}"], repo)
+    run(["git", "tag", "-d", taken], repo)
+    result = runner.invoke(app, ["promote", NAME, "v0.0.1", "dev", "--push", "--repo", str(repo)])
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.strip().splitlines()
+    assert f"local tag '{taken}' removed: tag '{taken}' already exists on remote 'origin'" in line
+    assert "next: fetch the remote's registry with 'git fetch origin --tags'" in line
+    assert "fix the remote" not in line
+    assert tags(repo) == [f"{NAME}@v0.0.1"]
+    assert run(["git", "tag", "-l"], bare).stdout.split() == [taken]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_signal_during_release_push_removes_the_local_tag(
+    repo: Path, tmp_path: Path, signum: int
+) -> None:
+    marker = tmp_path / "hook-started"
+    slow_hook = f"#!/bin/sh\ntouch '{marker}'\nsleep 30\n"
+    bare = _bare_remote(tmp_path, repo, hook=slow_hook)
+    mlvc = str(Path(sys.executable).parent / "mlvc")
+    argv = [mlvc, "release", "--push", "--repo", str(repo)]
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not marker.exists():
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "the pre-receive hook never started"
+            time.sleep(0.05)
+        started = time.monotonic()
+        proc.send_signal(signum)
+        _, stderr = proc.communicate(timeout=20)
+    finally:
+        proc.kill()
+    assert time.monotonic() - started < 10
+    assert proc.returncode == 128 + signum, stderr
+    tag = f"{NAME}@v0.0.1"
+    name = signal.Signals(signum).name
+    (line,) = stderr.strip().splitlines()
+    assert line.startswith(f"error: interrupted by {name}: local tag '{tag}' removed"), line
+    assert tags(repo) == []
+    time.sleep(0.5)  # the receive-pack was stopped with git push: the tag never arrives
+    assert run(["git", "tag", "-l"], bare).stdout == ""
+    (bare / "hooks" / "pre-receive").unlink()
+    again = run(argv, repo)
+    assert f"released {tag}" in again.stdout
+    assert run(["git", "tag", "-l"], bare).stdout.split() == [tag]
