@@ -477,6 +477,26 @@ def test_signal_during_release_push_removes_the_local_tag(
     bare = _bare_remote(tmp_path, repo, hook=slow_hook)
     mlvc = str(Path(sys.executable).parent / "mlvc")
     argv = [mlvc, "release", "--push", "--repo", str(repo)]
+    code, stderr = _interrupt_when(marker, argv, signum)
+    assert code == 128 + signum, stderr
+    tag = f"{NAME}@v0.0.1"
+    name = signal.Signals(signum).name
+    (line,) = stderr.strip().splitlines()
+    assert line.startswith(f"error: interrupted by {name}: local tag '{tag}' removed"), line
+    assert tags(repo) == []
+    time.sleep(0.5)  # receive-pack was stopped with git push, so the tag never arrives
+    assert run(["git", "tag", "-l"], bare).stdout == ""
+    (bare / "hooks" / "pre-receive").unlink()
+    again = run(argv, repo)
+    assert f"released {tag}" in again.stdout
+    assert run(["git", "tag", "-l"], bare).stdout.split() == [tag]
+
+
+def _interrupt_when(marker: Path, argv: list[str], signum: int) -> tuple[int, str]:
+    """Run ``argv``, send ``signum`` once ``marker`` exists; the exit code and stderr.
+
+    The process must exit within a few seconds of the signal.
+    """
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 120
@@ -484,21 +504,53 @@ def test_signal_during_release_push_removes_the_local_tag(
             assert proc.poll() is None, proc.communicate()
             assert time.monotonic() < deadline, "the pre-receive hook never started"
             time.sleep(0.05)
-        started = time.monotonic()
         proc.send_signal(signum)
+        signalled = time.monotonic()
         _, stderr = proc.communicate(timeout=20)
+        assert time.monotonic() - signalled < 10
     finally:
         proc.kill()
-    assert time.monotonic() - started < 10
-    assert proc.returncode == 128 + signum, stderr
-    tag = f"{NAME}@v0.0.1"
-    name = signal.Signals(signum).name
+    return proc.returncode, stderr
+
+
+def test_signal_during_promote_push_removes_the_stage_tag(repo: Path, tmp_path: Path) -> None:
+    reg.release(repo=repo)
+    marker = tmp_path / "hook-started"
+    bare = _bare_remote(tmp_path, repo, hook=f"#!/bin/sh\ntouch '{marker}'\nsleep 30\n")
+    mlvc = str(Path(sys.executable).parent / "mlvc")
+    argv = [mlvc, "promote", NAME, "v0.0.1", "dev", "--push", "--repo", str(repo)]
+    code, stderr = _interrupt_when(marker, argv, signal.SIGTERM)
+    assert code == 143, stderr
     (line,) = stderr.strip().splitlines()
-    assert line.startswith(f"error: interrupted by {name}: local tag '{tag}' removed"), line
-    assert tags(repo) == []
-    time.sleep(0.5)  # the receive-pack was stopped with git push: the tag never arrives
+    assert f"interrupted by SIGTERM: local tag '{NAME}#dev#1' removed" in line
+    assert tags(repo) == [f"{NAME}@v0.0.1"]
     assert run(["git", "tag", "-l"], bare).stdout == ""
     (bare / "hooks" / "pre-receive").unlink()
-    again = run(argv, repo)
-    assert f"released {tag}" in again.stdout
-    assert run(["git", "tag", "-l"], bare).stdout.split() == [tag]
+    assert f"{NAME}#dev#1 (pushed)" in run(argv, repo).stdout
+
+
+@pytest.mark.slow
+def test_concurrent_releases_from_two_worktrees_end_in_one_clean_line(
+    repo: Path, tmp_path: Path
+) -> None:
+    other = tmp_path / "other-worktree"
+    run(["git", "worktree", "add", "-q", "-b", "other", str(other)], repo)
+    run(["dvc", "config", "--local", "cache.dir", str(repo / ".dvc" / "cache")], other)
+    run(["dvc", "checkout", "-q"], other)
+    mlvc = str(Path(sys.executable).parent / "mlvc")
+    procs = [
+        subprocess.Popen(
+            [mlvc, "release", "--repo", str(where)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for where in (repo, other)
+    ]
+    results = [(p.wait(timeout=120), p.communicate()) for p in procs]
+    assert sorted(code for code, _ in results) == [0, 2], results
+    (failed_stderr,) = [err for code, (_, err) in results if code == 2]
+    (line,) = failed_stderr.strip().splitlines()
+    assert "is running" in line or "already released at this commit" in line, line
+    assert "fatal" not in line
+    assert tags(repo) == [f"{NAME}@v0.0.1"]
