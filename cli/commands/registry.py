@@ -74,7 +74,8 @@ def promote(
 
     Stages follow release.stages in params.yaml (default dev -> staging -> prod):
     a version reaches a stage only after the one before it, and must pass that
-    stage's gates (release.promotion). Exit 0 promoted, 1 a gate failed, 2 could not run.
+    stage's gates (release.promotion). A version already in STAGE is a no-op (exit 0); a
+    stage not in release.stages exits 2. Exit 0 promoted, 1 a gate failed, 2 could not run.
     """
     from cli.adapters.signals import interrupts_as_exceptions
     from cli.registry_api import promote as run_promote
