@@ -137,3 +137,23 @@ def test_assignments_in_the_same_second_agree(
     reg.promote(model=NAME, version="v0.0.2", stage="dev", repo=repo)
     assert mlvc_registry(repo)[NAME]["stages"] == {"dev": "v0.0.2"}
     assert_gto_agrees(gto, repo)
+
+
+def test_checkout_resolves_shortcuts_as_gto_show(
+    gto: Path, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    steps = [
+        lambda: reg.release(repo=repo),
+        lambda: new_commit(repo, 5),
+        lambda: reg.release(repo=repo),
+        lambda: reg.promote(model=NAME, version="v0.0.1", stage="dev", repo=repo),
+        lambda: reg.promote(model=NAME, version="v0.0.1", stage="staging", repo=repo),
+        lambda: reg.promote(model=NAME, version="v0.0.2", stage="dev", repo=repo),
+    ]
+    for minute, step in enumerate(steps):
+        at(monkeypatch, minute)
+        step()
+    for ref in (f"{NAME}#dev", f"{NAME}#staging", f"{NAME}@latest", f"{NAME}@greatest"):
+        theirs = run([str(gto), "show", ref, "--ref"], repo).stdout.strip()
+        ours = reg.checkout(ref=ref, repo=repo)
+        assert theirs == f"{NAME}@{ours.version}", ref
