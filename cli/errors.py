@@ -258,6 +258,136 @@ class ModelMetadataInvalid(ToolkitError):
         self.key = key
 
 
+class PathOutsideRepository(ToolkitError):
+    """A path read from git history or ``dvc.lock`` would be written outside the repository."""
+
+    def __init__(self, path: str, source: str, root: str) -> None:
+        super().__init__(
+            f"{source}: refusing to write '{path}': it is absolute or resolves outside the "
+            f"repository {root}; nothing was written",
+            hint=f"do not restore it; review who created it with 'git show {source}'",
+        )
+        self.path = path
+
+
+class NotAVersion(ToolkitError):
+    """A registry version argument that is not SemVer."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(
+            f"'{text}' is not a version; use vX.Y.Z or X.Y.Z",
+            hint="e.g. v0.1.0; list the versions with 'mlvc registry'",
+        )
+
+
+class NotARegistryRef(ToolkitError):
+    """A checkout reference outside GTO's shortcut grammar."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(
+            f"'{text}' is not NAME@vX.Y.Z, NAME@latest or NAME#STAGE",
+            hint="e.g. penguins-classifier@v0.1.0 or penguins-classifier#prod",
+        )
+
+
+class UnknownRegistryStage(ToolkitError):
+    """A stage that ``release.stages`` in ``params.yaml`` does not list."""
+
+    def __init__(self, stage: str, order: tuple[str, ...] | list[str]) -> None:
+        super().__init__(
+            f"unknown stage '{stage}'; stages are: {' -> '.join(order)}",
+            hint="use one of them, or add it to release.stages in params.yaml",
+        )
+
+
+class StageUnassigned(ToolkitError):
+    """A known stage that holds no version of the model."""
+
+    def __init__(self, name: str, stage: str) -> None:
+        super().__init__(
+            f"stage '{stage}' of {name} holds no version",
+            hint=f"promote one with 'mlvc promote {name} VERSION {stage}', or see 'mlvc registry'",
+        )
+
+
+class TagExists(ToolkitError):
+    """A registry tag already exists locally (another command created it first)."""
+
+    def __init__(self, tag: str) -> None:
+        super().__init__(
+            f"tag '{tag}' already exists in this repository",
+            hint="another mlvc command created it; run 'mlvc registry' and try again",
+        )
+
+
+class TagOnRemote(ToolkitError):
+    """The remote already holds a tag of that name."""
+
+    def __init__(self, tag: str, remote: str) -> None:
+        super().__init__(
+            f"tag '{tag}' already exists on remote '{remote}'",
+            hint=f"fetch the remote's registry with 'git fetch {remote} --tags', then run the "
+            "command again (the next version or counter follows the remote's tags)",
+        )
+
+
+class RemoteUnreachable(ToolkitError):
+    """``git push`` could not reach the remote, or the remote refused the push."""
+
+    def __init__(self, remote: str, url: str, reason: str) -> None:
+        super().__init__(
+            f"cannot reach remote '{remote}' ({url}): {reason}",
+            hint="check 'git remote -v' and your network, then run the command again",
+        )
+
+
+class PushRejected(ToolkitError):
+    """The remote received the push and refused the tag (a hook or a protection rule)."""
+
+    def __init__(self, tag: str, remote: str, reason: str) -> None:
+        super().__init__(
+            f"remote '{remote}' rejected tag '{tag}': {reason}",
+            hint="ask the remote's owner about its hooks or tag protection rules",
+        )
+
+
+class PublishInterrupted(ToolkitError):
+    """A signal stopped ``--push``; the local tag was removed so a rerun starts clean.
+
+    The exit code is the shell's for that signal: 128 + its number (130 for SIGINT,
+    143 for SIGTERM, 129 for SIGHUP).
+    """
+
+    def __init__(self, tag: str, signal_name: str, signum: int, *, pushing: bool) -> None:
+        tail = (
+            f"the git push was stopped; check 'git ls-remote --tags' for '{tag}'"
+            if pushing
+            else "no tag was published"
+        )
+        super().__init__(f"interrupted by {signal_name}: local tag '{tag}' removed; {tail}")
+        self.exit_code = 128 + signum  # type: ignore[assignment]
+
+
+class CommandInterrupted(ToolkitError):
+    """A signal stopped a registry command before it changed anything it could not undo."""
+
+    def __init__(self, signal_name: str, signum: int) -> None:
+        super().__init__(
+            f"interrupted by {signal_name}",
+            hint="run 'mlvc registry' to see what was recorded, then run the command again",
+        )
+        self.exit_code = 128 + signum  # type: ignore[assignment]
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGINT, SIGTERM or SIGHUP, raised in the main thread by the CLI's signal handlers."""
+
+    def __init__(self, signum: int, name: str) -> None:
+        super().__init__(name)
+        self.signum = signum
+        self.name = name
+
+
 class NotReproducible(ToolkitError):
     """A pipeline rerun in a clean clone produced different output hashes."""
 

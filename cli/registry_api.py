@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +21,22 @@ from cli.core.registry import (
     build_states,
     check_metric_gates,
     check_promotion_order,
+    parse_shortcut,
+    resolve_shortcut,
     stage_tag,
     version_tag,
 )
-from cli.errors import ModelNotInRegistry, NothingToRollBack, ToolkitError
+from cli.errors import (
+    ModelNotInRegistry,
+    NotARegistryRef,
+    NotAVersion,
+    NothingToRollBack,
+    PublishInterrupted,
+    StageUnassigned,
+    TagExists,
+    ToolkitError,
+    UnknownRegistryStage,
+)
 from cli.results import (
     CheckoutResult,
     Gate,
@@ -65,6 +78,22 @@ def _policy(repo: Path) -> Any:
     from cli.params import load_params
 
     return load_params(repo / paths.PARAMS).release
+
+
+def _stage_order(policy: Any, stage: str) -> tuple[str, ...]:
+    """The policy's stage order; UnknownRegistryStage (exit 2) when ``stage`` is not in it."""
+    order = tuple(policy.stages) or DEFAULT_STAGES
+    if stage not in order:
+        raise UnknownRegistryStage(stage, order)
+    return order
+
+
+def _version_text(text: str) -> str:
+    """``vX.Y.Z`` from ``X.Y.Z`` or ``vX.Y.Z``; NotAVersion (exit 2) otherwise."""
+    try:
+        return str(Version.parse(text))
+    except ValueError:
+        raise NotAVersion(text) from None
 
 
 def _metric_gates(specs: Any) -> list[MetricGate]:
@@ -137,19 +166,22 @@ def release(
         if git.tag_exists(repo, tag):
             raise ToolkitError(f"tag '{tag}' already exists", hint="choose another version")
         same_commit = [v for v in state.versions if v.commit == commit and v.active]
-        if same_commit:
+        if same_commit and not dry_run:
             raise ToolkitError(
                 f"{name} is already released at this commit as {same_commit[0].version}",
                 hint="commit a change first (one version per commit, as in GTO)",
             )
         gates = _release_gates(repo, state)
+        if same_commit:  # a dry run reports it as one more failed gate (exit 1)
+            detail = f"already released at this commit as {same_commit[0].version}"
+            gates += (Gate("one version per commit", False, f"{detail}; commit a change first"),)
         remote = git.default_remote(repo) if push else None
         if dry_run or not all(g.ok for g in gates):
             return Release(name, str(new), tag, commit, gates, False, False, dry_run, remote)
         message = _release_message(name, new, model_path, repo)
-        git.create_tag(repo, tag, commit, message, after=state.newest)
-        if push:
-            _publish(repo, tag, remote or "origin")
+        _tag_and_publish(
+            repo, tag, commit, message, after=state.newest, remote=remote, dvc=True, what="release"
+        )
         return Release(name, str(new), tag, commit, gates, True, push, False, remote)
 
 
@@ -208,23 +240,54 @@ def _release_gates(repo: Path, state: ModelState) -> tuple[Gate, ...]:
     return _gates(results)
 
 
-def _publish(repo: Path, tag: str, remote: str) -> None:
-    """DVC objects first, verified, then the tag: never a tag whose artifacts the remote lacks."""
+def _tag_and_publish(
+    repo: Path,
+    tag: str,
+    commit: str,
+    message: str,
+    *,
+    after: int,
+    remote: str | None,
+    dvc: bool,
+    what: str,
+) -> None:
+    """Create ``tag``; with a ``remote``, publish it, or remove it again.
+
+    Publishing pushes the DVC objects first (``dvc``), verified, then the tag: never a
+    tag whose artifacts the remote lacks. Whatever stops it after the tag exists (a
+    failed push, Ctrl-C, or SIGTERM/SIGHUP as the CLI raises them) deletes the local
+    tag, so running the same command again starts clean.
+    """
+    pushing = False
     try:
-        dvc_cli.push(repo)
-        missing = dvc_cli.remote_missing(repo)
-        if missing:
-            raise ToolkitError(
-                f"the DVC remote still lacks {len(missing)} object(s) after 'dvc push': "
-                + ", ".join(sorted(missing)[:5])
-            )
+        git.create_tag(repo, tag, commit, message, after=after)
+        if remote is None:
+            return
+        if dvc:
+            dvc_cli.push(repo)
+            missing = dvc_cli.remote_missing(repo)
+            if missing:
+                raise ToolkitError(
+                    f"the DVC remote still lacks {len(missing)} object(s) after 'dvc push': "
+                    + ", ".join(sorted(missing)[:5]),
+                    hint="check the DVC remote ('dvc remote list') and run the command again",
+                )
+        pushing = True
         git.push_tag(repo, remote, tag)
-    except ToolkitError as exc:
+    except TagExists:
+        raise  # another command created it: it is not ours to delete
+    except BaseException as exc:
         git.delete_tag(repo, tag)
-        raise ReleaseFailed(
-            f"release not published, local tag '{tag}' removed: {exc.message}",
-            hint="fix the remote (dvc remote list; git remote -v) and run the release again",
-        ) from None
+        if isinstance(exc, KeyboardInterrupt):
+            signum = getattr(exc, "signum", signal.SIGINT)
+            name = signal.Signals(signum).name
+            raise PublishInterrupted(tag, name, signum, pushing=pushing) from None
+        if isinstance(exc, ToolkitError):
+            raise ReleaseFailed(
+                f"{what} not published, local tag '{tag}' removed: {exc.message}",
+                hint=exc.hint or "fix the DVC remote ('dvc remote list') and run the command again",
+            ) from None
+        raise
 
 
 def promote(
@@ -240,10 +303,10 @@ def promote(
     git.ensure_repo(repo)
     name, _ = _model(repo, model)
     policy = _policy(repo)
-    order = tuple(policy.stages) or DEFAULT_STAGES
+    order = _stage_order(policy, stage)
+    wanted = _version_text(version)
     with git.registry_lock(repo):
         state = _state(repo, name)
-        wanted = str(Version.parse(version)) if not version.startswith("v") else version
         found = state.find(wanted)
         if found is None or not found.active:
             known = ", ".join(v.version for v in state.versions if v.active) or "none"
@@ -252,8 +315,11 @@ def promote(
                 hint="release it first with 'mlvc release'",
             )
         previous = state.stages.get(stage)
-        if previous == wanted:
-            raise ToolkitError(f"{name}@{wanted} is already in stage '{stage}'")
+        if previous == wanted:  # nothing to do, as GTO without --force (exit 0)
+            gate = Gate("stage", True, f"{wanted} is already in '{stage}'")
+            return Promotion(
+                name, wanted, stage, "", previous, (gate,), False, False, dry_run, unchanged=True
+            )
         results = [check_promotion_order(state, wanted, stage, order)]
         results += check_metric_gates(
             _metric_gates(policy.promotion.get(stage, [])), found.metrics, None
@@ -279,16 +345,10 @@ def _assign(
     message: str | None = None,
 ) -> None:
     message = message or f"Assigning stage {stage} to artifact {name} version {version}"
-    git.create_tag(repo, tag, commit, message, after=after)
-    if push:
-        try:
-            git.push_tag(repo, git.default_remote(repo), tag)
-        except ToolkitError as exc:
-            git.delete_tag(repo, tag)
-            raise ReleaseFailed(
-                f"stage tag not published, local tag '{tag}' removed: {exc.message}",
-                hint="check 'git remote -v' and try again",
-            ) from None
+    remote = git.default_remote(repo) if push else None
+    _tag_and_publish(
+        repo, tag, commit, message, after=after, remote=remote, dvc=False, what="stage tag"
+    )
 
 
 def rollback(*, model: str, stage: str, repo: Path = Path(), push: bool = False) -> Promotion:
@@ -300,11 +360,12 @@ def rollback(*, model: str, stage: str, repo: Path = Path(), push: bool = False)
     """
     git.ensure_repo(repo)
     name, _ = _model(repo, model)
+    _stage_order(_policy(repo), stage)
     with git.registry_lock(repo):
         state = _state(repo, name)
         holders = state.holders.get(stage, ())
         if not holders:
-            raise ToolkitError(f"stage '{stage}' of {name} is not assigned to any version")
+            raise StageUnassigned(name, stage)
         current = holders[0]
         if len(holders) < 2:
             raise NothingToRollBack(name, stage, current)
@@ -361,16 +422,39 @@ def registry_history(
     return RegistryHistory(model=model, stage=stage, events=events)
 
 
+def _resolve_ref(repo: Path, ref: str) -> tuple[str, str]:
+    """``(name, vX.Y.Z)`` that a GTO shortcut names now: a version, ``@latest`` or ``#STAGE``."""
+    try:
+        shortcut = parse_shortcut(ref)
+    except ValueError:
+        raise NotARegistryRef(ref) from None
+    if shortcut.stage is not None:
+        _stage_order(_policy(repo), shortcut.stage)
+    if shortcut.version is not None:
+        return shortcut.name, str(shortcut.version)
+    version = resolve_shortcut(_state(repo, shortcut.name), shortcut)
+    if version is None and shortcut.stage is not None:
+        raise StageUnassigned(shortcut.name, shortcut.stage)
+    if version is None:
+        raise ToolkitError(
+            f"{shortcut.name} has no registered version", hint="create one with 'mlvc release'"
+        )
+    return shortcut.name, version
+
+
 def checkout(*, ref: str, repo: Path = Path()) -> CheckoutResult:
-    """Restore ``NAME@vX.Y.Z``'s model files into the workspace and verify their md5s."""
-    from cli.adapters.files import write_bytes
+    """Restore a version's model files into the workspace and verify their md5s.
+
+    ``ref`` is one of GTO's shortcuts: ``NAME@vX.Y.Z``, ``NAME@latest`` (the highest
+    active version) or ``NAME#STAGE`` (the version the stage holds now). Every output
+    path of the model's stage at that tag must stay inside the repository; all are
+    checked, fetched and verified before the first file is written.
+    """
+    from cli.adapters.files import contained, write_bytes
     from cli.adapters.pipeline import locked_outputs
 
     git.ensure_repo(repo)
-    if "@" not in ref:
-        raise ToolkitError(f"'{ref}' is not NAME@vX.Y.Z", hint="e.g. penguins-classifier@v0.1.0")
-    name, version = ref.split("@", 1)
-    version = str(Version.parse(version))
+    name, version = _resolve_ref(repo, ref)
     tag = version_tag(name, Version.parse(version))
     if not git.tag_exists(repo, tag):
         raise ToolkitError(f"no release tag '{tag}'", hint="list versions with 'mlvc registry'")
@@ -378,14 +462,16 @@ def checkout(*, ref: str, repo: Path = Path()) -> CheckoutResult:
     dvc_yaml = parse_yaml(
         git.show(repo, tag, str(paths.DVC_YAML)) or "{}", source=f"{tag}:dvc.yaml", hint=committed
     )
-    model_path = (dvc_yaml.get("artifacts") or {}).get(name, {}).get("path")
+    artifact = (dvc_yaml.get("artifacts") or {}).get(name) if isinstance(dvc_yaml, dict) else None
+    model_path = artifact.get("path") if isinstance(artifact, dict) else None
     lock_text = git.show(repo, tag, str(paths.DVC_LOCK)) or "{}"
     lock = parse_yaml(lock_text, source=f"{tag}:dvc.lock", hint=committed)
     outputs = locked_outputs(lock)
     producer = next((stage for (stage, p) in outputs if p == model_path), None)
     if model_path is None or producer is None:
         raise ToolkitError(f"{tag}: dvc.yaml/dvc.lock at that tag do not record the model's path")
-    files = sorted((p, md5) for (stage, p), md5 in outputs.items() if stage == producer)
+    files = sorted((str(p), md5) for (stage, p), md5 in outputs.items() if stage == producer)
+    targets = {path: contained(repo, path, source=f"{tag}:dvc.lock") for path, _ in files}
     fetched = []
     for path, md5 in files:
         data = dvc_cli.fetch_file(repo, path, tag)
@@ -393,6 +479,6 @@ def checkout(*, ref: str, repo: Path = Path()) -> CheckoutResult:
         if actual != md5:
             raise ToolkitError(f"{path}@{tag}: md5 {actual} does not match dvc.lock's {md5}")
         fetched.append((path, data, md5))
-    for path, data, _ in fetched:  # write only once every file is verified
-        write_bytes(repo / path, data)
+    for path, data, _ in fetched:  # write only once every file is checked and verified
+        write_bytes(targets[path], data)
     return CheckoutResult(name, version, tuple((p, m) for p, _, m in fetched))

@@ -299,6 +299,10 @@ def _(result: Promotion) -> str:
     was = f" (was {result.previous})" if result.previous else ""
     if not result.ok:
         lines.append(f"not promoted: {sum(not g.ok for g in result.gates)} gate(s) failed")
+    elif result.unchanged:
+        lines.append(
+            f"nothing to do: {result.model}@{result.version} is already in stage '{result.stage}'"
+        )
     elif result.dry_run:
         lines.append(f"dry run: would create {result.tag}: {result.stage} -> {result.version}{was}")
     else:

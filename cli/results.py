@@ -148,6 +148,7 @@ class Promotion:
     created: bool
     pushed: bool
     dry_run: bool
+    unchanged: bool = False  # the stage already held the version: nothing to do
 
     @property
     def ok(self) -> bool:

@@ -7,7 +7,7 @@ import os
 import stat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from cli.errors import (
@@ -22,6 +22,7 @@ from cli.errors import (
     OutputLinkReadOnly,
     OutputNotRegularFile,
     ParamsMalformed,
+    PathOutsideRepository,
 )
 
 if TYPE_CHECKING:
@@ -116,6 +117,31 @@ def refuse_input_as_output(output: Path, inputs: Iterable[tuple[Path, str]]) -> 
             continue
         if same:
             raise OutputIsInput(str(output), what)
+
+
+def contained(root: Path, relpath: str, *, source: str) -> Path:
+    """The file ``relpath`` names under ``root``, refused unless it stays inside ``root``.
+
+    ``relpath`` is untrusted (read from ``dvc.lock`` or git history; ``source`` says
+    where, for the message). Refused: an absolute path, an empty one, one whose last
+    part is ``.`` or ``..``, and one whose parent folder resolves outside ``root``
+    through ``..`` or a symlinked folder. The last part itself is not resolved: a
+    write replaces it atomically, so a symlink there is replaced, never written through.
+    """
+    pure = PurePosixPath(relpath)
+    root_resolved = root.resolve()
+    if (
+        not relpath
+        or "\x00" in relpath
+        or pure.is_absolute()
+        or Path(relpath).is_absolute()
+        or pure.name in ("", ".", "..")
+    ):
+        raise PathOutsideRepository(relpath, source, str(root_resolved))
+    parent = (root_resolved / pure.parent).resolve()
+    if not parent.is_relative_to(root_resolved):
+        raise PathOutsideRepository(relpath, source, str(root_resolved))
+    return parent / pure.name
 
 
 def write_text(path: Path, text: str) -> None:

@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any
 
 from cli.adapters import process
 from cli.core.registry import TagRecord
-from cli.errors import CommandFailed, ToolkitError
+from cli.errors import (
+    CommandFailed,
+    PushRejected,
+    RemoteUnreachable,
+    TagExists,
+    TagOnRemote,
+    ToolkitError,
+)
 
 _FIELD, _RECORD = "\x1f", "\x1e"
+# " ! [rejected]  TAG -> TAG (already exists)", " ! [remote rejected] TAG -> TAG (hook declined)"
+_REJECTED_RE = re.compile(r"!\s+\[(rejected|remote rejected)\][^(\n]*\(([^)\n]*)\)")
+_USERINFO_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@")
 _FORMAT = (
     _FIELD.join(
         [
@@ -120,7 +132,11 @@ def create_tag(repo: Path, tag: str, commit: str, message: str, *, after: int = 
     if int(when) <= after:
         env = process.tool_env({"GIT_COMMITTER_DATE": f"{after + 1} {zone}"})
     argv = ["git", "tag", "--annotate", "--file=-", tag, commit]
-    process.run(argv, cwd=repo, env=env, stdin=message + "\n")
+    done = process.run(argv, cwd=repo, env=env, stdin=message + "\n", check=False)
+    if done.returncode != 0 and "already exists" in done.stderr:
+        raise TagExists(tag)
+    if done.returncode != 0:
+        raise CommandFailed(argv, done.returncode, done.stderr or done.stdout)
 
 
 def delete_tag(repo: Path, tag: str) -> None:
@@ -137,8 +153,36 @@ def default_remote(repo: Path) -> str:
     return "origin" if "origin" in remotes else remotes[0]
 
 
+def remote_url(repo: Path, remote: str) -> str:
+    """The remote's URL as configured, without any user name or password in it."""
+    done = process.run(["git", "remote", "get-url", remote], cwd=repo, check=False)
+    url = done.stdout.strip() or "no URL"
+    return _USERINFO_RE.sub(r"\1", url)
+
+
 def push_tag(repo: Path, remote: str, tag: str) -> None:
-    git(repo, "push", "--quiet", remote, f"refs/tags/{tag}")
+    """Push one tag; a named error for a tag the remote holds, a refusal, or no connection."""
+    argv = ["git", "push", "--quiet", remote, f"refs/tags/{tag}"]
+    done = process.run(argv, cwd=repo, check=False)
+    if done.returncode == 0:
+        return
+    stderr = done.stderr or done.stdout
+    rejected = _REJECTED_RE.search(stderr)
+    if rejected and "already exists" in rejected.group(2):
+        raise TagOnRemote(tag, remote)
+    if rejected:
+        raise PushRejected(tag, remote, rejected.group(2))
+    raise RemoteUnreachable(remote, remote_url(repo, remote), _first_failure(stderr))
+
+
+def _first_failure(stderr: str) -> str:
+    """Git's first ``fatal:``/``error:`` line (its last line is advice, not the cause)."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    for line in lines:
+        for prefix in ("fatal: ", "error: "):
+            if line.startswith(prefix):
+                return line.removeprefix(prefix)
+    return lines[0] if lines else "git push failed without a message"
 
 
 def show(repo: Path, rev: str, path: str) -> str | None:
@@ -147,21 +191,107 @@ def show(repo: Path, rev: str, path: str) -> str | None:
     return done.stdout if done.returncode == 0 else None
 
 
-@contextmanager
-def registry_lock(repo: Path) -> Iterator[None]:
-    """One registry-changing command at a time per repository (a lock file in .git)."""
-    git_dir = Path(git(repo, "rev-parse", "--absolute-git-dir").strip())
-    lock = git_dir / "mlvc-registry.lock"
+def _lock_path(repo: Path) -> Path:
+    """The lock file in the repository's common git dir, shared by all its worktrees."""
+    out = git(repo, "rev-parse", "--path-format=absolute", "--git-common-dir").strip()
+    return Path(out) / "mlvc-registry.lock"
+
+
+def _owner() -> dict[str, Any]:
+    import socket
+
+    return {"pid": os.getpid(), "host": socket.gethostname()}
+
+
+def _read_owner(lock: Path) -> dict[str, Any]:
+    """The recorded owner of a lock file ({} when unreadable, e.g. an old plain pid)."""
+    import json
+
+    try:
+        text = lock.read_text(encoding="utf-8")
+    except OSError:
+        return {}
+    try:
+        owner = json.loads(text)
+    except ValueError:
+        return {}
+    if isinstance(owner, int):  # an older mlvc recorded the pid alone
+        return {"pid": owner}
+    return owner if isinstance(owner, dict) else {}
+
+
+def _is_gone(owner: dict[str, Any]) -> bool:
+    """True when the recorded process surely no longer runs (same host, no such pid)."""
+    pid, host = owner.get("pid"), owner.get("host")
+    if not isinstance(pid, int) or pid <= 0 or host != _owner()["host"]:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # it runs, as another user
+    return False
+
+
+def _try_create(lock: Path, owner: dict[str, Any]) -> bool:
+    """Create the lock file holding ``owner`` atomically; False when it already exists."""
+    import json
+
     try:
         fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
     except FileExistsError:
-        raise RegistryBusy(
-            f"{lock}: another mlvc release or promotion is running in this repository",
-            hint="wait for it; if none is running, delete the lock file",
-        ) from None
+        return False
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(owner, handle)
+    return True
+
+
+def _take_over_stale(lock: Path, stale: dict[str, Any]) -> bool:
+    """Move a stale lock aside and create ours; False when another process won the race."""
+    aside = lock.with_name(f"{lock.name}.stale-{os.getpid()}")
     try:
-        os.write(fd, str(os.getpid()).encode())
-        os.close(fd)
+        lock.rename(aside)
+    except FileNotFoundError:
+        return False
+    if _read_owner(aside) != stale:  # it was replaced by a live lock meanwhile: put it back
+        with suppress(FileExistsError):
+            lock.hardlink_to(aside)
+        aside.unlink(missing_ok=True)
+        return False
+    aside.unlink(missing_ok=True)
+    return _try_create(lock, _owner())
+
+
+@contextmanager
+def registry_lock(repo: Path) -> Iterator[None]:
+    """One registry-changing command at a time per repository, across all its worktrees.
+
+    The lock file (in the common git dir) records the holder's pid and host. A lock
+    whose process is gone (same host, no such pid: a killed command) is taken over
+    with a note on stderr; a live holder's lock refuses with RegistryBusy.
+    """
+    lock = _lock_path(repo)
+    if not _try_create(lock, _owner()):
+        holder = _read_owner(lock)
+        if not (_is_gone(holder) and _take_over_stale(lock, holder)):
+            holder = _read_owner(lock) or holder
+            who = f"pid {holder.get('pid', '?')} on {holder.get('host', 'an unknown host')}"
+            raise RegistryBusy(
+                f"{lock}: another mlvc release, promotion or rollback is running in this "
+                f"repository ({who})",
+                hint="wait for it and run the command again; if that process is gone, "
+                "delete the lock file",
+            )
+        import logging
+
+        logging.getLogger("mlvc").warning(
+            "note: took over a stale registry lock %s (pid %s on %s is gone)",
+            lock,
+            holder.get("pid"),
+            holder.get("host"),
+        )
+    try:
         yield
     finally:
         lock.unlink(missing_ok=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -31,20 +33,55 @@ def run(
 ) -> subprocess.CompletedProcess[str]:
     """Run ``argv`` in ``cwd``; raise CommandFailed on a non-zero exit when ``check``."""
     try:
-        done = subprocess.run(
+        child = subprocess.Popen(
             list(argv),
             cwd=cwd,
             env=dict(env) if env is not None else tool_env(),
-            capture_output=True,
+            stdin=subprocess.PIPE if stdin is not None else None,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            check=False,
-            input=stdin,
         )
     except FileNotFoundError:
         raise ToolkitError(
             f"'{argv[0]}' is not installed or not on PATH",
             hint="run 'make install' to set up the environment",
         ) from None
+    with child:
+        try:
+            out, err = child.communicate(stdin)
+        except BaseException:  # KeyboardInterrupt and the CLI's Interrupted included
+            terminate_tree(child.pid)
+            raise
+    done = subprocess.CompletedProcess(list(argv), child.returncode, out, err)
     if check and done.returncode != 0:
         raise CommandFailed(list(argv), done.returncode, done.stderr or done.stdout)
     return done
+
+
+def terminate_tree(pid: int, *, grace: float = 2.0) -> None:
+    """Stop a child and every process it started (SIGTERM, then SIGKILL after ``grace`` s).
+
+    A command stopped by a signal leaves no child behind: a ``git push`` to a local
+    remote runs ``git-receive-pack`` and its hooks as grandchildren, which would
+    otherwise finish the push after the command said it was stopped.
+    """
+    try:
+        import psutil  # installed with DVC; imported only when a command is interrupted
+    except ImportError:  # without it, the child alone
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        return
+    try:
+        parent = psutil.Process(pid)
+        family = [*parent.children(recursive=True), parent]
+    except psutil.NoSuchProcess:
+        return
+    for proc in family:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            proc.terminate()
+    _, alive = psutil.wait_procs(family, timeout=grace)
+    for proc in alive:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            proc.kill()
+    psutil.wait_procs(alive, timeout=grace)

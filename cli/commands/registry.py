@@ -47,11 +47,16 @@ def release(
     params.yaml (release.gates: absolute thresholds and minimum change against the
     latest release, with each metric's direction), a valid model card. The tag
     message records the metrics, the card's digest of the parameters and the model's md5.
-    Exit 0 released, 1 a gate failed, 2 could not run.
+    Exit 0 released, 1 a gate failed, 2 could not run; with --push, SIGINT, SIGTERM
+    or SIGHUP removes the local tag and exits 128 + the signal's number (130, 143, 129).
     """
+    from cli.adapters.signals import interrupts_as_exceptions
     from cli.registry_api import release as run_release
 
-    result = run_release(repo=repo, bump=bump.value, version=version, push=push, dry_run=dry_run)
+    with interrupts_as_exceptions():
+        result = run_release(
+            repo=repo, bump=bump.value, version=version, push=push, dry_run=dry_run
+        )
     return emit(result, fmt, ok=result.ok)
 
 
@@ -69,13 +74,16 @@ def promote(
 
     Stages follow release.stages in params.yaml (default dev -> staging -> prod):
     a version reaches a stage only after the one before it, and must pass that
-    stage's gates (release.promotion). Exit 0 promoted, 1 a gate failed, 2 could not run.
+    stage's gates (release.promotion). A version already in STAGE is a no-op (exit 0); a
+    stage not in release.stages exits 2. Exit 0 promoted, 1 a gate failed, 2 could not run.
     """
+    from cli.adapters.signals import interrupts_as_exceptions
     from cli.registry_api import promote as run_promote
 
-    result = run_promote(
-        model=model, version=version, stage=stage, repo=repo, push=push, dry_run=dry_run
-    )
+    with interrupts_as_exceptions():
+        result = run_promote(
+            model=model, version=version, stage=stage, repo=repo, push=push, dry_run=dry_run
+        )
     return emit(result, fmt, ok=result.ok)
 
 
@@ -93,9 +101,11 @@ def rollback(
     each rollback steps one version further back. Exit 0 rolled back, 1 no earlier
     version holds the stage (nothing is tagged), 2 could not run.
     """
+    from cli.adapters.signals import interrupts_as_exceptions
     from cli.registry_api import rollback as run_rollback
 
-    result = run_rollback(model=model, stage=stage, repo=repo, push=push)
+    with interrupts_as_exceptions():
+        result = run_rollback(model=model, stage=stage, repo=repo, push=push)
     return emit(result, fmt, ok=result.ok)
 
 
@@ -148,11 +158,21 @@ def history(
 
 @funnel
 def checkout(
-    ref: Annotated[str, typer.Argument(help="NAME@vX.Y.Z, e.g. penguins-classifier@v0.1.0.")],
+    ref: Annotated[
+        str,
+        typer.Argument(
+            help="NAME@vX.Y.Z, NAME@latest or NAME#STAGE (GTO's shortcuts), "
+            "e.g. penguins-classifier#prod."
+        ),
+    ],
     repo: RepoOption = Path(),
     fmt: FormatOption = OutputFormat.text,
 ) -> int:
-    """Restore a version's model files into the workspace through DVC and verify their md5s."""
+    """Restore a version's model files into the workspace through DVC and verify their md5s.
+
+    NAME#STAGE restores the version the stage holds now. Every path is checked to stay
+    inside the repository and every file verified before the first one is written.
+    """
     from cli.registry_api import checkout as run_checkout
 
     result = run_checkout(ref=ref, repo=repo)

@@ -31,6 +31,11 @@ TAG_RE = re.compile(
     rf"|@(?P<deprecated>deprecated)(?:#(?P<dcounter>\d+))?"
     r")$"
 )
+# GTO's shortcuts (``gto/constants.py``: ``shortcut_re``), as ``gto show`` accepts them;
+# a bare X.Y.Z is accepted too, as everywhere in mlvc
+SHORTCUT_RE = re.compile(
+    rf"^(?P<name>{NAME})(?:#(?P<stage>{STAGE})|@(?P<version>latest|greatest|v?{SEMVER}))$"
+)
 SEMVER_RE = re.compile(SEMVER)
 ASSIGNED_VERSION_RE = re.compile(r"version '?(v" + SEMVER + r")'?")
 METRIC_LINE_RE = re.compile(r"metric\.([\w.-]+):\s*(-?[\d.eE+-]+)\s*")
@@ -110,6 +115,38 @@ class TagEvent:
     commit: str
     created: int
     message: str
+
+
+@dataclass(frozen=True)
+class Shortcut:
+    """A reference to one version: ``NAME@vX.Y.Z``, ``NAME@latest`` or ``NAME#STAGE``."""
+
+    name: str
+    version: Version | None = None  # NAME@vX.Y.Z
+    stage: str | None = None  # NAME#STAGE: the version the stage holds now
+    latest: bool = False  # NAME@latest / NAME@greatest: the highest active version
+
+
+def parse_shortcut(text: str) -> Shortcut:
+    """Parse GTO's shortcut grammar; ValueError for anything else."""
+    match = SHORTCUT_RE.fullmatch(text)
+    if not match:
+        raise ValueError(f"'{text}' is not NAME@vX.Y.Z, NAME@latest or NAME#STAGE")
+    name, stage, version = match.group("name", "stage", "version")
+    if stage is not None:
+        return Shortcut(name, stage=stage)
+    if version in ("latest", "greatest"):
+        return Shortcut(name, latest=True)
+    return Shortcut(name, version=Version.parse(version))
+
+
+def resolve_shortcut(state: ModelState, shortcut: Shortcut) -> str | None:
+    """The version (``vX.Y.Z``) a shortcut names in ``state``, or None when it names none."""
+    if shortcut.stage is not None:
+        return state.stages.get(shortcut.stage)
+    if shortcut.latest:
+        return state.latest.version if state.latest else None
+    return str(shortcut.version)
 
 
 def version_tag(name: str, version: Version) -> str:

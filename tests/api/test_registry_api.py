@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -146,11 +150,44 @@ def test_not_a_repo_and_no_commits(tmp_path: Path) -> None:
         reg.registry(repo=tmp_path)
 
 
-def test_two_releases_at_once_are_refused(repo: Path) -> None:
-    (repo / ".git" / "mlvc-registry.lock").write_text("123")
-    with pytest.raises(ToolkitError, match="another mlvc release or promotion is running"):
-        reg.release(repo=repo)
+def _lock_file(pid: int, host: str | None = None) -> str:
+    import socket
+
+    return json.dumps({"pid": pid, "host": host or socket.gethostname()})
+
+
+def test_a_live_lock_refuses_with_one_line(repo: Path) -> None:
+    import os
+
+    (repo / ".git" / "mlvc-registry.lock").write_text(_lock_file(os.getpid()))
+    result = runner.invoke(app, ["release", "--repo", str(repo)])
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.strip().splitlines()
+    assert "another mlvc release, promotion or rollback is running" in line
+    assert f"pid {os.getpid()} on " in line
     assert tags(repo) == []
+
+
+def test_a_stale_lock_is_taken_over(repo: Path, caplog: pytest.LogCaptureFixture) -> None:
+    import subprocess
+
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # its pid now names no process
+    lock = repo / ".git" / "mlvc-registry.lock"
+    lock.write_text(_lock_file(gone.pid))
+    assert reg.release(repo=repo).created
+    assert f"took over a stale registry lock {lock} (pid {gone.pid}" in caplog.text
+    assert not lock.exists()
+
+
+def test_worktrees_of_one_repository_share_the_lock(repo: Path, tmp_path: Path) -> None:
+    from cli.adapters import git
+
+    other = tmp_path / "other-worktree"
+    run(["git", "worktree", "add", "-q", "-b", "other", str(other)], repo)
+    with git.registry_lock(repo), pytest.raises(ToolkitError, match="is running"):
+        reg.promote(model=NAME, version="v0.0.1", stage="dev", repo=other)
+    assert (repo / ".git" / "mlvc-registry.lock").exists() is False
 
 
 def test_promotion_order_gates_counter_and_rollback(repo: Path) -> None:
@@ -178,8 +215,7 @@ def test_promotion_order_gates_counter_and_rollback(repo: Path) -> None:
     back = reg.rollback(model=NAME, stage="prod", repo=repo)
     assert (back.version, back.previous, back.tag) == ("v0.0.1", "v0.0.2", f"{NAME}#prod!#7")
     assert reg.registry(repo=repo).models[0].stages["prod"] == "v0.0.1"
-    with pytest.raises(ToolkitError, match="already in stage 'prod'"):
-        reg.promote(model=NAME, version="v0.0.1", stage="prod", repo=repo)
+    assert reg.promote(model=NAME, version="v0.0.1", stage="prod", repo=repo).unchanged
 
 
 def to_prod(repo: Path, version: str) -> None:
@@ -335,3 +371,262 @@ def test_cli_release_registry_json(repo: Path) -> None:
     assert bad.exit_code == 2 and "not a SemVer version" in bad.stderr
     gate = runner.invoke(app, ["promote", NAME, "v0.0.1", "prod", "--repo", str(repo)])
     assert gate.exit_code == 1 and "never been in 'staging'" in gate.stdout
+
+
+def _craft_escaping_tag(repo: Path, out_path: str, version: str = "v0.0.5") -> str:
+    """Commit a dvc.yaml/dvc.lock whose model stage also lists ``out_path``, cached by its md5."""
+    import hashlib
+
+    payload = b'{"escaped": true}\n'
+    md5 = hashlib.md5(payload).hexdigest()
+    cached = repo / ".dvc" / "cache" / "files" / "md5" / md5[:2] / md5[2:]
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    cached.write_bytes(payload)
+    lock = yaml.safe_load((repo / "dvc.lock").read_text())
+    lock["stages"]["train"]["outs"].append(
+        {"path": out_path, "hash": "md5", "md5": md5, "size": len(payload)}
+    )
+    (repo / "dvc.lock").write_text(yaml.safe_dump(lock, sort_keys=False))
+    pipeline = yaml.safe_load((repo / "dvc.yaml").read_text())
+    pipeline["stages"]["train"]["outs"].append(out_path)
+    (repo / "dvc.yaml").write_text(yaml.safe_dump(pipeline, sort_keys=False))
+    run(["git", "commit", "-qam", "crafted dvc.yaml and dvc.lock"], repo)
+    tag = f"{NAME}@{version}"
+    run(["git", "tag", "-a", tag, "-m", "crafted"], repo)
+    return tag
+
+
+@pytest.mark.parametrize("kind", ["dotdot", "absolute", "symlinked-parent"])
+def test_checkout_refuses_paths_outside_the_repository(
+    repo: Path, tmp_path: Path, kind: str
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    if kind == "dotdot":
+        out_path, target = "../escape.json", repo.parent / "escape.json"
+    elif kind == "absolute":
+        out_path, target = str(outside / "escape.json"), outside / "escape.json"
+    else:
+        (repo / "linked").symlink_to(outside, target_is_directory=True)
+        out_path, target = "linked/escape.json", outside / "escape.json"
+    tag = _craft_escaping_tag(repo, out_path)
+    (repo / "models/model.skops").write_bytes(b"workspace bytes")
+    result = runner.invoke(app, ["checkout", tag, "--repo", str(repo)])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"refusing to write '{out_path}'" in lines[0]
+    assert not target.exists()
+    # nothing written, not even the tag's valid model file
+    assert (repo / "models/model.skops").read_bytes() == b"workspace bytes"
+
+
+def test_checkout_by_stage_latest_and_version(repo: Path) -> None:
+    reg.release(repo=repo)
+    v1 = (repo / "models/model.skops").read_bytes()
+    reg.promote(model=NAME, version="v0.0.1", stage="dev", repo=repo)
+    new_commit(repo, 8)
+    reg.release(repo=repo)
+    v2 = (repo / "models/model.skops").read_bytes()
+    restored = reg.checkout(ref=f"{NAME}#dev", repo=repo)
+    assert restored.version == "v0.0.1" and (repo / "models/model.skops").read_bytes() == v1
+    assert reg.checkout(ref=f"{NAME}@latest", repo=repo).version == "v0.0.2"
+    assert (repo / "models/model.skops").read_bytes() == v2
+    assert reg.checkout(ref=f"{NAME}@v0.0.1", repo=repo).version == "v0.0.1"
+    assert reg.checkout(ref=f"{NAME}@0.0.2", repo=repo).version == "v0.0.2"
+
+
+@pytest.mark.parametrize(
+    ("ref", "message"),
+    [
+        (f"{NAME}#qa", "unknown stage 'qa'; stages are: dev -> staging -> prod"),
+        (f"{NAME}#prod", f"stage 'prod' of {NAME} holds no version"),
+        (f"{NAME}", f"'{NAME}' is not NAME@vX.Y.Z, NAME@latest or NAME#STAGE"),
+        (f"{NAME}@1.2", f"'{NAME}@1.2' is not NAME@vX.Y.Z"),
+    ],
+)
+def test_checkout_refusals_are_one_line_exit_2(repo: Path, ref: str, message: str) -> None:
+    reg.release(repo=repo)
+    result = runner.invoke(app, ["checkout", ref, "--repo", str(repo)])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], lines
+
+
+def test_unknown_stage_is_exit_2_in_promote_and_rollback(repo: Path) -> None:
+    reg.release(repo=repo)
+    for argv in (["promote", NAME, "v0.0.1", "qa"], ["rollback", NAME, "--stage", "qa"]):
+        result = runner.invoke(app, [*argv, "--repo", str(repo)])
+        assert result.exit_code == 2, (argv, result.output)
+        assert "unknown stage 'qa'; stages are: dev -> staging -> prod" in result.stderr
+    assert tags(repo) == [f"{NAME}@v0.0.1"]
+
+
+def test_promoting_to_the_stage_a_version_holds_is_a_no_op(repo: Path) -> None:
+    reg.release(repo=repo)
+    reg.promote(model=NAME, version="v0.0.1", stage="dev", repo=repo)
+    before = tags(repo)
+    again = runner.invoke(app, ["promote", NAME, "0.0.1", "dev", "--repo", str(repo)])
+    assert again.exit_code == 0, again.output
+    assert f"nothing to do: {NAME}@v0.0.1 is already in stage 'dev'" in again.stdout
+    assert tags(repo) == before
+
+
+def test_dry_run_on_a_released_commit_lists_gates_exit_1(repo: Path) -> None:
+    reg.release(repo=repo)
+    result = runner.invoke(app, ["release", "--dry-run", "--repo", str(repo)])
+    assert result.exit_code == 1, result.output
+    assert "ok   clean work tree" in result.stdout
+    assert "FAIL one version per commit: already released at this commit as v0.0.1" in (
+        result.stdout
+    )
+
+
+def test_promote_a_version_that_is_not_semver(repo: Path) -> None:
+    reg.release(repo=repo)
+    result = runner.invoke(app, ["promote", NAME, "1.2", "dev", "--repo", str(repo)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("error: '1.2' is not a version; use vX.Y.Z or X.Y.Z")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def _bare_remote(tmp_path: Path, repo: Path, *, hook: str | None = None) -> Path:
+    """A bare ``origin`` for ``repo`` (with a ``pre-receive`` hook when given), and a DVC remote."""
+    bare = tmp_path / "origin.git"
+    run(["git", "init", "-q", "--bare", str(bare)], tmp_path)
+    if hook is not None:
+        script = bare / "hooks" / "pre-receive"
+        script.write_text(hook)
+        script.chmod(0o755)
+    run(["git", "remote", "add", "origin", str(bare)], repo)
+    run(["dvc", "remote", "add", "-d", "--local", "store", str(tmp_path / "dvc-remote")], repo)
+    return bare
+
+
+def test_push_to_an_unreachable_remote_names_it(repo: Path, tmp_path: Path) -> None:
+    reg.release(repo=repo)
+    missing = tmp_path / "no-such-remote.git"
+    run(["git", "remote", "add", "origin", str(missing)], repo)
+    result = runner.invoke(app, ["promote", NAME, "v0.0.1", "dev", "--push", "--repo", str(repo)])
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.strip().splitlines()
+    assert f"local tag '{NAME}#dev#1' removed: cannot reach remote 'origin' ({missing})" in line
+    assert "does not appear to be a git repository" in line
+    assert "next: check 'git remote -v' and your network" in line
+    assert "the repository exists" not in line
+    assert tags(repo) == [f"{NAME}@v0.0.1"]
+
+
+def test_push_url_credentials_are_not_printed(repo: Path) -> None:
+    reg.release(repo=repo)
+    url = "https://mlvc:s3cret@127.0.0.1:1/registry.git"  # loopback, nothing listens
+    run(["git", "remote", "add", "origin", url], repo)
+    result = runner.invoke(app, ["promote", NAME, "v0.0.1", "dev", "--push", "--repo", str(repo)])
+    assert result.exit_code == 2, result.output
+    assert "cannot reach remote 'origin' (https://127.0.0.1:1/registry.git)" in result.stderr
+    assert "s3cret" not in result.stderr
+
+
+def test_push_of_a_tag_the_remote_already_has(repo: Path, tmp_path: Path) -> None:
+    reg.release(repo=repo)
+    bare = _bare_remote(tmp_path, repo)
+    taken = f"{NAME}#dev#1"
+    run(["git", "tag", "-a", taken, "-m", "someone else's"], repo)
+    run(["git", "push", "-q", "origin", f"refs/tags/{taken}"], repo)
+    run(["git", "tag", "-d", taken], repo)
+    result = runner.invoke(app, ["promote", NAME, "v0.0.1", "dev", "--push", "--repo", str(repo)])
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.strip().splitlines()
+    assert f"local tag '{taken}' removed: tag '{taken}' already exists on remote 'origin'" in line
+    assert "next: fetch the remote's registry with 'git fetch origin --tags'" in line
+    assert "fix the remote" not in line
+    assert tags(repo) == [f"{NAME}@v0.0.1"]
+    assert run(["git", "tag", "-l"], bare).stdout.split() == [taken]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_signal_during_release_push_removes_the_local_tag(
+    repo: Path, tmp_path: Path, signum: int
+) -> None:
+    marker = tmp_path / "hook-started"
+    slow_hook = f"#!/bin/sh\ntouch '{marker}'\nsleep 30\n"
+    bare = _bare_remote(tmp_path, repo, hook=slow_hook)
+    mlvc = str(Path(sys.executable).parent / "mlvc")
+    argv = [mlvc, "release", "--push", "--repo", str(repo)]
+    code, stderr = _interrupt_when(marker, argv, signum)
+    assert code == 128 + signum, stderr
+    tag = f"{NAME}@v0.0.1"
+    name = signal.Signals(signum).name
+    (line,) = stderr.strip().splitlines()
+    assert line.startswith(f"error: interrupted by {name}: local tag '{tag}' removed"), line
+    assert tags(repo) == []
+    time.sleep(0.5)  # receive-pack was stopped with git push, so the tag never arrives
+    assert run(["git", "tag", "-l"], bare).stdout == ""
+    (bare / "hooks" / "pre-receive").unlink()
+    again = run(argv, repo)
+    assert f"released {tag}" in again.stdout
+    assert run(["git", "tag", "-l"], bare).stdout.split() == [tag]
+
+
+def _interrupt_when(marker: Path, argv: list[str], signum: int) -> tuple[int, str]:
+    """Run ``argv``, send ``signum`` once ``marker`` exists; the exit code and stderr.
+
+    The process must exit within a few seconds of the signal.
+    """
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not marker.exists():
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "the pre-receive hook never started"
+            time.sleep(0.05)
+        proc.send_signal(signum)
+        signalled = time.monotonic()
+        _, stderr = proc.communicate(timeout=20)
+        assert time.monotonic() - signalled < 10
+    finally:
+        proc.kill()
+    return proc.returncode, stderr
+
+
+def test_signal_during_promote_push_removes_the_stage_tag(repo: Path, tmp_path: Path) -> None:
+    reg.release(repo=repo)
+    marker = tmp_path / "hook-started"
+    bare = _bare_remote(tmp_path, repo, hook=f"#!/bin/sh\ntouch '{marker}'\nsleep 30\n")
+    mlvc = str(Path(sys.executable).parent / "mlvc")
+    argv = [mlvc, "promote", NAME, "v0.0.1", "dev", "--push", "--repo", str(repo)]
+    code, stderr = _interrupt_when(marker, argv, signal.SIGTERM)
+    assert code == 143, stderr
+    (line,) = stderr.strip().splitlines()
+    assert f"interrupted by SIGTERM: local tag '{NAME}#dev#1' removed" in line
+    assert tags(repo) == [f"{NAME}@v0.0.1"]
+    assert run(["git", "tag", "-l"], bare).stdout == ""
+    (bare / "hooks" / "pre-receive").unlink()
+    assert f"{NAME}#dev#1 (pushed)" in run(argv, repo).stdout
+
+
+@pytest.mark.slow
+def test_concurrent_releases_from_two_worktrees_end_in_one_clean_line(
+    repo: Path, tmp_path: Path
+) -> None:
+    other = tmp_path / "other-worktree"
+    run(["git", "worktree", "add", "-q", "-b", "other", str(other)], repo)
+    run(["dvc", "config", "--local", "cache.dir", str(repo / ".dvc" / "cache")], other)
+    run(["dvc", "checkout", "-q"], other)
+    mlvc = str(Path(sys.executable).parent / "mlvc")
+    procs = [
+        subprocess.Popen(
+            [mlvc, "release", "--repo", str(where)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for where in (repo, other)
+    ]
+    results = [(p.wait(timeout=120), p.communicate()) for p in procs]
+    assert sorted(code for code, _ in results) == [0, 2], results
+    (failed_stderr,) = [err for code, (_, err) in results if code == 2]
+    (line,) = failed_stderr.strip().splitlines()
+    assert "is running" in line or "already released at this commit" in line, line
+    assert "fatal" not in line
+    assert tags(repo) == [f"{NAME}@v0.0.1"]

@@ -218,3 +218,23 @@ def test_rollbacks_step_back_one_version_each_and_history_matches_gto(
     assert len(ours) == 3 + 9 + 2
     assert ours == theirs
     assert [e[1] for e in ours[:2]] == ["unassignment", "unassignment"]
+
+
+def test_checkout_resolves_shortcuts_as_gto_show(
+    gto: Path, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    steps = [
+        lambda: reg.release(repo=repo),
+        lambda: new_commit(repo, 5),
+        lambda: reg.release(repo=repo),
+        lambda: reg.promote(model=NAME, version="v0.0.1", stage="dev", repo=repo),
+        lambda: reg.promote(model=NAME, version="v0.0.1", stage="staging", repo=repo),
+        lambda: reg.promote(model=NAME, version="v0.0.2", stage="dev", repo=repo),
+    ]
+    for minute, step in enumerate(steps):
+        at(monkeypatch, minute)
+        step()
+    for ref in (f"{NAME}#dev", f"{NAME}#staging", f"{NAME}@latest", f"{NAME}@greatest"):
+        theirs = run([str(gto), "show", ref, "--ref"], repo).stdout.strip()
+        ours = reg.checkout(ref=ref, repo=repo)
+        assert theirs == f"{NAME}@{ours.version}", ref

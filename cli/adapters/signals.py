@@ -1,0 +1,54 @@
+"""Signal handlers for the commands that publish: SIGINT, SIGTERM and SIGHUP become exceptions.
+
+Process state at the edge: only the CLI installs them (around one command), so a
+library caller of ``cli.api`` keeps its own handlers. Inside, each signal raises
+:class:`cli.errors.Interrupted` (a ``KeyboardInterrupt``) in the main thread, so
+``try``/``except BaseException`` blocks undo half-done work (a local tag) as they
+do for Ctrl-C, and the subprocess adapter stops the running child and its children.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+
+from cli.errors import CommandInterrupted, Interrupted
+
+SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
+@contextmanager
+def interrupts_as_exceptions() -> Iterator[None]:
+    """Within the block, the first SIGINT/SIGTERM/SIGHUP raises Interrupted; later are ignored.
+
+    Later signals are ignored until the block ends, so the cleanup that the first one
+    started (deleting a local tag, stopping a child) cannot itself be cut short. An
+    Interrupted that no one turned into a clearer error leaves the block as
+    CommandInterrupted (one line, exit 128 + the signal's number). The previous
+    handlers are restored on exit.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # handlers can only be set from the main thread
+        return
+    raised = False
+
+    def handler(signum: int, _frame: FrameType | None) -> None:
+        nonlocal raised
+        if raised:
+            return
+        raised = True
+        raise Interrupted(signum, signal.Signals(signum).name)
+
+    previous = {signum: signal.signal(signum, handler) for signum in SIGNALS}
+    try:
+        yield
+    except Interrupted as exc:
+        raise CommandInterrupted(exc.name, exc.signum) from None
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, old)
