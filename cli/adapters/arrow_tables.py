@@ -371,7 +371,13 @@ def _jsonl_columns(path: Path) -> list[str]:
 
 
 def _jsonl_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """``(bytes read so far, record)`` for every non-blank line."""
+    """``(bytes read so far, record)`` for every non-blank line.
+
+    Records go through the one bounded JSON reader: a line nested past its depth
+    limit is refused naming the line, never a RecursionError.
+    """
+    from cli.core.documents import ParseLimitExceeded, load_json
+
     with path.open(encoding="utf-8") as handle:
         done = 0
         try:
@@ -380,7 +386,9 @@ def _jsonl_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                 if not line.strip():
                     continue
                 try:
-                    record = json.loads(line)
+                    record = load_json(line)
+                except ParseLimitExceeded as exc:
+                    raise DataFileUnreadable(str(path), f"line {number}: {exc.detail}") from None
                 except json.JSONDecodeError as exc:
                     raise DataFileUnreadable(str(path), f"line {number}: {exc.msg}") from None
                 if not isinstance(record, dict):

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from cli.adapters import process
-from cli.adapters.files import md5_file
-from cli.errors import AmbiguousExperiment, CommandFailed, ToolkitError
+from cli.adapters.files import contained, md5_file
+from cli.errors import AmbiguousExperiment, CommandFailed, PathOutsideRepository, ToolkitError
 
 _MISSING_PATH_MARKERS = ("does not exist in", "exists on disk, but not in")
 EXPS_NAMESPACE = "refs/exps/"  # DVC experiments (dvc/repo/experiments/refs.py)
@@ -133,14 +133,22 @@ def read_text(revision: Revision, path: str | PurePosixPath) -> str | None:
     """The text of ``path`` at ``revision``; None when the file does not exist there."""
     name = PurePosixPath(path).as_posix()
     if revision.is_workspace:
-        target = revision.repo / name
-        return target.read_text(encoding="utf-8") if target.is_file() else None
+        target = _inside(revision.repo, name)
+        return target.read_text(encoding="utf-8") if target and target.is_file() else None
     done = process.run(["git", "show", f"{revision.commit}:{name}"], cwd=revision.repo, check=False)
     if done.returncode == 0:
         return done.stdout
     if any(marker in done.stderr for marker in _MISSING_PATH_MARKERS):
         return None
     raise CommandFailed(["git", "show", f"{revision.commit}:{name}"], done.returncode, done.stderr)
+
+
+def _inside(repo: Path, path: str) -> Path | None:
+    """The file ``path`` (from ``dvc.lock``: untrusted) names in ``repo``; None outside it."""
+    try:
+        return contained(repo, path, source="dvc.lock")
+    except PathOutsideRepository:
+        return None
 
 
 def list_files(revision: Revision, folder: str, suffix: str = "") -> list[str]:
@@ -203,8 +211,8 @@ def csv_rows(revision: Revision, path: str, md5: str) -> int | None:
     try:
         if cached is not None:
             return _count_file_rows(cached)
-        on_disk = revision.repo / path
-        if on_disk.is_file() and md5_file(on_disk) == md5:
+        on_disk = _inside(revision.repo, path)
+        if on_disk is not None and on_disk.is_file() and md5_file(on_disk) == md5:
             return _count_file_rows(on_disk)
     except (OSError, UnicodeDecodeError, csv.Error):
         return None

@@ -232,8 +232,12 @@ def parse_release_message(message: str) -> dict[str, float]:
         if "metric." not in line:
             continue  # most lines: skip the strip and the match
         match = METRIC_LINE_RE.fullmatch(line.strip())
-        if match:
+        if match is None:
+            continue
+        try:
             metrics[match.group(1)] = float(match.group(2))
+        except ValueError:
+            continue  # not a number ('e', '1-2'): absent, so a gate reading it fails closed
     return metrics
 
 

@@ -202,3 +202,16 @@ def test_text_report(repo: Path) -> None:
     )
     assert "roc curves: 1 of 3 changed (Chinstrap)" in lines
     assert lines[-1] == "REGRESSION: accuracy -0.0233 (tolerance 0.01)"
+
+
+def test_rows_are_never_read_outside_the_repository(repo: Path) -> None:
+    """dvc.lock is untrusted: an output path outside the repository is never opened."""
+    outside = repo.parent / "outside.csv"
+    outside.write_text("a\n1\n2\n3\n")
+    lock = (repo / "dvc.lock").read_text()
+    lock = lock.replace(TRAIN, "../outside.csv").replace(
+        "014ceec50cb3508f64f3966cc32b5e96", md5_file(outside)
+    )
+    (repo / "dvc.lock").write_text(lock)
+    (data,) = [d for d in build_report(repo=repo).data if d.path == "../outside.csv"]
+    assert data.head_rows is None

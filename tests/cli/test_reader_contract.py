@@ -42,6 +42,11 @@ BAD: dict[str, tuple[str, str, str]] = {
     "jsonl-array": (".jsonl", '{"a": 1, "b": "x"}\n[1, 2]\n', "line 2: a JSON array, not"),
     "jsonl-number": (".jsonl", '{"a": 1, "b": "x"}\n\n3\n', "line 3: a JSON number, not"),
     "jsonl-string": (".jsonl", '{"a": 1, "b": "x"}\n"x"\n', "line 2: a JSON string, not"),
+    "jsonl-deep": (
+        ".jsonl",
+        '{"a": 1, "b": "x"}\n{"a": 2, "b": ' + "[" * 5000 + "]" * 5000 + "}\n",
+        "line 2: nested too deeply",
+    ),
 }
 COMMANDS = ["schema check", "drift --reference", "drift --current"]
 

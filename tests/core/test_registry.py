@@ -125,3 +125,12 @@ def test_history_breaks_ties_within_a_second_by_gto_priority() -> None:
     tags = Tags().assign("v0.0.1", at=5).register("v0.0.1")
     tags.records[-1] = TagRecord(f"{NAME}@v0.0.1", COMMITS["v0.0.1"], 5, "")
     assert [e.event for e in build_history(NAME, tags.records)] == ["assignment", "registration"]
+
+
+def test_a_release_message_metric_that_is_not_a_number_is_absent() -> None:
+    from cli.core.registry import parse_release_message
+
+    message = (
+        "Registering artifact m version v0.0.1\n\nmetric.accuracy: 0.9\nmetric.x: e\nmetric.y: 1-2"
+    )
+    assert parse_release_message(message) == {"accuracy": 0.9}
