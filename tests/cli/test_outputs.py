@@ -31,7 +31,12 @@ def make_fifo(path: Path) -> None:
 
 def make_socket(path: Path) -> None:
     server = socket.socket(socket.AF_UNIX)
-    server.bind(str(path))
+    here = os.getcwd()
+    os.chdir(path.parent)  # bound by its bare name: AF_UNIX paths are capped at 107 bytes
+    try:
+        server.bind(path.name)
+    finally:
+        os.chdir(here)
     server.close()  # the socket file stays
 
 
