@@ -52,7 +52,7 @@ def classification_metrics(
             if len(present) == len(labels)
             else None
         )
-        result = {
+        result: dict[str, Any] = {
             "n": len(truth),
             "accuracy": _round(skm.accuracy_score(truth, predicted)),
             "balanced_accuracy": _round(skm.balanced_accuracy_score(truth, predicted)),

@@ -188,13 +188,15 @@ def ref_kind(ref: str) -> str:
 def _refuse(uri: str) -> Any:
     from referencing.exceptions import NoSuchResource
 
-    raise NoSuchResource(ref=uri)
+    raise NoSuchResource(uri)  # its one attrs field, ``ref``
 
 
 def contained_registry() -> Registry:
     """A registry that retrieves nothing (jsonschema adds the bundled metaschemas to it)."""
     from referencing import Registry
 
+    # referencing builds Registry with attrs behind a dataclass-transform spelling that mypy does
+    # not read, so mypy sees object's __init__ and not the ``retrieve`` field.
     return Registry(retrieve=_refuse)  # type: ignore[call-arg]
 
 
