@@ -26,6 +26,8 @@ STRICT_PER_MODULE = {
     "strict_equality",
     "extra_checks",
 }
+# What every other module of cli/ and stages/ is held to.
+BASELINE = ("check_untyped_defs", "disallow_untyped_defs", "disallow_incomplete_defs")
 IGNORE = re.compile(r"#\s*type:\s*ignore\b(?P<code>\[[a-z-]+(?:,\s*[a-z-]+)*\])?(?P<rest>.*)$")
 
 
@@ -51,6 +53,8 @@ def test_core_is_checked_with_every_strict_flag() -> None:
     assert {flag for flag in STRICT_PER_MODULE if core.get(flag) is not True} == set()
     assert core.get("implicit_reexport") is False
     assert "strict" not in core
+    baseline = _options("cli.commands.registry")
+    assert [f for f in BASELINE if baseline.get(f) is not True] == []
     assert MYPY.get("warn_unused_ignores") is True
     assert MYPY.get("warn_redundant_casts") is True
     assert sorted(MYPY.get("files", [])) == ["cli", "stages"]

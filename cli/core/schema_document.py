@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 if TYPE_CHECKING:
@@ -185,7 +185,7 @@ def ref_kind(ref: str) -> str:
     return "file" if scheme == "file" else "external"
 
 
-def _refuse(uri: str) -> Any:
+def _refuse(uri: str) -> NoReturn:
     from referencing.exceptions import NoSuchResource
 
     raise NoSuchResource(uri)  # its one attrs field, ``ref``
