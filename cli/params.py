@@ -46,7 +46,7 @@ class Section:
     _guard: _Guard | None = field(default=None, repr=False, compare=False, kw_only=True)
 
     def __getattribute__(self, name: str) -> Any:
-        if name.startswith("_") or name not in type(self).__dataclass_fields__:  # type: ignore[attr-defined]
+        if name.startswith("_") or name not in type(self).__dataclass_fields__:
             return object.__getattribute__(self, name)
         guard = object.__getattribute__(self, "_guard")
         value = object.__getattribute__(self, name)
@@ -175,12 +175,13 @@ S = TypeVar("S", bound=Section)
 def _build(cls: type[S], raw: dict[str, Any], prefix: str, guard: _Guard | None) -> S:
     hints = get_type_hints(cls)
     values: dict[str, Any] = {}
-    for spec in fields(cls):  # type: ignore[arg-type]
+    for spec in fields(cls):
         if spec.name.startswith("_"):
             continue
         kind = hints[spec.name]
         value = raw[spec.name]
         if isinstance(kind, type) and is_dataclass(kind):
+            # is_dataclass narrows to any dataclass; a nested field's class is a Section.
             value = _build(kind, value, f"{prefix}{spec.name}.", guard)  # type: ignore[type-var]
         elif isinstance(value, list):
             value = tuple(value)
@@ -194,7 +195,7 @@ def to_document(section: Section) -> dict[str, Any]:
     Under a stage guard, only the keys the stage declares are included.
     """
     out: dict[str, Any] = {}
-    for spec in fields(section):  # type: ignore[arg-type]
+    for spec in fields(section):
         if spec.name.startswith("_"):
             continue
         try:

@@ -12,7 +12,7 @@ import functools
 import json
 import os
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,7 +47,7 @@ class Stream:
 
     columns: list[str]
     as_text: bool
-    chunks: Iterator[Any]
+    chunks: Generator[Any, None, None]  # closing it stops the read-ahead
 
 
 def _arrow_error(path: Path, exc: Exception) -> DataFileUnreadable:
@@ -211,7 +211,9 @@ def _open_quote(data: Any) -> _OpenQuote:
     return _OpenQuote(raw.count(b"\n", 0, len(raw) if opened is None else opened) + 1)
 
 
-def _csv_chunks(path: Path, header: list[str], progress: Progress | None) -> Iterator[Any]:
+def _csv_chunks(
+    path: Path, header: list[str], progress: Progress | None
+) -> Generator[Any, None, None]:
     """Tables of the file's line ranges, in order. A primed generator: its first ``next``
     starts parsing the first READ_AHEAD ranges on the parse pool and yields None.
     """
@@ -345,7 +347,7 @@ def _check_cell_sizes(path: Path, batch: Any, first_row: int) -> None:
             raise CellTooLarge(str(path), row, name, int(sizes.max()), MAX_CELL_BYTES >> 20)
 
 
-def _parquet_chunks(path: Path, progress: Progress | None) -> Iterator[Any]:
+def _parquet_chunks(path: Path, progress: Progress | None) -> Generator[Any, None, None]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -399,7 +401,9 @@ def _jsonl_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             raise DataFileUnreadable(str(path), f"not UTF-8 text ({exc.reason})") from None
 
 
-def _jsonl_chunks(path: Path, columns: list[str], progress: Progress | None) -> Iterator[Any]:
+def _jsonl_chunks(
+    path: Path, columns: list[str], progress: Progress | None
+) -> Generator[Any, None, None]:
     from cli.core.schema_engine import ABSENT
 
     total = path.stat().st_size

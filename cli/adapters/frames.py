@@ -10,7 +10,7 @@ are missing values, and a column whose other cells are all numbers becomes float
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Generator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -81,7 +81,7 @@ def _frame(chunk: Any, columns: list[str], *, as_text: bool) -> pd.DataFrame:
 
 def iter_frames(
     path: Path, *, chunk_rows: int = DEFAULT_CHUNK_ROWS, columns: list[str] | None = None
-) -> Iterator[pd.DataFrame]:
+) -> Generator[pd.DataFrame, None, None]:
     """The file as DataFrames of at most ``chunk_rows`` rows, in order (``columns``: a subset).
 
     Read through the schema check's stream, so a file one command refuses the other refuses
@@ -95,4 +95,4 @@ def iter_frames(
             for start in range(0, len(frame), chunk_rows):
                 yield frame.iloc[start : start + chunk_rows]
     finally:
-        stream.chunks.close()  # type: ignore[attr-defined]  # generators: stop the read-ahead
+        stream.chunks.close()  # stops the read-ahead

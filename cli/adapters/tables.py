@@ -37,6 +37,7 @@ def check_file(path: Path) -> None:
 def check_unique_columns(path: Path, columns: list[str]) -> None:
     """A ToolkitError naming any column name that occurs twice."""
     seen: set[str] = set()
+    # set.add returns None: the `or` records a first sighting and keeps it out of the result.
     dupes = sorted({c for c in columns if c in seen or seen.add(c)})  # type: ignore[func-returns-value]
     if dupes:
         raise DataFileUnreadable(str(path), f"duplicate column name(s): {', '.join(dupes)}")

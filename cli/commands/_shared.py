@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Annotated, Any, TypeVar, get_args, get_origin
+from typing import Annotated, Any, Concatenate, ParamSpec, get_args, get_origin
 
 import typer
 
@@ -18,7 +18,7 @@ from cli.errors import ExitCode
 from cli.formats import OutputFormat, ReportFormat
 from cli.funnel import exit_on_error
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
 
 
 class Settings:
@@ -87,7 +87,7 @@ def at_repository_root(arguments: Mapping[str, Any], typed: set[str]) -> Iterato
         yield moved
 
 
-def funnel(command: F) -> F:
+def funnel(command: Callable[P, int | None]) -> Callable[Concatenate[typer.Context, P], None]:
     """Run ``command`` inside the error funnel, at the repository root; its int is the exit code.
 
     The wrapper takes typer's context as well, to tell the Path arguments typed on
@@ -95,25 +95,27 @@ def funnel(command: F) -> F:
     (relative to the repository root).
     """
     signature = inspect.signature(command, eval_str=True)
+    run: Callable[..., int | None] = command  # called with the arguments moved to the root
     path_names = {n for n, p in signature.parameters.items() if _takes_path(p.annotation)}
 
     @functools.wraps(command)
-    def wrapper(ctx: typer.Context, **kwargs: Any) -> None:
+    def wrapper(ctx: typer.Context, *args: P.args, **kwargs: P.kwargs) -> None:
         typed = {n for n in path_names if _typed(ctx, n)}
         with (
             exit_on_error(traceback=Settings.traceback),
             at_repository_root(kwargs, typed) as arguments,
         ):
-            code = command(**arguments)
+            code = run(*args, **arguments)
         raise typer.Exit(int(code or ExitCode.OK))
 
     context = inspect.Parameter(
         "ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context
     )
+    # inspect.signature reads __signature__; typeshed declares no such attribute on functions.
     wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
         parameters=[context, *signature.parameters.values()]
     )
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 def _typed(ctx: typer.Context, name: str) -> bool:

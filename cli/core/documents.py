@@ -115,8 +115,10 @@ class _BoundedLoader(yaml.SafeLoader):
         if self.flow_level + len(self.indents) > MAX_DEPTH:
             raise DepthLimitExceeded(_line(self.get_mark()))
 
-    def compose_document(self) -> yaml.Node:
+    def compose_document(self) -> yaml.Node | None:
         node = super().compose_document()
+        if node is None:  # PyYAML's signature allows it; there is nothing to measure
+            return None
         expanded, distinct, depth = _measure(node)
         if expanded - distinct > MAX_ALIAS_NODES:
             raise AliasLimitExceeded(expanded - distinct)

@@ -59,6 +59,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import numpy as np
+    import numpy.typing as npt
 
 NUMERIC = "numeric"
 CATEGORICAL = "categorical"
@@ -187,7 +188,7 @@ class DriftReport:
 # --- streaming summaries -----------------------------------------------------------------------
 
 
-def bucket_keys(shifted: np.ndarray) -> np.ndarray:
+def bucket_keys(shifted: npt.ArrayLike) -> np.ndarray:
     """Order-preserving histogram keys of finite float64 values (see the module docstring).
 
     The IEEE-754 bit pattern of a float, with the bits of negative numbers
@@ -301,6 +302,7 @@ class NumericSummary:
             else:
                 self._values = None
         if self.probes is not None:
+            assert self.below is not None and self.at_or_below is not None  # set with probes
             ordered = np.sort(x)
             self.below += np.searchsorted(ordered, self.probes, side="left")
             self.at_or_below += np.searchsorted(ordered, self.probes, side="right")
@@ -375,7 +377,8 @@ def quantile_edges(keys: np.ndarray, counts: np.ndarray, bins: int) -> np.ndarra
     n = int(cumulative[-1])
     positions = np.array([i * n // bins for i in range(1, bins)], dtype=np.int64)
     edges = np.unique(keys[np.searchsorted(cumulative, positions, side="right")])
-    return edges[edges > keys[0]]
+    inner: np.ndarray = edges[edges > keys[0]]
+    return inner
 
 
 def _aligned_keys(ref: NumericSummary, cur: NumericSummary) -> tuple[Any, Any, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, NotRequired, TypedDict
 
 if TYPE_CHECKING:
     import numpy as np
@@ -12,6 +12,27 @@ if TYPE_CHECKING:
 
 MISSING_SLICE = "(missing)"
 DIGITS = 6
+
+
+class ClassScores(TypedDict):
+    """One class's entry under ``per_class``."""
+
+    precision: float | None
+    recall: float | None
+    support: int
+
+
+class ClassificationMetrics(TypedDict):
+    """``metrics/metrics.json``, and each slice value's entry in ``metrics/slices.json``."""
+
+    n: int
+    accuracy: float | None
+    balanced_accuracy: float | None
+    f1_macro: float | None
+    roc_auc_ovr: float | None  # None unless every class occurs in the truth
+    log_loss: float | None
+    per_class: dict[str, ClassScores]
+    small: NotRequired[bool]  # slices only: fewer rows than evaluate.min_slice_size
 
 
 def _round(value: float | None) -> float | None:
@@ -24,7 +45,7 @@ def classification_metrics(
     classes: Sequence[str],
     *,
     only_observed: bool = False,
-) -> dict[str, Any]:
+) -> ClassificationMetrics:
     """Accuracy, balanced accuracy, macro F1, one-vs-rest ROC AUC, log loss, per-class P/R.
 
     ``proba`` has one column per entry of ``classes``. ROC AUC is ``None`` unless
@@ -52,7 +73,7 @@ def classification_metrics(
             if len(present) == len(labels)
             else None
         )
-        result = {
+        result: ClassificationMetrics = {
             "n": len(truth),
             "accuracy": _round(skm.accuracy_score(truth, predicted)),
             "balanced_accuracy": _round(skm.balanced_accuracy_score(truth, predicted)),
@@ -61,15 +82,15 @@ def classification_metrics(
             ),
             "roc_auc_ovr": _round(auc),
             "log_loss": _round(skm.log_loss(truth, proba, labels=labels)),
+            "per_class": {
+                label: {
+                    "precision": _round(precision[i]),
+                    "recall": _round(recall[i]),
+                    "support": int(support[i]),
+                }
+                for i, label in enumerate(scored)
+            },
         }
-    result["per_class"] = {
-        label: {
-            "precision": _round(precision[i]),
-            "recall": _round(recall[i]),
-            "support": int(support[i]),
-        }
-        for i, label in enumerate(scored)
-    }
     return result
 
 
@@ -80,15 +101,15 @@ def slice_metrics(
     classes: Sequence[str],
     slices: Sequence[str],
     min_size: int,
-) -> dict[str, dict[str, Any]]:
+) -> dict[str, dict[str, ClassificationMetrics]]:
     """Metrics for each value of each slice column; small slices are flagged, not hidden."""
     import numpy as np
 
     truth = np.asarray(y_true, dtype=object)
-    out: dict[str, dict[str, Any]] = {}
+    out: dict[str, dict[str, ClassificationMetrics]] = {}
     for column in slices:
         values = frame[column].astype(object).where(frame[column].notna(), MISSING_SLICE)
-        groups: dict[str, Any] = {}
+        groups: dict[str, ClassificationMetrics] = {}
         for value in sorted(set(values)):
             mask = (values == value).to_numpy()
             entry = classification_metrics(truth[mask], proba[mask], classes, only_observed=True)

@@ -10,6 +10,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
+from jsonschema.protocols import Validator
 
 
 def _finite_number(checker: Any, instance: Any) -> bool:
@@ -20,7 +21,8 @@ def _finite_number(checker: Any, instance: Any) -> bool:
 # "number" in the params schema means a finite number: every threshold, share,
 # tolerance and gate refuses NaN and infinities (which compare false with every
 # bound, so no minimum/maximum keyword can refuse them). "integer" already does.
-ParamsValidator = validators.extend(
+# types-jsonschema leaves validators.extend unannotated; what it returns is a Validator class.
+ParamsValidator: type[Validator] = validators.extend(  # type: ignore[no-untyped-call]
     Draft202012Validator,
     type_checker=Draft202012Validator.TYPE_CHECKER.redefine("number", _finite_number),
 )
@@ -62,23 +64,25 @@ _BOUNDS = {
 
 def _describe(error: ValidationError) -> ParamProblem:
     key = _dotted(error.absolute_path)
-    keyword = error.validator
-    value = error.validator_value
+    # iter_errors sets all three; the stubs also allow the "unset" sentinel of a hand-built error.
+    keyword = str(error.validator)
+    value: Any = error.validator_value  # the keyword's argument in the schema: any JSON value
+    instance: Any = error.instance
     schema = error.schema if isinstance(error.schema, Mapping) else {}
     if keyword == "required":
-        missing = next(name for name in value if name not in error.instance)
+        missing = next(name for name in value if name not in instance)
         return ParamProblem(_dotted([*error.absolute_path, missing]), "", "missing; it is required")
     if keyword == "additionalProperties":
         known = sorted(schema.get("properties", {}))
-        extra = sorted(set(error.instance) - set(known))
+        extra = sorted(set(instance) - set(known))
         return ParamProblem(
             _dotted([*error.absolute_path, extra[0]]) if extra else key,
             "an unknown key",
             f"one of {', '.join(known)}",
         )
-    got = _json(error.instance)
+    got = _json(instance)
     if keyword == "type":
-        types = value if isinstance(value, list) else [value]
+        types: list[str] = value if isinstance(value, list) else [value]
         return ParamProblem(key, got, " or ".join(_TYPE_WORDS.get(t, t) for t in types))
     if keyword in _BOUNDS:
         kind = schema.get("type", "number")

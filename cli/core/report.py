@@ -452,10 +452,12 @@ def data_diffs(
     for path, b, h in changed_outputs(base, head):
         status = NEW if b is None else REMOVED if h is None else CHANGED
         base_rows, head_rows = rows.get(path, (None, None))
+        either = h or b
+        assert either is not None  # changed_outputs names only paths on at least one side
         diffs.append(
             DataDiff(
                 path=path,
-                stage=(h or b).stage,  # type: ignore[union-attr]
+                stage=either.stage,
                 base_md5=b.md5 if b else None,
                 head_md5=h.md5 if h else None,
                 base_rows=base_rows,

@@ -102,7 +102,8 @@ def _few_distinct(data: Any, *, seen: bool) -> bool:
         return True
     if len(data) <= DICTIONARY_SAMPLE:
         return False
-    return pc.count_distinct(data.slice(0, DICTIONARY_SAMPLE)).as_py() <= DICTIONARY_MAX
+    distinct: int = pc.count_distinct(data.slice(0, DICTIONARY_SAMPLE)).as_py()
+    return distinct <= DICTIONARY_MAX
 
 
 @dataclass
@@ -285,7 +286,8 @@ class SchemaChecker:
             self._record(_finding(ROW, "required", list(plan.missing_required), everything, None))
             failing[:] = True
         if plan.root_type_fails:
-            root_type = self.schema.get("type")  # type: ignore[union-attr]
+            assert isinstance(self.schema, Mapping)  # a plan fails the root type of a mapping only
+            root_type = self.schema.get("type")
             self._record(_finding(ROW, "type", root_type, everything, None))
             failing[:] = True
         if plan.row_residual is not None:
@@ -391,7 +393,8 @@ class SchemaChecker:
         # per keyword: its value in the schema (the first error's), count, first examples
         by_keyword: dict[str, tuple[Any, list[int], list[tuple[int, Any]]]] = {}
         for i in per_cell:
-            schema = plan.full if cells.inexact[i] else plan.residual
+            # with no residual, per_cell holds only the inexact cells, checked on the full schema
+            schema = plan.full if cells.inexact[i] or plan.residual is None else plan.residual
             # descend, as jsonschema's "properties" does: a subschema's $id sets its base URI
             error = next(self.validator.descend(cells.value(int(i)), schema), None)
             if error is not None:

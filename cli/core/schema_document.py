@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 if TYPE_CHECKING:
@@ -185,16 +185,18 @@ def ref_kind(ref: str) -> str:
     return "file" if scheme == "file" else "external"
 
 
-def _refuse(uri: str) -> Any:
+def _refuse(uri: str) -> NoReturn:
     from referencing.exceptions import NoSuchResource
 
-    raise NoSuchResource(ref=uri)
+    raise NoSuchResource(uri)  # its one attrs field, ``ref``
 
 
 def contained_registry() -> Registry:
     """A registry that retrieves nothing (jsonschema adds the bundled metaschemas to it)."""
     from referencing import Registry
 
+    # referencing builds Registry with attrs behind a dataclass-transform spelling that mypy does
+    # not read, so mypy sees object's __init__ and not the ``retrieve`` field.
     return Registry(retrieve=_refuse)  # type: ignore[call-arg]
 
 

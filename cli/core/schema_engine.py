@@ -31,7 +31,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, overload
 
 from cli.core.arrow_np import (
     from_numpy,
@@ -45,6 +45,8 @@ from cli.core.arrow_np import (
 if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
+
+_T = TypeVar("_T")
 
 NULL_TOKENS = ("", "NA", "N/A", "NaN", "nan", "null", "NULL", "None")
 NUMBER_RE = r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$"
@@ -104,17 +106,21 @@ def cell_to_json(text: str | None) -> Any:
     return text
 
 
-class _cached:
+class _cached(Generic[_T]):
     """``functools.cached_property`` without its lock, which Python 3.11 shares between all
     instances (so columns on other threads would wait for each other)."""
 
-    def __init__(self, compute: Callable[[Any], Any]) -> None:
+    def __init__(self, compute: Callable[[Any], _T]) -> None:
         self.compute = compute
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
 
-    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> Self: ...
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> _T: ...
+    def __get__(self, instance: object, owner: type | None = None) -> Self | _T:
         if instance is None:
             return self
         value = instance.__dict__[self.name] = self.compute(instance)  # shadows this
@@ -156,19 +162,19 @@ class _GatheredCells(Cells):
         self.value = lambda i: source.value(int(rows[i]))
 
     @_cached
-    def num(self) -> np.ndarray:  # type: ignore[override]
+    def num(self) -> np.ndarray:
         return take(self._source.num, self._rows)
 
     @_cached
-    def is_int(self) -> np.ndarray:  # type: ignore[override]
+    def is_int(self) -> np.ndarray:
         return take(self._source.is_int, self._rows)
 
     @_cached
-    def boolean(self) -> np.ndarray:  # type: ignore[override]
+    def boolean(self) -> np.ndarray:
         return take(self._source.boolean, self._rows)
 
     @_cached
-    def text(self) -> pa.Array:  # type: ignore[override]
+    def text(self) -> pa.Array:
         import pyarrow as pa
 
         indices = from_numpy(self._rows, pa.int32())
@@ -187,7 +193,8 @@ def take(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
             same = bool((values == first).all())
         if same:
             return np.broadcast_to(values[:1], (len(rows),))
-    return values[rows]
+    gathered: np.ndarray = values[rows]
+    return gathered
 
 
 _NUMBER = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?"
@@ -444,13 +451,16 @@ class _TextCells(Cells):
         self._is_num, self._integral = is_num, integral
 
     @_cached
-    def is_int(self) -> np.ndarray:  # type: ignore[override]
+    def is_int(self) -> np.ndarray:
         import numpy as np
 
+        integer: np.ndarray
         if self._integral:  # digits alone: integers, unless too long for a float64 (inf)
-            return self._is_num & np.isfinite(self.num)
+            integer = self._is_num & np.isfinite(self.num)
+            return integer
         with np.errstate(invalid="ignore"):
-            return self._is_num & np.isfinite(self.num) & (np.floor(self.num) == self.num)
+            integer = self._is_num & np.isfinite(self.num) & (np.floor(self.num) == self.num)
+        return integer
 
 
 def _longest_cell(array: Any) -> int:
@@ -622,7 +632,8 @@ def _bound_fails(cells: Cells, keyword: str, bound: float) -> np.ndarray:
             "exclusiveMinimum": num <= bound,
             "exclusiveMaximum": num >= bound,
         }[keyword]
-    return (cells.kind == NUMBER) & bad
+    fails: np.ndarray = (cells.kind == NUMBER) & bad
+    return fails
 
 
 def _multiple_fails(cells: Cells, divisor: float) -> np.ndarray:
@@ -640,7 +651,8 @@ def _multiple_fails(cells: Cells, divisor: float) -> np.ndarray:
         else:
             bad = np.fmod(num, divisor) != 0
             bad |= ~np.isfinite(num)
-    return (cells.kind == NUMBER) & bad
+    fails: np.ndarray = (cells.kind == NUMBER) & bad
+    return fails
 
 
 def _length_fails(cells: Cells, keyword: str, limit: int) -> np.ndarray:
@@ -649,7 +661,8 @@ def _length_fails(cells: Cells, keyword: str, limit: int) -> np.ndarray:
 
     lengths = np.nan_to_num(to_numpy(pc.utf8_length(cells.text)))
     bad = lengths < limit if keyword == "minLength" else lengths > limit
-    return (cells.kind == STRING) & bad
+    fails: np.ndarray = (cells.kind == STRING) & bad
+    return fails
 
 
 def _per_distinct_string(cells: Cells, accepts: Callable[[str], bool]) -> np.ndarray:
