@@ -49,20 +49,22 @@ gto-env: install ## GTO 1.10.1 in its own venv (MLVC_GTO_VENV, default ~/.cache/
 	.ci/gto-env.sh >/dev/null
 
 # Budgets on a 2-core machine (README, Development). `make test` runs each test once:
-# the fast kind, then the slow kind, and prints both wall times beside these.
+# the fast kind, then the slow kind, prints both wall times beside these, and fails
+# when either run failed (pytest's exit 5, no tests collected, included).
 FAST_BUDGET_S := 90
 WHOLE_BUDGET_S := 360
 
 test: install-dev gto-env ## Run the whole suite (fast kind, then slow kind) and print the wall times beside the budgets
-	@t0=$$(date +%s.%N); \
-	$(PY) -m pytest -m "not slow"; \
+	@t0=$$(date +%s.%N); fast=0; slow=0; \
+	$(PY) -m pytest -m "not slow" || fast=$$?; \
 	t1=$$(date +%s.%N); \
-	$(PY) -m pytest -m slow; \
+	$(PY) -m pytest -m slow || slow=$$?; \
 	t2=$$(date +%s.%N); \
 	awk -v a="$$t0" -v b="$$t1" -v c="$$t2" -v fb=$(FAST_BUDGET_S) -v wb=$(WHOLE_BUDGET_S) 'BEGIN { \
 		f = b - a; w = c - a; \
 		printf "fast suite  (-m \"not slow\"): %6.1f s  (budget %d s)%s\n", f, fb, (f > fb ? "  OVER BUDGET" : ""); \
-		printf "whole suite (fast + slow):    %6.1f s  (budget %d s)%s\n", w, wb, (w > wb ? "  OVER BUDGET" : "") }'
+		printf "whole suite (fast + slow):    %6.1f s  (budget %d s)%s\n", w, wb, (w > wb ? "  OVER BUDGET" : "") }'; \
+	test "$$fast" -eq 0 && test "$$slow" -eq 0
 
 test-fast: install-dev gto-env ## Run the fast kind only (tests/unit and the unmarked tests): no git, DVC or servers
 	$(PY) -m pytest -m "not slow"
