@@ -1,6 +1,6 @@
 """``.ci/local-ci.sh`` (``make ci``): the sequence of ci.yml against a bare git remote.
 
-Slow (a fresh virtual environment from requirements.lock, lint, the fast tests, a full
+Slow (a fresh virtual environment from the lock files, lint, one test file, a full
 ``dvc repro``): minutes. Skipped inside a local CI run, which would otherwise start itself.
 """
 
