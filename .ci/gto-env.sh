@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# GTO in its own virtual environment, for tests/e2e/test_gto_interop.py and
+# GTO in its own virtual environment, for tests/integration/test_gto_interop.py and
 # benchmarks/bench_registry.py. Idempotent: a venv that already has the pinned
 # GTO is left alone. Prints the path of the gto executable on its last line.
 #

@@ -1,4 +1,10 @@
-"""Shared fixtures: a tiny penguins frame, typed params, an isolated git identity."""
+"""Shared fixtures: a tiny penguins frame, typed params, an isolated git identity.
+
+Also the Hypothesis profiles: ``ci`` (derandomized, bounded, no example database, no
+deadline: the same examples on every run and every machine) and ``dev`` (random draws,
+failures remembered in ``.hypothesis/``). ``HYPOTHESIS_PROFILE`` picks one; without it,
+``CI=true`` picks ``ci`` and anything else ``dev``.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import settings
 
 from cli.params import Params, params_from_dict
 from tests.isolation import isolated_git_env
@@ -16,6 +23,30 @@ from tests.isolation import isolated_git_env
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 TINY_CSV = FIXTURES / "penguins_tiny.csv"
+
+HYPOTHESIS_PROFILES = ("ci", "dev")
+# A test's own @settings(max_examples=...) still wins over the profile's bound. Both derive
+# from "default": under CI=true Hypothesis loads its own "ci" profile at import.
+_DEFAULT = settings.get_profile("default")
+settings.register_profile(
+    "ci", _DEFAULT, derandomize=True, max_examples=50, deadline=None, database=None
+)
+settings.register_profile("dev", _DEFAULT, derandomize=False, max_examples=100, deadline=None)
+
+
+def hypothesis_profile(environ: dict[str, str]) -> str:
+    """The profile to load: ``HYPOTHESIS_PROFILE`` if set, else ``ci`` when ``CI=true``."""
+    chosen = environ.get("HYPOTHESIS_PROFILE") or (
+        "ci" if environ.get("CI", "").lower() == "true" else "dev"
+    )
+    if chosen not in HYPOTHESIS_PROFILES:
+        raise pytest.UsageError(
+            f"HYPOTHESIS_PROFILE={chosen!r} is not a profile; use one of {HYPOTHESIS_PROFILES}"
+        )
+    return chosen
+
+
+settings.load_profile(hypothesis_profile(dict(os.environ)))
 
 
 @pytest.fixture
@@ -47,3 +78,20 @@ def git_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monkey
     for key, value in isolated_git_env(tmp_path_factory.mktemp("home")).items():
         monkeypatch.setenv(key, value)
     return dict(os.environ)
+
+
+# The kinds of test, by folder: tests/unit is pure and fast; tests/integration (git, DVC,
+# GTO, servers) and tests/e2e (temporary clones, `dvc repro`) are slow. Marking by folder
+# means a test's kind is where it lives, and `-m "not slow"` is exactly the fast kind
+# plus the top-level contract and docs tests. tryfirst: the marks exist before `-m` selects.
+SLOW_KINDS = frozenset({"integration", "e2e"})
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test under tests/integration and tests/e2e as slow."""
+    tests_dir = Path(__file__).parent
+    for item in items:
+        relative = item.path.relative_to(tests_dir) if item.path.is_relative_to(tests_dir) else None
+        if relative is not None and relative.parts[0] in SLOW_KINDS:
+            item.add_marker(pytest.mark.slow)

@@ -80,11 +80,24 @@ def template_repo(
         yield repo
 
 
+def write_dvc_local_config(repo: Path, sections: Mapping[str, Mapping[str, str]]) -> None:
+    """Write ``.dvc/config.local`` as ``dvc config --local`` does, without starting DVC.
+
+    ``sections`` maps a section (``core``, ``'remote "NAME"'``) to its options; values
+    must not need quoting (no leading/trailing spaces, no ``#`` or ``=``).
+    """
+    lines = []
+    for section, options in sections.items():
+        lines.append(f"[{section}]")
+        lines += [f"    {key} = {value}" for key, value in options.items()]
+    (repo / ".dvc" / "config.local").write_text("\n".join(lines) + "\n")
+
+
 def copy_repo(template: Path, tmp_path: Path) -> Path:
     """A private copy of the template, with its own DVC site cache."""
     copy = tmp_path / "repo"
     shutil.copytree(template, copy, symlinks=True)
-    run(["dvc", "config", "--local", "core.site_cache_dir", str(tmp_path / "site")], copy)
+    write_dvc_local_config(copy, {"core": {"site_cache_dir": str(tmp_path / "site")}})
     return copy
 
 

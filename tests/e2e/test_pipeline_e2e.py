@@ -14,6 +14,7 @@ import yaml
 from cli import api
 from cli.adapters.files import md5_file
 from tests.isolation import isolated_git_env
+from tests.registry_repo import write_dvc_local_config
 
 pytestmark = pytest.mark.slow
 
@@ -53,11 +54,7 @@ def make_repo(dest: Path, env: dict[str, str]) -> Path:
     sh(["git", "init", "-q", "-b", "main"], dest, env)
     sh(["git", "add", "-A"], dest, env)
     sh(["git", "commit", "-q", "-m", "snapshot"], dest, env)
-    sh(
-        ["dvc", "config", "--local", "core.site_cache_dir", str(dest.parent / "site-cache")],
-        dest,
-        env,
-    )
+    write_dvc_local_config(dest, {"core": {"site_cache_dir": str(dest.parent / "site-cache")}})
     return dest
 
 
@@ -78,11 +75,7 @@ def built_repo(tmp_path_factory: pytest.TempPathFactory, e2e_env: dict[str, str]
 def repo_copy(built_repo: Path, tmp_path: Path, e2e_env: dict[str, str]) -> Path:
     copy = tmp_path / "repo"
     shutil.copytree(built_repo, copy, symlinks=True)
-    sh(
-        ["dvc", "config", "--local", "core.site_cache_dir", str(tmp_path / "site-cache")],
-        copy,
-        e2e_env,
-    )
+    write_dvc_local_config(copy, {"core": {"site_cache_dir": str(tmp_path / "site-cache")}})
     return copy
 
 

@@ -22,7 +22,14 @@ import yaml
 
 from cli import registry_api as reg
 from cli.adapters import dvc_cli
-from tests.registry_repo import MODEL, NAME, copy_repo, run, template_repo
+from tests.registry_repo import (
+    MODEL,
+    NAME,
+    copy_repo,
+    run,
+    template_repo,
+    write_dvc_local_config,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -137,13 +144,15 @@ def repo(template: Path, tmp_path: Path, s3: S3Server) -> Path:
     bare = tmp_path / "origin.git"
     run(["git", "init", "-q", "--bare", str(bare)], tmp_path)
     run(["git", "remote", "add", "origin", str(bare)], copy)
-    run(["dvc", "remote", "add", "-d", "--local", "s3r", f"s3://{s3.bucket}/store"], copy)
-    for option, value in (
-        ("endpointurl", s3.endpoint),
-        ("access_key_id", KEY),
-        ("secret_access_key", KEY),
-    ):
-        run(["dvc", "remote", "modify", "--local", "s3r", option, value], copy)
+    # what `dvc remote add -d --local s3r URL` and `dvc remote modify --local` write
+    remote = {
+        "url": f"s3://{s3.bucket}/store",
+        "endpointurl": s3.endpoint,
+        "access_key_id": KEY,
+        "secret_access_key": KEY,
+    }
+    site = {"site_cache_dir": str(tmp_path / "site"), "remote": "s3r"}
+    write_dvc_local_config(copy, {"core": site, "'remote \"s3r\"'": remote})
     return copy
 
 

@@ -15,7 +15,7 @@ from cli.app import app
 from cli.errors import DocumentInvalid, FileMissing, StaleMetrics
 from cli.params import Params
 from stages import card as card_stage
-from tests.stages.test_stages import run_all
+from tests.unit.test_stages import run_all
 
 ROOT = Path(__file__).resolve().parents[2]
 

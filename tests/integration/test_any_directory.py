@@ -24,7 +24,7 @@ from cli.params import params_from_dict
 from cli.registry_api import release
 from tests.isolation import isolated_git_env
 from tests.registry_repo import NAME, run
-from tests.stages.test_stages import run_all
+from tests.unit.test_stages import run_all
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY_CSV = ROOT / "tests/fixtures/penguins_tiny.csv"
