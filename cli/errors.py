@@ -351,6 +351,16 @@ class PushRejected(ToolkitError):
         )
 
 
+class ReleaseFailed(ToolkitError):
+    """A push failed; the local tag was removed so nothing is half done."""
+
+    def __init__(self, what: str, tag: str, cause: ToolkitError) -> None:
+        super().__init__(
+            f"{what} not published, local tag '{tag}' removed: {cause.message}",
+            hint=cause.hint or "fix the DVC remote ('dvc remote list') and run the command again",
+        )
+
+
 class PublishInterrupted(ToolkitError):
     """A signal stopped ``--push``; the local tag was removed so a rerun starts clean.
 

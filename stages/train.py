@@ -11,17 +11,18 @@ import os
 import platform
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from cli import paths
-from cli.adapters.files import md5_file, read_table, write_json
-from cli.adapters.model_store import save_model
+from cli.api.stage_io import load_stage_params, md5_file, read_table, save_model, write_json
 from cli.core.modeling import build_pipeline
 from cli.errors import MissingColumns
 from cli.funnel import stage_errors
-from cli.params import Params, load_stage_params
+
+if TYPE_CHECKING:
+    from cli.api.stage_io import Params
 
 LIBRARIES = ("scikit-learn", "numpy", "pandas", "skops")
 

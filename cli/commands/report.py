@@ -78,9 +78,9 @@ def report(
     missing, not a number or not finite at head; 2 could not run.
     """
     import cli.report_render  # noqa: F401  (registers the text and markdown renderers)
-    from cli.report_api import build_report
+    from cli import api
 
-    result = build_report(base=base, head=head, repo=repo, card=card)
+    result = api.build_report(base=base, head=head, repo=repo, card=card)
     output = "markdown" if fmt in (ReportOutput.md, ReportOutput.markdown) else fmt.value
     code = emit(result, output, ok=result.ok)
     return code if fail_on_regression else ExitCode.OK

@@ -22,9 +22,9 @@ from cli.adapters.drift_io import (
     SchemaColumnsMissing,
 )
 from cli.adapters.model_store import save_model
+from cli.api import check_drift
 from cli.core.drift import DRIFT, MISSING, OK, WARNING, DriftPolicy, DriftReport
 from cli.core.modeling import build_pipeline
-from cli.drift_api import check_drift
 from cli.errors import DataFileUnreadable, DocumentInvalid, FileMissing
 from cli.params import Params
 

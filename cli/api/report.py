@@ -1,4 +1,4 @@
-"""``build_report``: the Python API of ``mlvc report`` (to be moved into :mod:`cli.api`).
+"""``build_report``: the Python API of ``mlvc report``.
 
 Never prints and never exits; failures raise :class:`cli.errors.ToolkitError`
 subclasses (not a repository, an unknown revision, no metrics at head, a file
