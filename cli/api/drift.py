@@ -15,7 +15,8 @@ from cli import paths
 from cli.adapters.tables import DEFAULT_CHUNK_ROWS
 
 if TYPE_CHECKING:
-    from cli.core.drift import DriftPolicy, DriftReport
+    from cli.core.drift import DriftPolicy
+    from cli.results import DriftReport
 
 
 def check_drift(

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from cli import paths
-from cli.commands._shared import emit, funnel
+from cli.commands._shared import emit, format_option, funnel
+from cli.formats import TEXT_JSON_MARKDOWN, Format
 
-
-class DriftFormat(StrEnum):
-    """Formats ``mlvc drift`` writes."""
-
-    text = "text"
-    json = "json"
-    markdown = "markdown"
+DriftFormatOption = format_option(
+    TEXT_JSON_MARKDOWN, "Output format: 'text', 'json' or 'markdown' (pull requests, alias 'md')."
+)
 
 
 @funnel
@@ -59,12 +55,7 @@ def drift(
             "(built-in defaults when the file does not exist).",
         ),
     ] = paths.PARAMS,
-    fmt: Annotated[
-        DriftFormat,
-        typer.Option(
-            "--format", "-f", help="Output format: 'text', 'json' or 'markdown' (pull requests)."
-        ),
-    ] = DriftFormat.text,
+    fmt: DriftFormatOption = Format.text,
 ) -> int:
     """Compare a new batch of data with the reference: per-column drift and a verdict.
 
@@ -79,7 +70,6 @@ def drift(
     drifted. Exit 0 no drift, 1 drift (of the dataset or of the model's
     predicted classes), 2 could not run.
     """
-    import cli.drift_render  # noqa: F401  (registers the text and markdown renderers)
     from cli import api
 
     report = api.check_drift(

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from cli.commands._shared import FormatOption, emit, funnel
-from cli.formats import OutputFormat
+from cli.formats import Format
 
 RepoOption = Annotated[Path, typer.Option("--repo", help="The git repository (default: here).")]
 PushOption = Annotated[
@@ -39,7 +39,7 @@ def release(
     push: PushOption = False,
     dry_run: DryRunOption = False,
     repo: RepoOption = Path(),
-    fmt: FormatOption = OutputFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> int:
     """Tag the current, reproduced model as NAME@vX.Y.Z (GTO's grammar) after every gate passes.
 
@@ -68,7 +68,7 @@ def promote(
     push: PushOption = False,
     dry_run: DryRunOption = False,
     repo: RepoOption = Path(),
-    fmt: FormatOption = OutputFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> int:
     """Assign STAGE to MODEL's VERSION with a tag NAME#STAGE#N (GTO's counter).
 
@@ -93,7 +93,7 @@ def rollback(
     stage: Annotated[str, typer.Option("--stage", help="The stage to roll back.")],
     push: PushOption = False,
     repo: RepoOption = Path(),
-    fmt: FormatOption = OutputFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> int:
     """Unassign STAGE from its current version (a tag NAME#STAGE!#N, as GTO's unassignment).
 
@@ -116,7 +116,7 @@ registry_app = typer.Typer(rich_markup_mode=None)
 def registry(
     ctx: typer.Context,
     repo: RepoOption = Path(),
-    fmt: FormatOption = OutputFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> None:
     """List every model's versions, stages and key metrics, from the git tags alone.
 
@@ -128,7 +128,7 @@ def registry(
 
 
 @funnel
-def _listing(*, repo: Path, fmt: OutputFormat) -> int:
+def _listing(*, repo: Path, fmt: Format) -> int:
     from cli import api
 
     result = api.registry(repo=repo)
@@ -143,7 +143,7 @@ def history(
         str | None, typer.Option("--stage", help="Only the events of this stage.")
     ] = None,
     repo: RepoOption = Path(),
-    fmt: FormatOption = OutputFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> int:
     """Every registration, assignment and unassignment of MODEL, newest first (as gto history).
 
@@ -166,7 +166,7 @@ def checkout(
         ),
     ],
     repo: RepoOption = Path(),
-    fmt: FormatOption = OutputFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> int:
     """Restore a version's model files into the workspace through DVC and verify their md5s.
 

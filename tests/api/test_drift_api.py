@@ -23,10 +23,11 @@ from cli.adapters.drift_io import (
 )
 from cli.adapters.model_store import save_model
 from cli.api import check_drift
-from cli.core.drift import DRIFT, MISSING, OK, WARNING, DriftPolicy, DriftReport
+from cli.core.drift import DriftPolicy
 from cli.core.modeling import build_pipeline
 from cli.errors import DataFileUnreadable, DocumentInvalid, FileMissing
 from cli.params import Params
+from cli.results import DRIFT, MISSING, OK, WARNING, DriftReport
 
 NUMERIC = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"]
 

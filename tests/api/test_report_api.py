@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-import cli.report_render  # noqa: F401  (registers the renderers)
 from cli.adapters.files import md5_file
 from cli.api import build_report
 from cli.core.report import BETTER, NEW, SAME, WORSE, RegressionPolicy

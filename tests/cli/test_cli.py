@@ -138,13 +138,23 @@ def test_every_command_has_help_and_is_documented(name: tuple[str, ...], callbac
     assert f"mlvc {' '.join(name)}" in (ROOT / "README.md").read_text()
 
 
-def test_help_imports_no_heavy_libraries() -> None:
+HEAVY = ("pandas", "sklearn", "dvc", "numpy", "scipy", "pyarrow", "jsonschema", "yaml")
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        "from typer.testing import CliRunner\nfrom cli.app import app\n"
+        "CliRunner().invoke(app, ['--help'])",
+        "import cli.api",
+    ],
+    ids=["mlvc --help", "import cli.api"],
+)
+def test_help_imports_no_heavy_libraries(run: str) -> None:
     code = (
         "import sys\n"
-        "from typer.testing import CliRunner\n"
-        "from cli.app import app\n"
-        "CliRunner().invoke(app, ['--help'])\n"
-        "heavy = [m for m in ('pandas', 'sklearn', 'dvc', 'numpy', 'scipy') if m in sys.modules]\n"
+        f"{run}\n"
+        f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
         "print(','.join(heavy))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
