@@ -80,7 +80,3 @@ def drift(
         policy=api.drift_policy(params=params),
     )
     return emit(report, fmt, ok=report.ok)
-
-
-app = typer.Typer(rich_markup_mode=None, add_completion=False)
-app.command("drift")(drift)

@@ -71,7 +71,3 @@ def report(
     result = api.build_report(base=base, head=head, repo=repo, card=card)
     code = emit(result, fmt, ok=result.ok)
     return code if fail_on_regression else ExitCode.OK
-
-
-app = typer.Typer(rich_markup_mode=None, add_completion=False)
-app.command("report")(report)
