@@ -88,9 +88,7 @@ def test_stage_deps_exist_and_list_imported_cli_modules() -> None:
             elif isinstance(node, ast.ImportFrom) and node.module:
                 imported.add(node.module)
         for module in sorted(m for m in imported if m.startswith("cli.")):
-            assert module_file(module) in deps, (
-                f"stage {name} imports {module}; list it in deps"
-            )
+            assert module_file(module) in deps, f"stage {name} imports {module}; list it in deps"
 
 
 def top_level_cli_imports(source: Path) -> set[str]:
