@@ -63,7 +63,13 @@ def run(params: Params, *, train_data: Path, model: Path, meta: Path) -> None:
     missing = [c for c in needed if c not in frame.columns]
     if missing:
         raise MissingColumns(str(train_data), missing, [str(c) for c in frame.columns])
-    pipeline = build_pipeline(data, params.train)
+    pipeline = build_pipeline(
+        numeric=data.numeric_features,
+        categorical=data.categorical_features,
+        estimator=params.train.estimator,
+        hyperparameters=hyperparameters(params),
+        seed=params.train.seed,
+    )
     features = frame[[*data.numeric_features, *data.categorical_features]]
     pipeline.fit(features, frame[data.target].astype(str))
     classes = [str(c) for c in pipeline.classes_]

@@ -33,6 +33,7 @@ from cli.errors import (
 )
 from cli.params import Params
 from cli.results import DRIFT, MISSING, OK, WARNING, DriftReport
+from stages.train import hyperparameters
 
 NUMERIC = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"]
 
@@ -56,7 +57,13 @@ def model(penguins: pd.DataFrame, params: Params, tmp_path: Path) -> Path:
     """A small forest trained on the reference years only."""
     train = penguins[penguins.year <= 2008]
     features = [*params.data.numeric_features, *params.data.categorical_features]
-    fitted = build_pipeline(params.data, params.train).fit(train[features], train["species"])
+    fitted = build_pipeline(
+        numeric=params.data.numeric_features,
+        categorical=params.data.categorical_features,
+        estimator=params.train.estimator,
+        hyperparameters=hyperparameters(params),
+        seed=params.train.seed,
+    ).fit(train[features], train["species"])
     path = tmp_path / "model.skops"
     save_model(fitted, path)
     return path
