@@ -3,6 +3,9 @@
 A leaf module: it imports nothing from the rest of ``cli``. Each subclass of
 :class:`ToolkitError` is named for its failure and owns its message, which says
 what went wrong, where (file, key, column, row) and what to do next.
+
+One module on purpose, longer than most: every failure is defined here and only here,
+each next to its relatives (files, params, tables, models, registry, schemas, outputs).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ class ExitCode(IntEnum):
 class ToolkitError(Exception):
     """A failure caused by the user's input or environment, reported in one line."""
 
-    exit_code: ExitCode = ExitCode.COULD_NOT_RUN
+    exit_code: int = ExitCode.COULD_NOT_RUN  # an ExitCode, or 128 + a signal's number
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
         super().__init__(message)
@@ -440,7 +443,7 @@ class PublishInterrupted(ToolkitError):
             else "no tag was published"
         )
         super().__init__(f"interrupted by {signal_name}: local tag '{tag}' removed; {tail}")
-        self.exit_code = 128 + signum  # type: ignore[assignment]
+        self.exit_code = 128 + signum
 
 
 class CommandInterrupted(ToolkitError):
@@ -451,7 +454,7 @@ class CommandInterrupted(ToolkitError):
             f"interrupted by {signal_name}",
             hint="run 'mlvc registry' to see what was recorded, then run the command again",
         )
-        self.exit_code = 128 + signum  # type: ignore[assignment]
+        self.exit_code = 128 + signum
 
 
 class Interrupted(KeyboardInterrupt):

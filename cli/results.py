@@ -1,4 +1,9 @@
-"""Frozen result objects returned by ``cli.api`` and rendered by ``cli.render``."""
+"""Frozen result objects returned by ``cli.api`` and rendered by ``cli.render``.
+
+One module on purpose, longer than most: every result type is defined here and only
+here, grouped by feature (schema, params, card, pipeline, registry, drift, report). A
+leaf: it imports nothing from ``cli`` at run time (core types only for annotations).
+"""
 
 from __future__ import annotations
 

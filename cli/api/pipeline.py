@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from pathlib import Path
 
 from cli.results import OutputCheck, ReproReport
@@ -17,6 +15,9 @@ def verify_reproduction(*, repo: Path = Path(), keep: bool = False) -> ReproRepo
     config is read), and every stage is forced without the run-cache, so each
     runs from raw inputs. With ``keep`` the clone is left on disk for inspection.
     """
+    import shutil
+    import tempfile
+
     from cli.adapters import git, pipeline
 
     git.ensure_repo(repo)

@@ -1,4 +1,4 @@
-"""Text and Markdown renderings of a :class:`cli.core.drift.DriftReport`.
+"""Text and Markdown renderings of a :class:`cli.results.DriftReport`.
 
 JSON needs no renderer of its own (the generic converter in :mod:`cli.render`).
 """

@@ -1,4 +1,4 @@
-"""Text and Markdown renderings of a :class:`cli.core.report.MetricReport`.
+"""Text and Markdown renderings of a :class:`cli.results.MetricReport`.
 
 JSON needs no renderer of its own (the generic converter in :mod:`cli.render`).
 The Markdown is made for a pull-request comment: it starts with the hidden
