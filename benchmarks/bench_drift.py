@@ -1,4 +1,4 @@
-"""Benchmark `mlvc drift` (cli.drift_api.check_drift) against Evidently's DataDriftPreset.
+"""Benchmark `mlvc drift` (cli.api.check_drift) against Evidently's DataDriftPreset.
 
 Both read the same two CSV files (a reference and a shifted current batch of
 --rows rows, 10 columns: floats, integers, categoricals, a boolean and a
@@ -52,7 +52,7 @@ import json, sys, time
 start = time.perf_counter()
 from pathlib import Path
 import numpy, pandas, scipy.spatial.distance, scipy.stats  # what check_drift imports lazily
-from cli.drift_api import check_drift
+from cli.api import check_drift
 imported = time.perf_counter()
 report = check_drift(reference=Path(sys.argv[1]), current=Path(sys.argv[2]))
 done = time.perf_counter()

@@ -16,7 +16,7 @@ Figures (median of --repeats, min-max, after one warm-up run each):
 - `python -c pass`, `python -c "import typer"` and `python -c "import cli.app"` (whole
   process): interpreter start-up, the CLI framework's import and all of mlvc's start-up
   imports, which every `mlvc` command pays before it does any work
-- in-process: `cli.registry_api.registry()` timed after its imports, alone and with the
+- in-process: `cli.api.registry()` timed after its imports, alone and with the
   one-line JSON that `--format json` prints into a pipe
 
 Target: mlvc registry at most 5x git for-each-ref.
@@ -185,7 +185,7 @@ def time_process(argv: list[str], cwd: Path, repeats: int) -> dict[str, float]:
 def time_in_process(repo: Path, repeats: int) -> tuple[dict[str, float], dict[str, float]]:
     """``registry()`` alone, and ``registry()`` plus the JSON rendering the CLI prints."""
     os.environ.update(env())  # git via cli.adapters.process inherits this environment
-    from cli.registry_api import registry
+    from cli.api import registry
     from cli.render import render
 
     render(registry(repo=repo), "json", pretty=False)  # warm-up
@@ -293,7 +293,7 @@ def main() -> None:
     print("in-process (after imports):")
     print(
         row(
-            "cli.registry_api.registry()",
+            "cli.api.registry()",
             figures["in-process registry()"],
             floor,
             target=True,

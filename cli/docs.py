@@ -32,7 +32,12 @@ def _commands(group: Any, prefix: list[str]) -> list[tuple[list[str], Any]]:
 
 
 def _choices(param: Any) -> list[Any]:
-    """An option's allowed values: the Choice type's (Typer < 0.29) or the Enum annotation's."""
+    """An option's allowed values: its metavar's when it lists them (``[text|json]``: the
+    ``--format`` options name what each command offers of the one format enum), else the
+    Choice type's (Typer < 0.29) or the Enum annotation's."""
+    metavar = getattr(param, "metavar", None) or ""
+    if metavar.startswith("[") and metavar.endswith("]") and "|" in metavar:
+        return metavar[1:-1].split("|")
     listed = getattr(getattr(param, "type", None), "choices", None)
     if listed:
         return [getattr(c, "value", c) for c in listed]

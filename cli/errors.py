@@ -3,12 +3,16 @@
 A leaf module: it imports nothing from the rest of ``cli``. Each subclass of
 :class:`ToolkitError` is named for its failure and owns its message, which says
 what went wrong, where (file, key, column, row) and what to do next.
+
+One module on purpose, longer than most: every failure is defined here and only here,
+each next to its relatives (files, params, tables, models, registry, schemas, outputs).
 """
 
 from __future__ import annotations
 
 import re
 from enum import IntEnum
+from typing import Any
 
 
 class ExitCode(IntEnum):
@@ -139,6 +143,17 @@ class DataFileEmpty(ToolkitError):
         )
 
 
+class DriftDataEmpty(DataFileEmpty):
+    """A reference or current file with no rows (or no header)."""
+
+    def __init__(self, path: str, role: str) -> None:
+        ToolkitError.__init__(
+            self,
+            f"{path}: the {role} data file is empty (no header or no rows)",
+            hint=f"pass a {role} file with a header and at least one row",
+        )
+
+
 class DataFileUnreadable(ToolkitError):
     """A data file cannot be parsed as its format."""
 
@@ -213,6 +228,51 @@ class MissingColumns(ToolkitError):
         self.missing = missing
 
 
+class SchemaColumnsMissing(ToolkitError):
+    """The reference lacks columns that the schema requires: it cannot serve as a reference."""
+
+    def __init__(self, path: str, schema: str, missing: list[str], found: list[str]) -> None:
+        super().__init__(
+            f"{path}: missing column(s) {', '.join(missing)} required by {schema}; "
+            f"found: {', '.join(found)}",
+            hint="pass the reference the schema describes, or fix 'required' in the schema",
+        )
+        self.missing = missing
+
+
+class ColumnTypeMismatch(ToolkitError):
+    """A numeric column holds a value that is not a number."""
+
+    def __init__(self, path: str, column: str, row: int, value: Any, source: str) -> None:
+        super().__init__(
+            f"{path}: column '{column}' is numeric ({source}) but data row {row} holds "
+            f"{str(value)!r}",
+            hint=f'fix the value, or declare \'{column}\' as {{"type": "string"}} in --schema',
+        )
+        self.column = column
+        self.row = row
+
+
+class ModelColumnsMissing(ToolkitError):
+    """A data file lacks columns the model predicts from."""
+
+    def __init__(self, path: str, model: str, missing: list[str]) -> None:
+        super().__init__(
+            f"{path}: missing column(s) {', '.join(missing)} that the model {model} predicts from",
+            hint="pass files with the model's input columns, or leave out --model",
+        )
+
+
+class PredictionFailed(ToolkitError):
+    """The model raised an error while predicting on a chunk of rows."""
+
+    def __init__(self, path: str, model: str, first: int, last: int, detail: str) -> None:
+        super().__init__(
+            f"{path}: the model {model} could not predict data rows {first}-{last}: {detail}",
+            hint="check that the file has the columns and types the model was trained on",
+        )
+
+
 class NoRowsSelected(ToolkitError):
     """A filter (such as the survey years) selected no rows."""
 
@@ -268,6 +328,14 @@ class PathOutsideRepository(ToolkitError):
             hint=f"do not restore it; review who created it with 'git show {source}'",
         )
         self.path = path
+
+
+class NotARepository(ToolkitError):
+    """The directory is not inside a git work tree."""
+
+
+class RegistryBusy(ToolkitError):
+    """Another mlvc command holds the registry lock."""
 
 
 class NotAVersion(ToolkitError):
@@ -351,6 +419,16 @@ class PushRejected(ToolkitError):
         )
 
 
+class ReleaseFailed(ToolkitError):
+    """A push failed; the local tag was removed so nothing is half done."""
+
+    def __init__(self, what: str, tag: str, cause: ToolkitError) -> None:
+        super().__init__(
+            f"{what} not published, local tag '{tag}' removed: {cause.message}",
+            hint=cause.hint or "fix the DVC remote ('dvc remote list') and run the command again",
+        )
+
+
 class PublishInterrupted(ToolkitError):
     """A signal stopped ``--push``; the local tag was removed so a rerun starts clean.
 
@@ -386,12 +464,6 @@ class Interrupted(KeyboardInterrupt):
         super().__init__(name)
         self.signum = signum
         self.name = name
-
-
-class NotReproducible(ToolkitError):
-    """A pipeline rerun in a clean clone produced different output hashes."""
-
-    exit_code = ExitCode.FINDINGS
 
 
 class StaleMetrics(ToolkitError):

@@ -7,6 +7,7 @@ they agree.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 PARAMS = Path("params.yaml")
@@ -65,3 +66,37 @@ def shown(path: Path) -> str:
         return path.relative_to(Path.cwd()).as_posix() if path.is_absolute() else str(path)
     except ValueError:
         return str(path)
+
+
+@dataclass(frozen=True)
+class CardSources:
+    """Where each input of the card lives."""
+
+    metrics: Path = METRICS
+    slices: Path = SLICE_METRICS
+    meta: Path = MODEL_META
+    model: Path = MODEL
+    raw: Path = RAW_DATA
+    train: Path = TRAIN_DATA
+    test: Path = TEST_DATA
+    human: Path = CARD_INPUT
+    dvc_yaml: Path = DVC_YAML
+    dvc_lock: Path = DVC_LOCK
+
+    def inputs(self) -> list[tuple[Path, str]]:
+        """Every input with what it is, for refusing an output that would overwrite one."""
+        return [(getattr(self, name), what) for name, what in _WHAT.items()]
+
+
+_WHAT = {
+    "metrics": "metrics file",
+    "slices": "slice metrics file",
+    "meta": "model metadata file",
+    "model": "model file",
+    "raw": "raw data",
+    "train": "training data",
+    "test": "test data",
+    "human": "card text file",
+    "dvc_yaml": "pipeline file (dvc.yaml)",
+    "dvc_lock": "lock file (dvc.lock)",
+}

@@ -11,16 +11,20 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cli import api, paths
-from cli.adapters.card_sources import CardSources
+from cli import paths
+from cli.api.card import CardSources, build_card
+from cli.api.stage_io import load_stage_params
 from cli.funnel import stage_errors
-from cli.params import Params, load_stage_params
+
+if TYPE_CHECKING:
+    from cli.api.stage_io import Params
 
 
 def run(params: Params, *, sources: CardSources, card: Path) -> None:
     """Build the card from ``sources`` into ``card``."""
-    api.build_card(params=params, sources=sources, output=card)
+    build_card(params=params, sources=sources, output=card)
 
 
 def main() -> None:

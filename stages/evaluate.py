@@ -11,10 +11,16 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cli import paths
-from cli.adapters.files import read_table, write_csv, write_json
-from cli.adapters.model_store import load_model
+from cli.api.stage_io import (
+    load_model,
+    load_stage_params,
+    read_table,
+    write_csv,
+    write_json,
+)
 from cli.core.metrics import (
     classification_metrics,
     confusion_rows,
@@ -24,7 +30,9 @@ from cli.core.metrics import (
 )
 from cli.errors import MissingColumns
 from cli.funnel import stage_errors
-from cli.params import Params, load_stage_params
+
+if TYPE_CHECKING:
+    from cli.api.stage_io import Params
 
 
 def file_stem(label: str) -> str:

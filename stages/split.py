@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from cli import paths
-from cli.adapters.files import read_table, write_csv
+from cli.api.stage_io import load_stage_params, read_table, write_csv
 from cli.errors import MissingColumns, ToolkitError
 from cli.funnel import stage_errors
-from cli.params import Params, load_stage_params
+
+if TYPE_CHECKING:
+    from cli.api.stage_io import Params
 
 
 def split_frame(

@@ -11,17 +11,18 @@ import os
 import platform
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from cli import paths
-from cli.adapters.files import md5_file, read_table, write_json
-from cli.adapters.model_store import save_model
+from cli.api.stage_io import load_stage_params, md5_file, read_table, save_model, write_json
 from cli.core.modeling import build_pipeline
 from cli.errors import MissingColumns
 from cli.funnel import stage_errors
-from cli.params import Params, load_stage_params
+
+if TYPE_CHECKING:
+    from cli.api.stage_io import Params
 
 LIBRARIES = ("scikit-learn", "numpy", "pandas", "skops")
 
@@ -62,7 +63,13 @@ def run(params: Params, *, train_data: Path, model: Path, meta: Path) -> None:
     missing = [c for c in needed if c not in frame.columns]
     if missing:
         raise MissingColumns(str(train_data), missing, [str(c) for c in frame.columns])
-    pipeline = build_pipeline(data, params.train)
+    pipeline = build_pipeline(
+        numeric=data.numeric_features,
+        categorical=data.categorical_features,
+        estimator=params.train.estimator,
+        hyperparameters=hyperparameters(params),
+        seed=params.train.seed,
+    )
     features = frame[[*data.numeric_features, *data.categorical_features]]
     pipeline.fit(features, frame[data.target].astype(str))
     classes = [str(c) for c in pipeline.classes_]

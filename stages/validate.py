@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from cli import api, paths
-from cli.adapters.files import write_text
+from cli import paths
+from cli.api.schema import check_schema
+from cli.api.stage_io import write_text
 from cli.errors import SchemaViolations
 from cli.funnel import stage_errors
 from cli.render import render
@@ -19,7 +20,7 @@ from cli.render import render
 
 def run(*, data: Path, schema: Path, report: Path) -> None:
     """Check ``data`` against ``schema``; write ``report``; raise on violations."""
-    result = api.check_schema(data=data, schema=schema)
+    result = check_schema(data=data, schema=schema)
     write_text(report, render(result, "json") + "\n")
     if not result.ok:
         broken_rules = sum(not rule.ok for rule in result.table_rules)

@@ -310,7 +310,7 @@ def assert_in_order(commands: list[str], prefixes: list[str]) -> None:
 
 
 def test_ci_pipeline_order_cache_and_sticky_comment() -> None:
-    from cli.report_render import MARKER
+    from cli.render.report import MARKER
 
     test = step_commands("ci", "test")
     assert test == ["make install", "make lint", "make test"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,40 +20,7 @@ from cli.errors import (
     UnknownStage,
 )
 from cli.params import Params, to_document
-
-
-@dataclass(frozen=True)
-class CardSources:
-    """Where each input of the card lives."""
-
-    metrics: Path = paths.METRICS
-    slices: Path = paths.SLICE_METRICS
-    meta: Path = paths.MODEL_META
-    model: Path = paths.MODEL
-    raw: Path = paths.RAW_DATA
-    train: Path = paths.TRAIN_DATA
-    test: Path = paths.TEST_DATA
-    human: Path = paths.CARD_INPUT
-    dvc_yaml: Path = paths.DVC_YAML
-    dvc_lock: Path = paths.DVC_LOCK
-
-    def inputs(self) -> list[tuple[Path, str]]:
-        """Every input with what it is, for refusing an output that would overwrite one."""
-        return [(getattr(self, name), what) for name, what in _WHAT.items()]
-
-
-_WHAT = {
-    "metrics": "metrics file",
-    "slices": "slice metrics file",
-    "meta": "model metadata file",
-    "model": "model file",
-    "raw": "raw data",
-    "train": "training data",
-    "test": "test data",
-    "human": "card text file",
-    "dvc_yaml": "pipeline file (dvc.yaml)",
-    "dvc_lock": "lock file (dvc.lock)",
-}
+from cli.paths import CardSources
 
 
 def _schema(path: Path) -> dict[str, Any]:

@@ -23,7 +23,6 @@ text, with integral floats written as integers (so ``1`` and ``1.0`` agree).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from cli.adapters.arrow_tables import read_columns
 from cli.adapters.files import require_file
 from cli.adapters.frames import iter_frames
+from cli.adapters.schema_file import read_schema
 from cli.adapters.tables import DEFAULT_CHUNK_ROWS
 from cli.core.drift import (
     CATEGORICAL,
@@ -41,7 +41,15 @@ from cli.core.drift import (
     NumericSummary,
     Summary,
 )
-from cli.errors import DataFileEmpty, DocumentInvalid, ToolkitError
+from cli.errors import (
+    ColumnTypeMismatch,
+    DataFileEmpty,
+    DocumentInvalid,
+    DriftDataEmpty,
+    ModelColumnsMissing,
+    PredictionFailed,
+    SchemaColumnsMissing,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -55,64 +63,8 @@ SCHEMA_KINDS = {
 }
 
 
-class DriftDataEmpty(DataFileEmpty):
-    """A reference or current file with no rows (or no header)."""
-
-    def __init__(self, path: str, role: str) -> None:
-        ToolkitError.__init__(
-            self,
-            f"{path}: the {role} data file is empty (no header or no rows)",
-            hint=f"pass a {role} file with a header and at least one row",
-        )
-
-
-class SchemaColumnsMissing(ToolkitError):
-    """The reference lacks columns that the schema requires: it cannot serve as a reference."""
-
-    def __init__(self, path: str, schema: str, missing: list[str], found: list[str]) -> None:
-        super().__init__(
-            f"{path}: missing column(s) {', '.join(missing)} required by {schema}; "
-            f"found: {', '.join(found)}",
-            hint="pass the reference the schema describes, or fix 'required' in the schema",
-        )
-        self.missing = missing
-
-
-class ColumnTypeMismatch(ToolkitError):
-    """A numeric column holds a value that is not a number."""
-
-    def __init__(self, path: str, column: str, row: int, value: Any, source: str) -> None:
-        super().__init__(
-            f"{path}: column '{column}' is numeric ({source}) but data row {row} holds "
-            f"{str(value)!r}",
-            hint=f'fix the value, or declare \'{column}\' as {{"type": "string"}} in --schema',
-        )
-        self.column = column
-        self.row = row
-
-
-class ModelColumnsMissing(ToolkitError):
-    """A data file lacks columns the model predicts from."""
-
-    def __init__(self, path: str, model: str, missing: list[str]) -> None:
-        super().__init__(
-            f"{path}: missing column(s) {', '.join(missing)} that the model {model} predicts from",
-            hint="pass files with the model's input columns, or leave out --model",
-        )
-
-
-class PredictionFailed(ToolkitError):
-    """The model raised an error while predicting on a chunk of rows."""
-
-    def __init__(self, path: str, model: str, first: int, last: int, detail: str) -> None:
-        super().__init__(
-            f"{path}: the model {model} could not predict data rows {first}-{last}: {detail}",
-            hint="check that the file has the columns and types the model was trained on",
-        )
-
-
 @dataclass(frozen=True)
-class ColumnPlan:
+class ComparisonPlan:
     """What to compare: the reference's columns, their kinds, and how the files differ."""
 
     columns: tuple[str, ...]  # the reference's columns, in file order
@@ -161,18 +113,12 @@ def _head(path: Path, rows: int, role: str) -> pd.DataFrame:
 
 
 def read_schema_kinds(schema: Path) -> tuple[dict[str, str], tuple[str, ...]]:
-    """Column kinds from a row schema's ``properties`` types, and its ``required`` columns."""
-    require_file(schema, what="schema file")
-    try:
-        document = json.loads(schema.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as exc:
-        raise DocumentInvalid(str(schema), f"not UTF-8 text ({exc.reason})") from None
-    except json.JSONDecodeError as exc:
-        raise DocumentInvalid(
-            str(schema),
-            f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
-            hint="fix the JSON syntax of the schema",
-        ) from None
+    """Column kinds from a row schema's ``properties`` types, and its ``required`` columns.
+
+    The file is loaded by the one schema loader (:func:`cli.adapters.schema_file.read_schema`),
+    so ``drift --schema`` refuses what ``schema check`` refuses, with the same errors.
+    """
+    document = read_schema(schema)
     properties = document.get("properties") if isinstance(document, dict) else None
     if not isinstance(properties, dict):
         raise DocumentInvalid(
@@ -180,9 +126,7 @@ def read_schema_kinds(schema: Path) -> tuple[dict[str, str], tuple[str, ...]]:
             "has no 'properties' object describing the columns of a row",
             hint='give each column a type: {"properties": {"age": {"type": "integer"}}}',
         )
-    required = document.get("required", [])
-    if not isinstance(required, list) or not all(isinstance(r, str) for r in required):
-        raise DocumentInvalid(str(schema), "'required' must be a list of column names")
+    required = document.get("required", [])  # the metaschema made it a list of strings
     kinds: dict[str, str] = {}
     for column, spec in properties.items():
         types = spec.get("type") if isinstance(spec, dict) else None
@@ -202,7 +146,7 @@ def _is_number_dtype(series: pd.Series) -> bool:
 
 def plan_columns(
     reference: Path, current: Path, *, schema: Path | None = None
-) -> tuple[ColumnPlan, list[str]]:
+) -> tuple[ComparisonPlan, list[str]]:
     """Check headers (and the schema's required columns), infer kinds and histogram offsets.
 
     Returns the plan and the current file's columns.
@@ -242,7 +186,7 @@ def plan_columns(
             finite = values[np.isfinite(values)]
             offsets[column] = float(np.median(finite)) if len(finite) else 0.0
     present = set(cur_columns)
-    plan = ColumnPlan(
+    plan = ComparisonPlan(
         columns=tuple(ref_columns),
         kinds=kinds,
         sources=sources,
@@ -306,7 +250,7 @@ def _predict(
 
 def summarise(
     path: Path,
-    plan: ColumnPlan,
+    plan: ComparisonPlan,
     *,
     role: str,
     columns: list[str],
@@ -361,7 +305,7 @@ def read_tables(
     model: Path | None = None,
     policy: DriftPolicy,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
-) -> tuple[ColumnPlan, TableSummary, TableSummary]:
+) -> tuple[ComparisonPlan, TableSummary, TableSummary]:
     """Plan the columns, then summarise the reference and the current file in one pass each."""
     import numpy as np
 

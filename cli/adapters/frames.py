@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cli.adapters.arrow_tables import open_stream
-from cli.adapters.tables import DEFAULT_CHUNK_ROWS, NULL_TOKENS
+from cli.adapters.tables import DEFAULT_CHUNK_ROWS
+from cli.core.schema_engine import NULL_TOKENS
 
 if TYPE_CHECKING:
     import pandas as pd

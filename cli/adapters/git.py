@@ -13,7 +13,9 @@ from cli.adapters import process
 from cli.core.registry import TagRecord
 from cli.errors import (
     CommandFailed,
+    NotARepository,
     PushRejected,
+    RegistryBusy,
     RemoteUnreachable,
     TagExists,
     TagOnRemote,
@@ -36,14 +38,6 @@ _FORMAT = (
     )
     + _RECORD
 )
-
-
-class NotARepository(ToolkitError):
-    """The directory is not inside a git work tree."""
-
-
-class RegistryBusy(ToolkitError):
-    """Another mlvc command holds the registry lock."""
 
 
 def git(repo: Path, *args: str, check: bool = True, stdin: str | None = None) -> str:

@@ -1,4 +1,4 @@
-"""What every reader of CSV, Parquet and JSON Lines files shares: formats, checks, null tokens.
+"""What every reader of CSV, Parquet and JSON Lines files shares: formats and checks.
 
 The one reader is :func:`cli.adapters.arrow_tables.open_stream` (schema checks, schema
 inference and drift read through it, so they accept and refuse the same files).
@@ -6,6 +6,7 @@ inference and drift read through it, so they accept and refuse the same files).
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from cli.adapters.files import require_file
@@ -13,8 +14,6 @@ from cli.errors import DataFileEmpty, DataFileUnreadable
 
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 DEFAULT_CHUNK_ROWS = 200_000
-# CSV cells that stand for a missing value (JSON null), in every command.
-NULL_TOKENS = ("", "NA", "N/A", "NaN", "nan", "null", "NULL", "None")
 
 
 def table_format(path: Path) -> str:
@@ -36,9 +35,7 @@ def check_file(path: Path) -> None:
 
 def check_unique_columns(path: Path, columns: list[str]) -> None:
     """A ToolkitError naming any column name that occurs twice."""
-    seen: set[str] = set()
-    # set.add returns None: the `or` records a first sighting and keeps it out of the result.
-    dupes = sorted({c for c in columns if c in seen or seen.add(c)})  # type: ignore[func-returns-value]
+    dupes = sorted(name for name, count in Counter(columns).items() if count > 1)
     if dupes:
         raise DataFileUnreadable(str(path), f"duplicate column name(s): {', '.join(dupes)}")
 

@@ -15,7 +15,7 @@ import typer
 
 from cli import paths
 from cli.errors import ExitCode
-from cli.formats import OutputFormat, ReportFormat
+from cli.formats import EVERY, TEXT_JSON, TEXT_JSON_MARKDOWN, Format
 from cli.funnel import exit_on_error
 
 P = ParamSpec("P")
@@ -27,20 +27,47 @@ class Settings:
     traceback: bool = False
 
 
-FormatOption = Annotated[
-    OutputFormat,
-    typer.Option("--format", "-f", help="Output format: 'text' for people, 'json' for machines."),
-]
+def format_option(offered: tuple[Format, ...], help: str) -> Any:
+    """The ``--format``/``-f`` option of a command whose result renders in ``offered``.
+
+    Every command takes the one :class:`cli.formats.Format` enum; a format outside
+    ``offered`` is a usage error (exit 2) naming the ones offered, which the help
+    (and the README's reference) list as the option's choices.
+    """
+
+    def only_offered(value: Format) -> Format:
+        if value not in offered:
+            names = ", ".join(f"'{f.value}'" for f in offered)
+            raise typer.BadParameter(f"'{value.value}' is not one of {names}.")
+        return value
+
+    return Annotated[
+        Format,
+        typer.Option(
+            "--format",
+            "-f",
+            help=help,
+            metavar=f"[{'|'.join(f.value for f in offered)}]",
+            callback=only_offered,
+        ),
+    ]
 
 
-ReportFormatOption = Annotated[
-    ReportFormat,
-    typer.Option(
-        "--format",
-        "-f",
-        help="Output format: 'text', 'json', 'markdown' (pull requests) or 'github' (annotations).",
-    ),
-]
+FormatOption = format_option(TEXT_JSON, "Output format: 'text' for people, 'json' for machines.")
+# Defined here beside the others: an option type must be a name imported from one module
+# (mypy reads a module-level call result used as an annotation in the same module as a
+# variable, not a type).
+DriftFormatOption = format_option(
+    TEXT_JSON_MARKDOWN, "Output format: 'text', 'json' or 'markdown' (pull requests, alias 'md')."
+)
+ReportOutputOption = format_option(
+    TEXT_JSON_MARKDOWN,
+    "Output format: 'text', 'md' (pull-request comment, alias 'markdown') or 'json'.",
+)
+ReportFormatOption = format_option(
+    EVERY,
+    "Output format: 'text', 'json', 'markdown' or 'md' (pull requests) or 'github' (annotations).",
+)
 
 
 def _takes_path(annotation: Any) -> bool:

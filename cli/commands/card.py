@@ -9,7 +9,7 @@ import typer
 
 from cli import paths
 from cli.commands._shared import FormatOption, emit, funnel
-from cli.formats import OutputFormat
+from cli.formats import Format
 
 app = typer.Typer(rich_markup_mode=None, help="Build and check model cards (Hugging Face format).")
 
@@ -23,7 +23,7 @@ def build(
     params: Annotated[
         Path, typer.Option("--params", "-p", help="Params file (card and data settings).")
     ] = paths.PARAMS,
-    fmt: FormatOption = OutputFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> int:
     """Write the model card from the pipeline's outputs and models/card.yaml.
 
@@ -41,7 +41,7 @@ def build(
 @funnel
 def check(
     card: Annotated[Path, typer.Argument(help="The card to check.")] = paths.MODEL_CARD,
-    fmt: FormatOption = OutputFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> int:
     """Validate a card's front matter against mlvc's schema and list missing sections.
 

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from cli import paths
-from cli.commands._shared import emit, funnel
-
-
-class DriftFormat(StrEnum):
-    """Formats ``mlvc drift`` writes."""
-
-    text = "text"
-    json = "json"
-    markdown = "markdown"
+from cli.commands._shared import DriftFormatOption, emit, funnel
+from cli.formats import Format
 
 
 @funnel
@@ -59,12 +51,7 @@ def drift(
             "(built-in defaults when the file does not exist).",
         ),
     ] = paths.PARAMS,
-    fmt: Annotated[
-        DriftFormat,
-        typer.Option(
-            "--format", "-f", help="Output format: 'text', 'json' or 'markdown' (pull requests)."
-        ),
-    ] = DriftFormat.text,
+    fmt: DriftFormatOption = Format.text,
 ) -> int:
     """Compare a new batch of data with the reference: per-column drift and a verdict.
 
@@ -79,7 +66,6 @@ def drift(
     drifted. Exit 0 no drift, 1 drift (of the dataset or of the model's
     predicted classes), 2 could not run.
     """
-    import cli.drift_render  # noqa: F401  (registers the text and markdown renderers)
     from cli import api
 
     report = api.check_drift(
@@ -90,7 +76,3 @@ def drift(
         policy=api.drift_policy(params=params),
     )
     return emit(report, fmt, ok=report.ok)
-
-
-app = typer.Typer(rich_markup_mode=None, add_completion=False)
-app.command("drift")(drift)

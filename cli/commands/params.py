@@ -9,7 +9,7 @@ import typer
 
 from cli import paths
 from cli.commands._shared import ReportFormatOption, emit, funnel
-from cli.formats import ReportFormat
+from cli.formats import Format
 
 app = typer.Typer(
     rich_markup_mode=None, help="Inspect and validate the pipeline's parameters (params.yaml)."
@@ -23,7 +23,7 @@ def check(
         Path,
         typer.Option("--params", "-p", help="Params file to check.", show_default=True),
     ] = paths.PARAMS,
-    fmt: ReportFormatOption = ReportFormat.text,
+    fmt: ReportFormatOption = Format.text,
 ) -> int:
     """Validate a params file against its schema: every problem with key, value and what is allowed.
 

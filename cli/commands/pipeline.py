@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from cli.commands._shared import FormatOption, emit, funnel
-from cli.formats import OutputFormat
+from cli.formats import Format
 
 app = typer.Typer(rich_markup_mode=None, help="Checks on the DVC pipeline as a whole.")
 
@@ -22,7 +22,7 @@ def verify(
     keep: Annotated[
         bool, typer.Option("--keep", help="Keep the clean clone on disk for inspection.")
     ] = False,
-    fmt: FormatOption = OutputFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> int:
     """Rerun the committed pipeline in a clean clone; fail if any output differs from dvc.lock.
 

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from cli.commands._shared import FormatOption, emit, funnel
-from cli.formats import OutputFormat
+from cli.formats import Format
 
 RepoOption = Annotated[Path, typer.Option("--repo", help="The git repository (default: here).")]
 PushOption = Annotated[
@@ -39,7 +39,7 @@ def release(
     push: PushOption = False,
     dry_run: DryRunOption = False,
     repo: RepoOption = Path(),
-    fmt: FormatOption = OutputFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> int:
     """Tag the current, reproduced model as NAME@vX.Y.Z (GTO's grammar) after every gate passes.
 
@@ -50,11 +50,11 @@ def release(
     Exit 0 released, 1 a gate failed, 2 could not run; with --push, SIGINT, SIGTERM
     or SIGHUP removes the local tag and exits 128 + the signal's number (130, 143, 129).
     """
+    from cli import api
     from cli.adapters.signals import interrupts_as_exceptions
-    from cli.registry_api import release as run_release
 
     with interrupts_as_exceptions():
-        result = run_release(
+        result = api.release(
             repo=repo, bump=bump.value, version=version, push=push, dry_run=dry_run
         )
     return emit(result, fmt, ok=result.ok)
@@ -68,7 +68,7 @@ def promote(
     push: PushOption = False,
     dry_run: DryRunOption = False,
     repo: RepoOption = Path(),
-    fmt: FormatOption = OutputFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> int:
     """Assign STAGE to MODEL's VERSION with a tag NAME#STAGE#N (GTO's counter).
 
@@ -77,11 +77,11 @@ def promote(
     stage's gates (release.promotion). A version already in STAGE is a no-op (exit 0); a
     stage not in release.stages exits 2. Exit 0 promoted, 1 a gate failed, 2 could not run.
     """
+    from cli import api
     from cli.adapters.signals import interrupts_as_exceptions
-    from cli.registry_api import promote as run_promote
 
     with interrupts_as_exceptions():
-        result = run_promote(
+        result = api.promote(
             model=model, version=version, stage=stage, repo=repo, push=push, dry_run=dry_run
         )
     return emit(result, fmt, ok=result.ok)
@@ -93,7 +93,7 @@ def rollback(
     stage: Annotated[str, typer.Option("--stage", help="The stage to roll back.")],
     push: PushOption = False,
     repo: RepoOption = Path(),
-    fmt: FormatOption = OutputFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> int:
     """Unassign STAGE from its current version (a tag NAME#STAGE!#N, as GTO's unassignment).
 
@@ -101,11 +101,11 @@ def rollback(
     each rollback steps one version further back. Exit 0 rolled back, 1 no earlier
     version holds the stage (nothing is tagged), 2 could not run.
     """
+    from cli import api
     from cli.adapters.signals import interrupts_as_exceptions
-    from cli.registry_api import rollback as run_rollback
 
     with interrupts_as_exceptions():
-        result = run_rollback(model=model, stage=stage, repo=repo, push=push)
+        result = api.rollback(model=model, stage=stage, repo=repo, push=push)
     return emit(result, fmt, ok=result.ok)
 
 
@@ -116,7 +116,7 @@ registry_app = typer.Typer(rich_markup_mode=None)
 def registry(
     ctx: typer.Context,
     repo: RepoOption = Path(),
-    fmt: FormatOption = OutputFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> None:
     """List every model's versions, stages and key metrics, from the git tags alone.
 
@@ -128,10 +128,10 @@ def registry(
 
 
 @funnel
-def _listing(*, repo: Path, fmt: OutputFormat) -> int:
-    from cli.registry_api import registry as run_registry
+def _listing(*, repo: Path, fmt: Format) -> int:
+    from cli import api
 
-    result = run_registry(repo=repo)
+    result = api.registry(repo=repo)
     return emit(result, fmt, ok=result.ok)
 
 
@@ -143,16 +143,16 @@ def history(
         str | None, typer.Option("--stage", help="Only the events of this stage.")
     ] = None,
     repo: RepoOption = Path(),
-    fmt: FormatOption = OutputFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> int:
     """Every registration, assignment and unassignment of MODEL, newest first (as gto history).
 
     Each event with its ISO 8601 time, version, stage, commit and tag, read from the
     git tags alone (a bare mirror too).
     """
-    from cli.registry_api import registry_history
+    from cli import api
 
-    result = registry_history(model=model, stage=stage, repo=repo)
+    result = api.registry_history(model=model, stage=stage, repo=repo)
     return emit(result, fmt, ok=result.ok)
 
 
@@ -166,14 +166,14 @@ def checkout(
         ),
     ],
     repo: RepoOption = Path(),
-    fmt: FormatOption = OutputFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> int:
     """Restore a version's model files into the workspace through DVC and verify their md5s.
 
     NAME#STAGE restores the version the stage holds now. Every path is checked to stay
     inside the repository and every file verified before the first one is written.
     """
-    from cli.registry_api import checkout as run_checkout
+    from cli import api
 
-    result = run_checkout(ref=ref, repo=repo)
+    result = api.checkout(ref=ref, repo=repo)
     return emit(result, fmt, ok=result.ok)

@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from cli.commands._shared import emit, funnel
+from cli.commands._shared import ReportOutputOption, emit, funnel
 from cli.errors import ExitCode
-
-
-class ReportOutput(StrEnum):
-    """Formats ``mlvc report`` writes (``md`` and ``markdown`` are the same)."""
-
-    text = "text"
-    md = "md"
-    markdown = "markdown"
-    json = "json"
+from cli.formats import Format
 
 
 @funnel
@@ -38,14 +29,7 @@ def report(
             help="Revision to compare (as --base); default: the files in the workspace.",
         ),
     ] = None,
-    fmt: Annotated[
-        ReportOutput,
-        typer.Option(
-            "--format",
-            "-f",
-            help="Output format: 'text', 'md' (pull-request comment, alias 'markdown') or 'json'.",
-        ),
-    ] = ReportOutput.text,
+    fmt: ReportOutputOption = Format.text,
     fail_on_regression: Annotated[
         bool,
         typer.Option(
@@ -77,14 +61,8 @@ def report(
     --fail-on-regression when a metric with a tolerance got worse beyond it or is
     missing, not a number or not finite at head; 2 could not run.
     """
-    import cli.report_render  # noqa: F401  (registers the text and markdown renderers)
-    from cli.report_api import build_report
+    from cli import api
 
-    result = build_report(base=base, head=head, repo=repo, card=card)
-    output = "markdown" if fmt in (ReportOutput.md, ReportOutput.markdown) else fmt.value
-    code = emit(result, output, ok=result.ok)
+    result = api.build_report(base=base, head=head, repo=repo, card=card)
+    code = emit(result, fmt, ok=result.ok)
     return code if fail_on_regression else ExitCode.OK
-
-
-app = typer.Typer(rich_markup_mode=None, add_completion=False)
-app.command("report")(report)

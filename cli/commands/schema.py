@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from cli.commands._shared import FormatOption, ReportFormatOption, emit, funnel
-from cli.formats import OutputFormat, ReportFormat
+from cli.formats import Format
 from cli.progress import ProgressBar
 
 app = typer.Typer(
@@ -25,7 +25,7 @@ def infer(
     title: Annotated[
         str | None, typer.Option("--title", help="Title of the schema (default: from the file).")
     ] = None,
-    fmt: FormatOption = OutputFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> int:
     """Infer a JSON Schema (Draft 2020-12) describing one row of DATA.
 
@@ -49,7 +49,7 @@ def infer(
 def check(
     data: Annotated[Path, typer.Argument(help="CSV, Parquet or JSON Lines file to validate.")],
     schema: Annotated[Path, typer.Option("--schema", "-s", help="JSON Schema of one row.")],
-    fmt: ReportFormatOption = ReportFormat.text,
+    fmt: ReportFormatOption = Format.text,
 ) -> int:
     """Validate every row of DATA against SCHEMA; report every violation.
 

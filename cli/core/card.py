@@ -38,7 +38,6 @@ HEADLINE_METRICS: tuple[tuple[str, str], ...] = (
     ("log_loss", "Log loss"),
 )
 SLICE_METRICS: tuple[str, ...] = ("accuracy", "balanced_accuracy", "f1_macro")
-LOWER_IS_BETTER = frozenset({"log_loss"})
 
 
 @dataclass(frozen=True)

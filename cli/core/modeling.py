@@ -1,46 +1,58 @@
-"""Build the scikit-learn model, preprocessing inside the Pipeline: it predicts from raw columns."""
+"""Build the scikit-learn model, preprocessing inside the Pipeline: it predicts from raw columns.
+
+Pure: plain values in (column names, the estimator's name, its hyperparameters, the
+seed), an unfitted Pipeline out; the caller reads them from its params section.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sklearn.pipeline import Pipeline
 
-    from cli.params import DataParams, TrainParams
-
 ESTIMATORS = ("logistic_regression", "random_forest")
 
 
-def _estimator(train: TrainParams) -> Any:
-    if train.estimator == "logistic_regression":
+def _estimator(estimator: str, hyperparameters: Mapping[str, Any], seed: int) -> Any:
+    if estimator == "logistic_regression":
         from sklearn.linear_model import LogisticRegression
 
-        lr = train.logistic_regression
-        return LogisticRegression(C=lr.C, max_iter=lr.max_iter, random_state=train.seed)
-    if train.estimator == "random_forest":
+        return LogisticRegression(
+            C=hyperparameters["C"], max_iter=hyperparameters["max_iter"], random_state=seed
+        )
+    if estimator == "random_forest":
         from sklearn.ensemble import RandomForestClassifier
 
-        rf = train.random_forest
         return RandomForestClassifier(
-            n_estimators=rf.n_estimators,
-            max_depth=rf.max_depth,
-            min_samples_leaf=rf.min_samples_leaf,
-            random_state=train.seed,
+            n_estimators=hyperparameters["n_estimators"],
+            max_depth=hyperparameters["max_depth"],
+            min_samples_leaf=hyperparameters["min_samples_leaf"],
+            random_state=seed,
             n_jobs=1,  # one thread: results and bytes do not depend on the machine's cores
         )
-    raise ValueError(f"unknown estimator {train.estimator!r}; expected one of {ESTIMATORS}")
+    raise ValueError(f"unknown estimator {estimator!r}; expected one of {ESTIMATORS}")
 
 
-def build_pipeline(data: DataParams, train: TrainParams) -> Pipeline:
+def build_pipeline(
+    *,
+    numeric: Sequence[str],
+    categorical: Sequence[str],
+    estimator: str,
+    hyperparameters: Mapping[str, Any],
+    seed: int,
+) -> Pipeline:
     """Impute and scale numeric columns, impute and one-hot encode categorical ones, then fit."""
     from sklearn.compose import ColumnTransformer
     from sklearn.impute import SimpleImputer
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-    numeric = Pipeline([("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())])
-    categorical = Pipeline(
+    numeric_steps = Pipeline(
+        [("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())]
+    )
+    categorical_steps = Pipeline(
         [
             ("impute", SimpleImputer(strategy="constant", fill_value="missing")),
             ("encode", OneHotEncoder(handle_unknown="ignore", sparse_output=False)),
@@ -48,8 +60,10 @@ def build_pipeline(data: DataParams, train: TrainParams) -> Pipeline:
     )
     preprocess = ColumnTransformer(
         [
-            ("numeric", numeric, list(data.numeric_features)),
-            ("categorical", categorical, list(data.categorical_features)),
+            ("numeric", numeric_steps, list(numeric)),
+            ("categorical", categorical_steps, list(categorical)),
         ]
     )
-    return Pipeline([("preprocess", preprocess), ("model", _estimator(train))])
+    return Pipeline(
+        [("preprocess", preprocess), ("model", _estimator(estimator, hyperparameters, seed))]
+    )

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 
 _T = TypeVar("_T")
 
+# CSV cells that stand for a missing value (JSON null), in every command that reads tables.
 NULL_TOKENS = ("", "NA", "N/A", "NaN", "nan", "null", "NULL", "None")
 NUMBER_RE = r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$"
 INTEGER_RE = r"^-?(0|[1-9][0-9]*)$"

@@ -19,9 +19,9 @@ import yaml
 from typer.testing import CliRunner
 
 from cli import api, paths
+from cli.api import release
 from cli.app import app
 from cli.params import params_from_dict
-from cli.registry_api import release
 from tests.isolation import isolated_git_env
 from tests.registry_repo import NAME, run
 from tests.unit.test_stages import run_all

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from cli import registry_api as reg
+from cli import api as reg
 from tests.registry_repo import NAME, copy_repo, new_commit, run, template_repo
 
 ROOT = Path(__file__).resolve().parents[2]

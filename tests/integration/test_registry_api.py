@@ -14,7 +14,8 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from cli import registry_api as reg
+from cli import api as reg
+from cli import errors
 from cli.app import app
 from cli.errors import NothingToRollBack, ToolkitError
 from tests.registry_repo import NAME, STAGE_SCRIPT, copy_repo, new_commit, run, template_repo
@@ -315,7 +316,7 @@ def test_failed_dvc_push_removes_the_tag(repo: Path, tmp_path: Path) -> None:
     blocker.write_text("not a directory")
     run(["dvc", "remote", "add", "-d", "--local", "store", str(blocker / "remote")], repo)
     with pytest.raises(
-        reg.ReleaseFailed, match=r"local tag 'penguins-classifier@v0\.0\.1' removed"
+        errors.ReleaseFailed, match=r"local tag 'penguins-classifier@v0\.0\.1' removed"
     ):
         reg.release(repo=repo, push=True)
     assert tags(repo) == [] and run(["git", "tag", "-l"], bare).stdout == ""

@@ -13,12 +13,11 @@ from pathlib import Path
 
 import pytest
 
-import cli.report_render  # noqa: F401  (registers the renderers)
 from cli.adapters.files import md5_file
+from cli.api import build_report
 from cli.core.report import BETTER, NEW, SAME, WORSE, RegressionPolicy
 from cli.errors import DocumentInvalid, FileMissing, ToolkitError
 from cli.render import render
-from cli.report_api import build_report
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests/fixtures/report"

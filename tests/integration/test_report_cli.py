@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
-from cli.commands.report import report
+from cli.app import app
 
 runner = CliRunner()
 METRICS = {
@@ -24,20 +23,8 @@ METRICS = {
 }
 
 
-def cli() -> typer.Typer:
-    """A root app holding only ``report``, as ``cli.app`` registers it."""
-    app = typer.Typer(rich_markup_mode=None)
-    app.command("report")(report)
-
-    @app.callback()
-    def root() -> None:
-        """mlvc"""
-
-    return app
-
-
 def invoke(repo: Path, *args: str) -> Any:
-    return runner.invoke(cli(), ["report", "--repo", str(repo), *args])
+    return runner.invoke(app, ["report", "--repo", str(repo), *args])
 
 
 def git(repo: Path, *args: str) -> None:
@@ -161,7 +148,7 @@ def test_could_not_run_is_one_line_exit_2(repo: Path, tmp_path: Path) -> None:
 
 
 def test_help_lists_every_option() -> None:
-    result = runner.invoke(cli(), ["report", "--help"])
+    result = runner.invoke(app, ["report", "--help"])
     assert result.exit_code == 0
     for option in ("--base", "--head", "--format", "--fail-on-regression", "--card", "--repo"):
         assert option in result.output

@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cli import registry_api as reg
+from cli import api as reg
+from cli import errors
 from cli.adapters import dvc_cli
 from tests.registry_repo import (
     MODEL,
@@ -212,7 +213,7 @@ def test_server_stopping_during_the_push_publishes_no_tag(
     # botocore's default 5 attempts with back-off take 5-12 s against a closed port
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
     with pytest.raises(
-        reg.ReleaseFailed, match=rf"release not published, local tag '{NAME}@v0\.0\.1' removed"
+        errors.ReleaseFailed, match=rf"release not published, local tag '{NAME}@v0\.0\.1' removed"
     ) as failure:
         reg.release(repo=repo, push=True)
     uploaded = 1 if stop_before == "remote_missing" else 0
@@ -229,7 +230,7 @@ def test_failed_push_names_the_cause(
 ) -> None:
     s3.stop()
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
-    with pytest.raises(reg.ReleaseFailed) as failure:
+    with pytest.raises(errors.ReleaseFailed) as failure:
         reg.release(repo=repo, push=True)
     assert "Could not connect to the endpoint URL" in failure.value.message
     assert "Having any troubles" not in failure.value.message

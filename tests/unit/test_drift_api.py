@@ -15,18 +15,25 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cli.adapters.drift_io import (
+from cli.adapters.model_store import save_model
+from cli.api import check_drift
+from cli.core.drift import DriftPolicy
+from cli.core.modeling import build_pipeline
+from cli.errors import (
     ColumnTypeMismatch,
+    DataFileUnreadable,
+    DocumentInvalid,
     DriftDataEmpty,
+    FileMissing,
     ModelColumnsMissing,
     SchemaColumnsMissing,
+    SchemaInvalid,
+    SchemaRefRefused,
+    SchemaTooDeep,
 )
-from cli.adapters.model_store import save_model
-from cli.core.drift import DRIFT, MISSING, OK, WARNING, DriftPolicy, DriftReport
-from cli.core.modeling import build_pipeline
-from cli.drift_api import check_drift
-from cli.errors import DataFileUnreadable, DocumentInvalid, FileMissing
 from cli.params import Params
+from cli.results import DRIFT, MISSING, OK, WARNING, DriftReport
+from stages.train import hyperparameters
 
 NUMERIC = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"]
 
@@ -50,7 +57,13 @@ def model(penguins: pd.DataFrame, params: Params, tmp_path: Path) -> Path:
     """A small forest trained on the reference years only."""
     train = penguins[penguins.year <= 2008]
     features = [*params.data.numeric_features, *params.data.categorical_features]
-    fitted = build_pipeline(params.data, params.train).fit(train[features], train["species"])
+    fitted = build_pipeline(
+        numeric=params.data.numeric_features,
+        categorical=params.data.categorical_features,
+        estimator=params.train.estimator,
+        hyperparameters=hyperparameters(params),
+        seed=params.train.seed,
+    ).fit(train[features], train["species"])
     path = tmp_path / "model.skops"
     save_model(fitted, path)
     return path
@@ -289,19 +302,28 @@ def test_schema_sets_kinds_and_requires_columns(batches: tuple[Path, Path], tmp_
 
 
 @pytest.mark.parametrize(
-    ("text", "message"),
+    ("text", "error", "message"),
     [
-        ("{not json", "not valid JSON: Expecting property name enclosed in double quotes"),
-        ('{"type": "object"}', "has no 'properties' object"),
-        ('{"properties": {}, "required": "year"}', "'required' must be a list of column names"),
+        ("{not json", SchemaInvalid, "not a valid JSON Schema: not JSON: Expecting property name"),
+        ('{"type": "object"}', DocumentInvalid, "has no 'properties' object"),
+        ('{"properties": {}, "required": "year"}', SchemaInvalid, "at required: 'year' is not"),
+        # what only the one schema loader refused before: metaschema, references, depth
+        ('{"properties": {"year": {"minimum": "3"}}}', SchemaInvalid, "properties/year/minimum"),
+        (
+            '{"properties": {"year": {"$ref": "https://example.com/s.json"}}}',
+            SchemaRefRefused,
+            "https://example.com/s.json",
+        ),
+        ('{"properties": {"year": ' * 300 + "{}" + "}}" * 300, SchemaTooDeep, "nested"),
     ],
 )
 def test_unusable_schema(
-    batches: tuple[Path, Path], tmp_path: Path, text: str, message: str
+    batches: tuple[Path, Path], tmp_path: Path, text: str, error: type, message: str
 ) -> None:
+    """``drift --schema`` loads the schema as ``schema check`` does: same refusals, same errors."""
     schema = tmp_path / "schema.json"
     schema.write_text(text)
-    with pytest.raises(DocumentInvalid, match=message):
+    with pytest.raises(error, match=message):
         check_drift(reference=batches[0], current=batches[1], schema=schema)
 
 

@@ -1,13 +1,11 @@
-"""Text and Markdown renderings of a :class:`cli.core.drift.DriftReport`.
+"""Text and Markdown renderings of a :class:`cli.results.DriftReport`.
 
-Importing this module registers both on :func:`cli.render.render_text` and
-:func:`cli.render.render_markdown`; JSON needs nothing (the generic converter in ``cli.render``).
+JSON needs no renderer of its own (the generic converter in :mod:`cli.render`).
 """
 
 from __future__ import annotations
 
-from cli.core.drift import DRIFT, LARGE, MISSING, WARNING, ColumnDrift, DriftReport, Statistic
-from cli.render import render_markdown, render_text
+from cli.results import DRIFT, LARGE, MISSING, WARNING, ColumnDrift, DriftReport, Statistic
 
 
 def _num(value: float) -> str:
@@ -98,8 +96,7 @@ def _verdict(report: DriftReport) -> str:
     return f"{'OK' if report.ok else 'DRIFT'} ({'; '.join(parts)})"
 
 
-@render_text.register
-def _(report: DriftReport) -> str:
+def drift_report_text(report: DriftReport) -> str:
     rows = [*report.columns, *([report.prediction] if report.prediction else [])]
     table = [("column", "kind", "status", "psi", "test", "missing")]
     table += [(r.column, r.kind, _status(r), _psi(r), _test(r), _missing(r)) for r in rows]
@@ -134,8 +131,7 @@ def _icon(row: ColumnDrift) -> str:
     return {DRIFT: "❌ ", MISSING: "❌ ", WARNING: "⚠️ "}.get(row.status, "")
 
 
-@render_markdown.register
-def _(report: DriftReport) -> str:
+def drift_report_markdown(report: DriftReport) -> str:
     icon = "✅" if report.ok else "❌"
     lines = [
         f"### {icon} Data drift: `{report.current}` against `{report.reference}`",

@@ -32,6 +32,7 @@ from cli.errors import (
     NotAVersion,
     NothingToRollBack,
     PublishInterrupted,
+    ReleaseFailed,
     StageUnassigned,
     TagExists,
     ToolkitError,
@@ -50,10 +51,6 @@ from cli.results import (
 )
 
 KEY_METRICS = ("accuracy", "balanced_accuracy", "f1_macro", "roc_auc_ovr", "log_loss")
-
-
-class ReleaseFailed(ToolkitError):
-    """A push failed; the local tag was removed so nothing is half done."""
 
 
 def _gates(results: list[GateResult]) -> tuple[Gate, ...]:
@@ -225,7 +222,7 @@ def _release_gates(repo: Path, state: ModelState) -> tuple[Gate, ...]:
         )
     card = repo / paths.MODEL_CARD
     if card.is_file():
-        from cli.api import check_card
+        from cli.api.card import check_card
 
         report = check_card(card=card)
         results.append(
@@ -283,10 +280,7 @@ def _tag_and_publish(
             name = signal.Signals(signum).name
             raise PublishInterrupted(tag, name, signum, pushing=pushing) from None
         if isinstance(exc, ToolkitError):
-            raise ReleaseFailed(
-                f"{what} not published, local tag '{tag}' removed: {exc.message}",
-                hint=exc.hint or "fix the DVC remote ('dvc remote list') and run the command again",
-            ) from None
+            raise ReleaseFailed(what, tag, exc) from None
         raise
 
 

@@ -1,7 +1,6 @@
-"""Text and Markdown renderings of a :class:`cli.core.report.MetricReport`.
+"""Text and Markdown renderings of a :class:`cli.results.MetricReport`.
 
-Importing this module registers both on :func:`cli.render.render_text` and
-:func:`cli.render.render_markdown`; JSON needs nothing (the generic converter in ``cli.render``).
+JSON needs no renderer of its own (the generic converter in :mod:`cli.render`).
 The Markdown is made for a pull-request comment: it starts with the hidden
 marker :data:`MARKER` (CI finds its previous comment by it and edits it in
 place), draws ROC and PR curves as Mermaid ``xychart-beta`` charts and the
@@ -15,7 +14,7 @@ import json
 from dataclasses import replace
 from typing import Any
 
-from cli.core.report import (
+from cli.results import (
     BETTER,
     CHANGED,
     INVALID,
@@ -30,7 +29,6 @@ from cli.core.report import (
     MetricReport,
     ParamDiff,
 )
-from cli.render import render_markdown, render_text
 
 MARKER = "<!-- mlvc-report -->"
 BASE_COLOUR = "#9e9e9e"  # grey
@@ -129,8 +127,7 @@ def _text_metric(m: MetricDiff, width: int) -> str:
     return f"  {m.key:<{width}} {base:>8} -> {head:>8}  {_change(m):<10} {verdict}"
 
 
-@render_text.register
-def _(result: MetricReport) -> str:
+def metric_report_text(result: MetricReport) -> str:
     path = result.metrics_file
     lines = [f"mlvc report: {result.base.label} -> {result.head.label}"]
     if result.card:
@@ -443,8 +440,7 @@ def _md_verdict_line(result: MetricReport) -> str:
     return "✅ **No metric got worse beyond its tolerance**" + (f" ({tally})." if tally else ".")
 
 
-@render_markdown.register
-def _(result: MetricReport) -> str:
+def metric_report_markdown(result: MetricReport) -> str:
     lines = [
         MARKER,
         f"## mlvc report: `{result.base.label}` → `{result.head.label}`",

@@ -1,4 +1,4 @@
-"""``build_report``: the Python API of ``mlvc report`` (to be moved into :mod:`cli.api`).
+"""``build_report``: the Python API of ``mlvc report``.
 
 Never prints and never exits; failures raise :class:`cli.errors.ToolkitError`
 subclasses (not a repository, an unknown revision, no metrics at head, a file
@@ -14,7 +14,8 @@ from cli import paths
 
 if TYPE_CHECKING:
     from cli.adapters.revisions import Revision
-    from cli.core.report import MetricReport, RegressionPolicy, Snapshot
+    from cli.core.report import RegressionPolicy, Snapshot
+    from cli.results import MetricReport
 
 METRIC_FILES = (paths.METRICS, paths.SLICE_METRICS)
 
@@ -137,7 +138,8 @@ def _curve(revision: Revision, path: str, columns: tuple[str, str]) -> list[tupl
 
 def _snapshot(revision: Revision) -> Snapshot:
     from cli.adapters import revisions
-    from cli.core.report import CURVE_AXES, Side, Snapshot, locked_outputs
+    from cli.core.report import CURVE_AXES, Snapshot, locked_outputs
+    from cli.results import Side
 
     metrics = {p.as_posix(): _json(revision, p.as_posix()) for p in METRIC_FILES}
     curves: dict[tuple[str, str], list[tuple[float, float]]] = {}

@@ -1,4 +1,4 @@
-"""``check_drift``: the Python API of ``mlvc drift`` (to be moved into :mod:`cli.api`).
+"""``check_drift`` and ``drift_policy``: the Python API of ``mlvc drift``.
 
 Never prints and never exits; bad input raises :class:`cli.errors.ToolkitError`
 subclasses (missing or empty files, an unreadable schema, a reference without
@@ -11,10 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cli import paths
 from cli.adapters.tables import DEFAULT_CHUNK_ROWS
 
 if TYPE_CHECKING:
-    from cli.core.drift import DriftPolicy, DriftReport
+    from cli.core.drift import DriftPolicy
+    from cli.results import DriftReport
 
 
 def check_drift(
@@ -70,3 +72,24 @@ def check_drift(
         model=str(model) if model is not None else None,
         policy=policy,
     )
+
+
+def drift_policy(*, params: Path = paths.PARAMS) -> DriftPolicy:
+    """The ``drift:`` thresholds of a params file (the defaults when the file does not exist).
+
+    A directory, or a path below a file, is an error (one line), not a missing file.
+    """
+    from cli.core.drift import DriftPolicy
+    from cli.errors import ParamsInvalid
+    from cli.params import load_params, to_document
+
+    try:
+        params.stat()
+    except FileNotFoundError:
+        return DriftPolicy()
+    except OSError:
+        pass  # read by load_params, which names the failure
+    try:
+        return DriftPolicy(**to_document(load_params(params).drift))
+    except ValueError as exc:  # a rule JSON Schema cannot express, e.g. psi_drift >= psi_warning
+        raise ParamsInvalid(str(params), [f"drift: {exc}"]) from None

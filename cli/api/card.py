@@ -1,0 +1,97 @@
+"""``build_card`` and ``check_card``: the Python API of ``mlvc card``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cli import paths
+from cli.paths import CardSources
+from cli.results import CardBuild, CardReport
+
+if TYPE_CHECKING:
+    from cli.params import Params
+
+__all__ = ["CardSources", "build_card", "check_card"]
+
+
+def build_card(
+    *,
+    output: Path = paths.MODEL_CARD,
+    params_file: Path = paths.PARAMS,
+    params: Params | None = None,
+    sources: CardSources | None = None,
+) -> CardBuild:
+    """Write the model card from the pipeline's outputs and models/card.yaml.
+
+    Every number comes from a pipeline output; the card is written atomically,
+    so on any error the previous card stays in place.
+    """
+    import json
+
+    from cli.adapters.card_sources import gather_facts
+    from cli.adapters.files import output_target, refuse_input_as_output, write_text
+    from cli.core.card import check_card, disparities, render_card
+    from cli.params import load_params
+
+    sources = sources or CardSources()
+    output_target(output)  # a directory, FIFO or device is refused before any work
+    refuse_input_as_output(output, [*sources.inputs(), (params_file, "params file")])
+    params = params or load_params(params_file)
+    facts = gather_facts(
+        sources,
+        params=params,
+        target=params.data.target,
+        test_size=params.split.test_size,
+        max_slice_gap=params.card.max_slice_gap,
+        confidence=params.card.confidence,
+    )
+    text = render_card(facts)
+    problems = check_card(text, json.loads(paths.MODEL_CARD_SCHEMA.read_text(encoding="utf-8")))
+    if problems:  # a bug in the renderer, never the user's input: refuse to write it
+        raise AssertionError(f"generated card fails its own check: {problems}")
+    write_text(output, text)
+    gaps = [d for d in disparities(facts.slices, facts.max_slice_gap) if d.flagged]
+    small = [
+        f"{factor}={value} (n={group['n']})"
+        for factor, groups in facts.slices.items()
+        for value, group in groups.items()
+        if group.get("small")
+    ]
+    return CardBuild(
+        path=str(output),
+        model=facts.name,
+        flagged_gaps=tuple(f"{d.metric} by {d.factor} ({d.difference:.3f})" for d in gaps),
+        small_slices=tuple(small),
+    )
+
+
+def check_card(*, card: Path = paths.MODEL_CARD) -> CardReport:
+    """Check a card's front matter against our schema and its required sections."""
+    import json
+
+    import yaml
+
+    from cli.adapters.files import raise_limit, require_file
+    from cli.core.card import check_card as check_card_text
+    from cli.core.documents import ParseLimitExceeded
+    from cli.errors import DocumentInvalid
+
+    require_file(card, what="model card", hint="run 'mlvc card build' or 'dvc repro'")
+    try:
+        text = card.read_text(encoding="utf-8")
+        schema = json.loads(paths.MODEL_CARD_SCHEMA.read_text(encoding="utf-8"))
+        problems = check_card_text(text, schema)
+    except UnicodeDecodeError as exc:
+        raise DocumentInvalid(str(card), f"not UTF-8 text ({exc.reason})") from None
+    except ParseLimitExceeded as exc:
+        raise_limit(exc, f"{card} (front matter)")
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 2}" if mark else ""
+        raise DocumentInvalid(
+            str(card),
+            f"front matter is not valid YAML{where}: {getattr(exc, 'problem', exc)}",
+            hint="fix the YAML between the '---' lines, or rebuild with 'mlvc card build'",
+        ) from None
+    return CardReport(path=str(card), problems=tuple(problems))

@@ -1,0 +1,40 @@
+"""``verify_reproduction``: the Python API of ``mlvc pipeline verify``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cli.results import OutputCheck, ReproReport
+
+
+def verify_reproduction(*, repo: Path = Path(), keep: bool = False) -> ReproReport:
+    """Rerun the committed pipeline in a clean clone and compare output hashes with ``dvc.lock``.
+
+    The clone has no workspace outputs and its own empty DVC cache and site
+    cache (neither the repository's ``.dvc/cache`` nor a ``cache.dir`` in its
+    config is read), and every stage is forced without the run-cache, so each
+    runs from raw inputs. With ``keep`` the clone is left on disk for inspection.
+    """
+    import shutil
+    import tempfile
+
+    from cli.adapters import git, pipeline
+
+    git.ensure_repo(repo)
+    scratch = Path(tempfile.mkdtemp(prefix="mlvc-repro-"))
+    clone = scratch / "clone"
+    try:
+        pipeline.clean_clone(repo, clone)
+        committed = pipeline.locked_outputs(pipeline.read_lock(clone))
+        pipeline.repro_from_scratch(
+            clone, cache=scratch / "dvc-cache", site_cache=scratch / "site-cache"
+        )
+        actual = pipeline.locked_outputs(pipeline.read_lock(clone))
+    finally:
+        if not keep:
+            shutil.rmtree(scratch, ignore_errors=True)
+    checks = tuple(
+        OutputCheck(stage=stage, path=path, expected=md5, actual=actual.get((stage, path)))
+        for (stage, path), md5 in sorted(committed.items())
+    )
+    return ReproReport(outputs=checks, workdir=str(clone) if keep else None)

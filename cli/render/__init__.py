@@ -1,0 +1,115 @@
+"""Render result objects in one place: an explicit table of renderers per result type and format.
+
+:data:`RENDERERS` maps ``(result type, format)`` to the function that renders it
+(check-jsonschema's ``REPORTER_BY_NAME``): nothing registers itself by being
+imported, so :func:`render` works on every result type in a fresh interpreter.
+A renderer's module is imported when a result is first rendered (commands render
+only after they ran, and ``mlvc --help`` renders nothing). JSON is one generic
+converter for every result: a dataclass as the dict of its fields, plus ``ok``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import fields, is_dataclass
+from functools import cache
+from typing import Any
+
+from cli.formats import Format
+from cli.results import (
+    CardBuild,
+    CardReport,
+    CheckoutResult,
+    DriftReport,
+    MetricReport,
+    ParamsReport,
+    Promotion,
+    RegistryHistory,
+    RegistryView,
+    Release,
+    ReproReport,
+    SchemaInferred,
+    SchemaReport,
+)
+
+# (result type, format) -> (module, function). JSON is not listed: every result has it.
+RENDERERS: dict[tuple[type, Format], tuple[str, str]] = {
+    (ParamsReport, Format.text): ("cli.render.params", "params_report_text"),
+    (ParamsReport, Format.markdown): ("cli.render.params", "params_report_markdown"),
+    (ParamsReport, Format.github): ("cli.render.params", "params_report_github"),
+    (ReproReport, Format.text): ("cli.render.pipeline", "repro_report_text"),
+    (CardBuild, Format.text): ("cli.render.card", "card_build_text"),
+    (CardReport, Format.text): ("cli.render.card", "card_report_text"),
+    (SchemaReport, Format.text): ("cli.render.schema", "schema_report_text"),
+    (SchemaReport, Format.markdown): ("cli.render.schema", "schema_report_markdown"),
+    (SchemaReport, Format.github): ("cli.render.schema", "schema_report_github"),
+    (SchemaInferred, Format.text): ("cli.render.schema", "schema_inferred_text"),
+    (DriftReport, Format.text): ("cli.render.drift", "drift_report_text"),
+    (DriftReport, Format.markdown): ("cli.render.drift", "drift_report_markdown"),
+    (MetricReport, Format.text): ("cli.render.report", "metric_report_text"),
+    (MetricReport, Format.markdown): ("cli.render.report", "metric_report_markdown"),
+    (Release, Format.text): ("cli.render.registry", "release_text"),
+    (Promotion, Format.text): ("cli.render.registry", "promotion_text"),
+    (RegistryView, Format.text): ("cli.render.registry", "registry_view_text"),
+    (RegistryHistory, Format.text): ("cli.render.registry", "registry_history_text"),
+    (CheckoutResult, Format.text): ("cli.render.registry", "checkout_result_text"),
+}
+
+
+def formats(result_type: type) -> tuple[Format, ...]:
+    """The formats a result type renders in (``md`` whenever ``markdown``)."""
+    listed = {fmt for kind, fmt in RENDERERS if kind is result_type}
+    if Format.markdown in listed:
+        listed.add(Format.md)
+    return tuple(f for f in Format if f in listed or f is Format.json)
+
+
+def render(result: Any, fmt: str, *, pretty: bool = True) -> str:
+    """The result in format ``fmt`` (text, json, markdown or md, github), no trailing newline.
+
+    JSON is indented when ``pretty`` and on one line otherwise (the CLI indents it on a
+    terminal only, as DVC does: one-line JSON is several times faster to write).
+    A format the result type does not render in is a TypeError (a bug: commands offer
+    only the formats of their result).
+    """
+    chosen = Format(fmt).canonical
+    if chosen is Format.json:
+        document = _jsonable(result)
+        return json.dumps(document, indent=2 if pretty else None, sort_keys=True, default=_fields)
+    return _renderer(type(result), chosen)(result)
+
+
+def _renderer(result_type: type, fmt: Format) -> Callable[[Any], str]:
+    try:
+        module, function = RENDERERS[(result_type, fmt)]
+    except KeyError:
+        raise TypeError(f"no {fmt.value} renderer for {result_type.__name__}") from None
+    renderer: Callable[[Any], str] = getattr(importlib.import_module(module), function)
+    return renderer
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+def _fields(value: Any) -> Any:
+    """JSON's hook for what it cannot encode: a dataclass as a dict of its fields.
+
+    The encoder (C) walks lists, tuples and dicts itself and calls this once per
+    dataclass: ``asdict`` without its deep copies, and several times faster.
+    """
+    if is_dataclass(value) and not isinstance(value, type):
+        return {name: getattr(value, name) for name in _field_names(type(value))}
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def _jsonable(result: Any) -> Any:
+    document = _fields(result)
+    if hasattr(result, "ok"):
+        document["ok"] = result.ok
+    return document
