@@ -13,7 +13,8 @@ environment (default ~/.cache/mlvc-bench/evidently-venv, reused when present),
 made with `python3 -m venv` and `uv pip install evidently==0.7.23 "pandas<3"`.
 If that fails, the benchmark says so and still reports mlvc's figures.
 
-Target: mlvc at most a fifth of Evidently's time, with memory bounded (flat in rows).
+Budget (issue 15), printed as a BUDGET line with both figures and the ratio: mlvc's
+whole process at most a fifth of Evidently's; memory bounded (flat in rows).
 
 Usage: python benchmarks/bench_drift.py [--rows 1000000] [--venv PATH] [--keep]
 """
@@ -29,6 +30,8 @@ import sys
 import tempfile
 from pathlib import Path
 from typing import Any
+
+from budget import Budget, machine
 
 ROOT = Path(__file__).resolve().parent.parent
 UV = Path(sys.executable).parent / "uv"
@@ -166,6 +169,7 @@ def main() -> None:
     parser.add_argument("--venv", type=Path, default=DEFAULT_VENV, help="Evidently's venv")
     parser.add_argument("--keep", action="store_true", help="keep the generated CSV files")
     args = parser.parse_args()
+    print(machine())
 
     folder = Path(tempfile.mkdtemp(prefix="mlvc-bench-drift-"))
     try:
@@ -226,9 +230,19 @@ def report(
     if e:
         print(f"evidently drifted columns: {', '.join(e['drifted'])} (share {e['share']:.2f})")
         print(f"evidently phases: load {e['load']:.2f} s, DataDriftPreset {e['preset']:.2f} s")
-        ratio = mlvc["wall"] / evidently["wall"]
-        verdict = "met" if ratio <= 0.2 else "NOT met"
-        print(f"target (mlvc <= 1/5 of evidently's wall time): {verdict} ({ratio:.2f}x)")
+        budget = Budget(
+            f"mlvc drift <= 1/5 of Evidently's time, {rows:,} vs {rows:,} rows (whole process)",
+            "mlvc drift",
+            mlvc["wall"],
+            "Evidently DataDriftPreset",
+            evidently["wall"],
+            "<=",
+            0.2,
+        )
+        print(budget.line())
+    else:
+        print("BUDGET mlvc drift <= 1/5 of Evidently's time: NOT MEASURED (Evidently not run)")
+    print(machine())
 
 
 if __name__ == "__main__":

@@ -19,9 +19,12 @@ Figures (median of --repeats, min-max, after one warm-up run each):
 - in-process: `cli.api.registry()` timed after its imports, alone and with the
   one-line JSON that `--format json` prints into a pipe
 
-Target: mlvc registry at most 5x git for-each-ref.
+Budgets (issue 15), printed as BUDGET lines with both figures and the ratio:
+- whole process: `mlvc registry --format json` <= 1.3x the floor of any Typer CLI, i.e.
+  `python -c "import typer"` and `git for-each-ref` run one after the other (timed as a pair)
+- in-process: `cli.api.registry()` <= 2.5x `git for-each-ref` (whole process)
 
-Usage: python benchmarks/bench_registry.py [--versions 1000] [--repeats 5] [--json FILE]
+Usage: python benchmarks/bench_registry.py [--versions 1000] [--repeats 5] [--json FILE] [--no-gto]
 """
 
 from __future__ import annotations
@@ -38,12 +41,15 @@ import time
 from pathlib import Path
 from typing import Any
 
+from budget import Budget, machine
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 GTO_VENV = Path(os.environ.get("MLVC_GTO_VENV") or Path.home() / ".cache" / "mlvc" / "gto-venv")
 NAME = "penguins-classifier"
 T0 = 1_767_225_600  # 2026-01-01T00:00:00Z
-TARGET = 5.0
+WHOLE_PROCESS_BUDGET = 1.3  # x (python -c "import typer" + git for-each-ref)
+IN_PROCESS_BUDGET = 2.5  # x git for-each-ref
 FLOOR_FORMAT = "%(refname:strip=2) %(objectname) %(*objectname) %(taggerdate:unix) %(subject)"
 IDENT = "Bench <bench@mlvc.invalid>"
 DVC_YAML = f"""stages:
@@ -170,13 +176,21 @@ def check_outputs(repo: Path, expected: dict[str, Any], versions: int, gto: Path
 
 def time_process(argv: list[str], cwd: Path, repeats: int) -> dict[str, float]:
     """Wall time of a whole child process (its stdout read and discarded), after a warm-up."""
+    return time_sequence([argv], cwd, repeats)
+
+
+def time_sequence(argvs: list[list[str]], cwd: Path, repeats: int) -> dict[str, float]:
+    """Wall time of child processes run one after the other, after a warm-up."""
     walls = []
     for attempt in range(repeats + 1):
         start = time.perf_counter()
-        done = subprocess.run(argv, cwd=cwd, capture_output=True, env=env())
+        for argv in argvs:
+            done = subprocess.run(argv, cwd=cwd, capture_output=True, env=env())
+            if done.returncode != 0:
+                raise SystemExit(
+                    f"{' '.join(argv)} exited {done.returncode}:\n{done.stderr[-2000:]}"
+                )
         wall = time.perf_counter() - start
-        if done.returncode != 0:
-            raise SystemExit(f"{' '.join(argv)} exited {done.returncode}:\n{done.stderr[-2000:]}")
         if attempt:
             walls.append(wall)
     return summary(walls)
@@ -204,13 +218,34 @@ def summary(walls: list[float]) -> dict[str, float]:
     return {"median": statistics.median(walls), "min": min(walls), "max": max(walls)}
 
 
-def row(label: str, figure: dict[str, float], floor: float, target: bool = False) -> str:
+def row(label: str, figure: dict[str, float], floor: float) -> str:
     ratio = figure["median"] / floor
-    verdict = ""
-    if target:
-        verdict = f"  target <= {TARGET:g}x: {'PASS' if ratio <= TARGET else 'FAIL'}"
     spread = f"({figure['min']:.3f}-{figure['max']:.3f})"
-    return f"  {label:<44} {figure['median']:8.3f} s {spread:<15} {ratio:7.1f}x{verdict}"
+    return f"  {label:<44} {figure['median']:8.3f} s {spread:<15} {ratio:7.1f}x"
+
+
+def budgets(figures: dict[str, dict[str, float]]) -> list[Budget]:
+    """The two registry budgets of issue 15, on medians from this run."""
+    return [
+        Budget(
+            "mlvc registry --format json <= 1.3x (import typer + git for-each-ref), whole process",
+            "mlvc registry --format json",
+            figures["mlvc registry --format json"]["median"],
+            "import typer + git for-each-ref",
+            figures["import typer + git for-each-ref"]["median"],
+            "<=",
+            WHOLE_PROCESS_BUDGET,
+        ),
+        Budget(
+            "cli.api.registry() in-process <= 2.5x git for-each-ref",
+            "registry()",
+            figures["in-process registry()"]["median"],
+            "git for-each-ref",
+            figures["git for-each-ref"]["median"],
+            "<=",
+            IN_PROCESS_BUDGET,
+        ),
+    ]
 
 
 def main() -> None:
@@ -218,10 +253,14 @@ def main() -> None:
     parser.add_argument("--versions", type=int, default=1000)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--no-gto", action="store_true", help="leave gto show out")
     args = parser.parse_args()
+    print(machine())
 
     gto = GTO_VENV / "bin" / "gto"
-    if not os.access(gto, os.X_OK):
+    if args.no_gto:
+        gto_path = None
+    elif not os.access(gto, os.X_OK):
         print(f"gto show: SKIPPED, no GTO at {gto}; run .ci/gto-env.sh to include it\n")
         gto_path = None
     else:
@@ -246,12 +285,15 @@ def main() -> None:
         )
         if gto_path is not None:
             figures["gto show"] = time_process([str(gto_path), "show"], repo, args.repeats)
-        figures["python -c pass"] = time_process([sys.executable, "-c", "pass"], repo, 5)
+        figures["import typer + git for-each-ref"] = time_sequence(
+            [[sys.executable, "-c", "import typer"], floor_argv], repo, args.repeats
+        )
+        figures["python -c pass"] = time_process([sys.executable, "-c", "pass"], repo, args.repeats)
         figures["python -c 'import typer'"] = time_process(
-            [sys.executable, "-c", "import typer"], repo, 5
+            [sys.executable, "-c", "import typer"], repo, args.repeats
         )
         figures["python -c 'import cli.app'"] = time_process(
-            [sys.executable, "-c", "import cli.app"], repo, 5
+            [sys.executable, "-c", "import cli.app"], repo, args.repeats
         )
         alone, rendered = time_in_process(repo, args.repeats)
         figures["in-process registry()"] = alone
@@ -263,18 +305,18 @@ def main() -> None:
     print(f"median of {args.repeats} (min-max), ratio to git for-each-ref\n")
     print("whole process:")
     print(row("git for-each-ref refs/tags (floor)", figures["git for-each-ref"], floor))
+    print(row("mlvc registry --format json", figures["mlvc registry --format json"], floor))
     print(
         row(
-            "mlvc registry --format json",
-            figures["mlvc registry --format json"],
+            "import typer + git for-each-ref (Typer floor)",
+            figures["import typer + git for-each-ref"],
             floor,
-            target=True,
         )
     )
     if "gto show" in figures:
         print(row("gto show (GTO 1.10.1, own venv)", figures["gto show"], floor))
     else:
-        print("  gto show                                     SKIPPED (run .ci/gto-env.sh)")
+        print(f"  {'gto show':<44} SKIPPED ({'--no-gto' if args.no_gto else 'run .ci/gto-env.sh'})")
     print(row("python -c pass (interpreter start-up)", figures["python -c pass"], floor))
     print(
         row(
@@ -291,14 +333,7 @@ def main() -> None:
         )
     )
     print("in-process (after imports):")
-    print(
-        row(
-            "cli.api.registry()",
-            figures["in-process registry()"],
-            floor,
-            target=True,
-        )
-    )
+    print(row("cli.api.registry()", figures["in-process registry()"], floor))
     print(
         row(
             "registry() + render(view, 'json')",
@@ -309,6 +344,10 @@ def main() -> None:
     if "gto show" in figures:
         speedup = figures["gto show"]["median"] / figures["mlvc registry --format json"]["median"]
         print(f"\nmlvc registry is {speedup:.1f}x faster than gto show (whole processes)")
+    print()
+    for budget in budgets(figures):
+        print(budget.line())
+    print(machine())
     if args.json:
         args.json.write_text(json.dumps({"versions": args.versions, **figures}, indent=2) + "\n")
 
