@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from cli.core.params_check import ParamProblem
 from cli.render import render
-from cli.results import ParamsReport, RegistryModel, RegistryVersion, RegistryView
+from cli.results.params import ParamsReport
+from cli.results.registry import RegistryModel, RegistryVersion, RegistryView
 
 names = st.text(min_size=1, max_size=8)
 versions = st.builds(
@@ -59,14 +60,19 @@ FRESH_RENDER = r'''
 import dataclasses, sys, types, typing
 from pathlib import Path
 
+import importlib, pkgutil
+
 import cli.api
 import cli.core.card, cli.core.drift, cli.core.params_check, cli.core.report
 import cli.core.schema_check, cli.results
 
-# names results annotate under TYPE_CHECKING (policies, problems, violations)
+# names results annotate under TYPE_CHECKING (policies, problems, violations), and every
+# result type, from each feature's results module
+families = [importlib.import_module(f"cli.results.{m.name}")
+            for m in pkgutil.iter_modules(cli.results.__path__)]
 NAMES = {}
 for module in (cli.core.card, cli.core.drift, cli.core.params_check, cli.core.report,
-               cli.core.schema_check, cli.results):
+               cli.core.schema_check, *families):
     NAMES.update(vars(module))
 
 
@@ -96,7 +102,7 @@ features = [getattr(cli.api, n) for n in cli.api.__all__]
 returned = {eval(f.__annotations__["return"], NAMES, {}) for f in features
             if f.__module__.startswith("cli.api.") and f.__module__ != "cli.api.stage_io"
             and isinstance(f, types.FunctionType)}
-results = sorted((t for t in returned if getattr(t, "__module__", "") == "cli.results"),
+results = sorted((t for t in returned if getattr(t, "__module__", "").startswith("cli.results.")),
                  key=lambda t: t.__name__)
 assert not [m for m in sys.modules if m.startswith("cli.render")], "rendered before render()"
 from cli.render import formats, render

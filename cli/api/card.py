@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 from cli import paths
 from cli.paths import CardSources
-from cli.results import CardBuild, CardReport
 
 if TYPE_CHECKING:
     from cli.params import Params
+    from cli.results.card import CardBuild, CardReport
 
 __all__ = ["CardSources", "build_card", "check_card"]
 
@@ -33,6 +33,7 @@ def build_card(
     from cli.adapters.files import output_target, refuse_input_as_output, write_text
     from cli.core.card import check_card, disparities, render_card
     from cli.params import load_params
+    from cli.results.card import CardBuild
 
     sources = sources or CardSources()
     output_target(output)  # a directory, FIFO or device is refused before any work
@@ -76,6 +77,7 @@ def check_card(*, card: Path = paths.MODEL_CARD) -> CardReport:
     from cli.core.card import check_card as check_card_text
     from cli.core.documents import ParseLimitExceeded
     from cli.errors import DocumentInvalid
+    from cli.results.card import CardReport
 
     require_file(card, what="model card", hint="run 'mlvc card build' or 'dvc repro'")
     try:

@@ -16,7 +16,7 @@ from cli.adapters.tables import DEFAULT_CHUNK_ROWS
 
 if TYPE_CHECKING:
     from cli.core.drift import DriftPolicy
-    from cli.results import DriftReport
+    from cli.results.drift import DriftReport
 
 
 def check_drift(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cli.results import OutputCheck, ReproReport
+if TYPE_CHECKING:
+    from cli.results.pipeline import ReproReport
 
 
 def verify_reproduction(*, repo: Path = Path(), keep: bool = False) -> ReproReport:
@@ -19,6 +21,7 @@ def verify_reproduction(*, repo: Path = Path(), keep: bool = False) -> ReproRepo
     import tempfile
 
     from cli.adapters import git, pipeline
+    from cli.results.pipeline import OutputCheck, ReproReport
 
     git.ensure_repo(repo)
     scratch = Path(tempfile.mkdtemp(prefix="mlvc-repro-"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import signal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cli import paths
 from cli.adapters import dvc_cli, git
@@ -38,22 +38,23 @@ from cli.errors import (
     ToolkitError,
     UnknownRegistryStage,
 )
-from cli.results import (
-    CheckoutResult,
-    Gate,
-    HistoryEvent,
-    Promotion,
-    RegistryHistory,
-    RegistryModel,
-    RegistryVersion,
-    RegistryView,
-    Release,
-)
+
+if TYPE_CHECKING:
+    from cli.results.registry import (
+        CheckoutResult,
+        Gate,
+        Promotion,
+        RegistryHistory,
+        RegistryView,
+        Release,
+    )
 
 KEY_METRICS = ("accuracy", "balanced_accuracy", "f1_macro", "roc_auc_ovr", "log_loss")
 
 
 def _gates(results: list[GateResult]) -> tuple[Gate, ...]:
+    from cli.results.registry import Gate
+
     return tuple(Gate(r.gate, r.ok, r.detail) for r in results)
 
 
@@ -151,6 +152,8 @@ def release(
     the remote holds every object, then ``git push`` of the tag; on any failure
     the local tag is deleted. ``dry_run`` reports the gates and creates nothing.
     """
+    from cli.results.registry import Gate, Release
+
     git.ensure_repo(repo)
     if git.current_branch(repo) is None:
         raise ToolkitError(f"{repo}: HEAD is detached", hint="check out a branch before releasing")
@@ -294,6 +297,8 @@ def promote(
     dry_run: bool = False,
 ) -> Promotion:
     """Assign ``stage`` to a version (``NAME#STAGE#N``), after the stage order and stage gates."""
+    from cli.results.registry import Gate, Promotion
+
     git.ensure_repo(repo)
     name, _ = _model(repo, model)
     policy = _policy(repo)
@@ -352,6 +357,8 @@ def rollback(*, model: str, stage: str, repo: Path = Path(), push: bool = False)
     still standing (GTO's reading), so each rollback steps one version further back;
     with no such version, ``NothingToRollBack`` (exit 1) and no tag.
     """
+    from cli.results.registry import Gate, Promotion
+
     git.ensure_repo(repo)
     name, _ = _model(repo, model)
     _stage_order(_policy(repo), stage)
@@ -379,6 +386,8 @@ def rollback(*, model: str, stage: str, repo: Path = Path(), push: bool = False)
 
 def registry(*, repo: Path = Path()) -> RegistryView:
     """Versions, stages and key metrics of every model with registry tags (one git call)."""
+    from cli.results.registry import RegistryModel, RegistryVersion, RegistryView
+
     models = []
     for name, state in build_states(git.registry_tags(repo)).items():
         models.append(
@@ -405,6 +414,8 @@ def registry_history(
     Newest first, as ``gto history`` lists them; ``stage`` keeps that stage's events.
     Reads the git tags alone (a bare mirror too).
     """
+    from cli.results.registry import HistoryEvent, RegistryHistory
+
     records = git.registry_tags(repo)
     known = sorted(build_states(records))
     if model not in known:
@@ -446,6 +457,7 @@ def checkout(*, ref: str, repo: Path = Path()) -> CheckoutResult:
     """
     from cli.adapters.files import contained, write_bytes
     from cli.adapters.pipeline import locked_outputs
+    from cli.results.registry import CheckoutResult
 
     git.ensure_repo(repo)
     name, version = _resolve_ref(repo, ref)

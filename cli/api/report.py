@@ -15,7 +15,7 @@ from cli import paths
 if TYPE_CHECKING:
     from cli.adapters.revisions import Revision
     from cli.core.report import RegressionPolicy, Snapshot
-    from cli.results import MetricReport
+    from cli.results.report import MetricReport
 
 METRIC_FILES = (paths.METRICS, paths.SLICE_METRICS)
 
@@ -139,7 +139,7 @@ def _curve(revision: Revision, path: str, columns: tuple[str, str]) -> list[tupl
 def _snapshot(revision: Revision) -> Snapshot:
     from cli.adapters import revisions
     from cli.core.report import CURVE_AXES, Snapshot, locked_outputs
-    from cli.results import Side
+    from cli.results.report import Side
 
     metrics = {p.as_posix(): _json(revision, p.as_posix()) for p in METRIC_FILES}
     curves: dict[tuple[str, str], list[tuple[float, float]]] = {}

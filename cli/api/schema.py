@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cli.results import SchemaInferred, SchemaReport
+from cli.results.schema import SchemaInferred, SchemaReport
 
 if TYPE_CHECKING:
     from cli.adapters.arrow_tables import Progress

@@ -57,7 +57,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from cli.results import (
+from cli.results.drift import (
     DRIFT,
     LARGE,
     MISSING,

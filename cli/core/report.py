@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from cli.results import (
+from cli.results.report import (
     BETTER,
     CHANGED,
     INVALID,

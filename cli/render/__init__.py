@@ -1,11 +1,13 @@
 """Render result objects in one place: an explicit table of renderers per result type and format.
 
-:data:`RENDERERS` maps ``(result type, format)`` to the function that renders it
-(check-jsonschema's ``REPORTER_BY_NAME``): nothing registers itself by being
-imported, so :func:`render` works on every result type in a fresh interpreter.
-A renderer's module is imported when a result is first rendered (commands render
-only after they ran, and ``mlvc --help`` renders nothing). JSON is one generic
-converter for every result: a dataclass as the dict of its fields, plus ``ok``.
+:data:`RENDERERS` maps ``(result type's qualified name, format)`` to the function
+that renders it (check-jsonschema's ``REPORTER_BY_NAME``): nothing registers itself
+by being imported, so :func:`render` works on every result type in a fresh
+interpreter. The table names types rather than importing them, so rendering one
+result builds no other feature's result types, and a renderer's module is imported
+when a result is first rendered (commands render only after they ran, and
+``mlvc --help`` renders nothing). JSON is one generic converter for every result:
+a dataclass as the dict of its fields, plus ``ok``.
 """
 
 from __future__ import annotations
@@ -18,49 +20,71 @@ from functools import cache
 from typing import Any
 
 from cli.formats import Format
-from cli.results import (
-    CardBuild,
-    CardReport,
-    CheckoutResult,
-    DriftReport,
-    MetricReport,
-    ParamsReport,
-    Promotion,
-    RegistryHistory,
-    RegistryView,
-    Release,
-    ReproReport,
-    SchemaInferred,
-    SchemaReport,
-)
 
-# (result type, format) -> (module, function). JSON is not listed: every result has it.
-RENDERERS: dict[tuple[type, Format], tuple[str, str]] = {
-    (ParamsReport, Format.text): ("cli.render.params", "params_report_text"),
-    (ParamsReport, Format.markdown): ("cli.render.params", "params_report_markdown"),
-    (ParamsReport, Format.github): ("cli.render.params", "params_report_github"),
-    (ReproReport, Format.text): ("cli.render.pipeline", "repro_report_text"),
-    (CardBuild, Format.text): ("cli.render.card", "card_build_text"),
-    (CardReport, Format.text): ("cli.render.card", "card_report_text"),
-    (SchemaReport, Format.text): ("cli.render.schema", "schema_report_text"),
-    (SchemaReport, Format.markdown): ("cli.render.schema", "schema_report_markdown"),
-    (SchemaReport, Format.github): ("cli.render.schema", "schema_report_github"),
-    (SchemaInferred, Format.text): ("cli.render.schema", "schema_inferred_text"),
-    (DriftReport, Format.text): ("cli.render.drift", "drift_report_text"),
-    (DriftReport, Format.markdown): ("cli.render.drift", "drift_report_markdown"),
-    (MetricReport, Format.text): ("cli.render.report", "metric_report_text"),
-    (MetricReport, Format.markdown): ("cli.render.report", "metric_report_markdown"),
-    (Release, Format.text): ("cli.render.registry", "release_text"),
-    (Promotion, Format.text): ("cli.render.registry", "promotion_text"),
-    (RegistryView, Format.text): ("cli.render.registry", "registry_view_text"),
-    (RegistryHistory, Format.text): ("cli.render.registry", "registry_history_text"),
-    (CheckoutResult, Format.text): ("cli.render.registry", "checkout_result_text"),
+# (result type's module.qualname, format) -> (module, function). JSON is not listed: every
+# result has it.
+RENDERERS: dict[tuple[str, Format], tuple[str, str]] = {
+    ("cli.results.params.ParamsReport", Format.text): ("cli.render.params", "params_report_text"),
+    ("cli.results.params.ParamsReport", Format.markdown): (
+        "cli.render.params",
+        "params_report_markdown",
+    ),
+    ("cli.results.params.ParamsReport", Format.github): (
+        "cli.render.params",
+        "params_report_github",
+    ),
+    ("cli.results.pipeline.ReproReport", Format.text): ("cli.render.pipeline", "repro_report_text"),
+    ("cli.results.card.CardBuild", Format.text): ("cli.render.card", "card_build_text"),
+    ("cli.results.card.CardReport", Format.text): ("cli.render.card", "card_report_text"),
+    ("cli.results.schema.SchemaReport", Format.text): ("cli.render.schema", "schema_report_text"),
+    ("cli.results.schema.SchemaReport", Format.markdown): (
+        "cli.render.schema",
+        "schema_report_markdown",
+    ),
+    ("cli.results.schema.SchemaReport", Format.github): (
+        "cli.render.schema",
+        "schema_report_github",
+    ),
+    ("cli.results.schema.SchemaInferred", Format.text): (
+        "cli.render.schema",
+        "schema_inferred_text",
+    ),
+    ("cli.results.drift.DriftReport", Format.text): ("cli.render.drift", "drift_report_text"),
+    ("cli.results.drift.DriftReport", Format.markdown): (
+        "cli.render.drift",
+        "drift_report_markdown",
+    ),
+    ("cli.results.report.MetricReport", Format.text): ("cli.render.report", "metric_report_text"),
+    ("cli.results.report.MetricReport", Format.markdown): (
+        "cli.render.report",
+        "metric_report_markdown",
+    ),
+    ("cli.results.registry.Release", Format.text): ("cli.render.registry", "release_text"),
+    ("cli.results.registry.Promotion", Format.text): ("cli.render.registry", "promotion_text"),
+    ("cli.results.registry.RegistryView", Format.text): (
+        "cli.render.registry",
+        "registry_view_text",
+    ),
+    ("cli.results.registry.RegistryHistory", Format.text): (
+        "cli.render.registry",
+        "registry_history_text",
+    ),
+    ("cli.results.registry.CheckoutResult", Format.text): (
+        "cli.render.registry",
+        "checkout_result_text",
+    ),
 }
+
+
+def type_name(result_type: type) -> str:
+    """The key :data:`RENDERERS` knows a result type by: ``module.qualname``."""
+    return f"{result_type.__module__}.{result_type.__qualname__}"
 
 
 def formats(result_type: type) -> tuple[Format, ...]:
     """The formats a result type renders in (``md`` whenever ``markdown``)."""
-    listed = {fmt for kind, fmt in RENDERERS if kind is result_type}
+    name = type_name(result_type)
+    listed = {fmt for kind, fmt in RENDERERS if kind == name}
     if Format.markdown in listed:
         listed.add(Format.md)
     return tuple(f for f in Format if f in listed or f is Format.json)
@@ -83,7 +107,7 @@ def render(result: Any, fmt: str, *, pretty: bool = True) -> str:
 
 def _renderer(result_type: type, fmt: Format) -> Callable[[Any], str]:
     try:
-        module, function = RENDERERS[(result_type, fmt)]
+        module, function = RENDERERS[(type_name(result_type), fmt)]
     except KeyError:
         raise TypeError(f"no {fmt.value} renderer for {result_type.__name__}") from None
     renderer: Callable[[Any], str] = getattr(importlib.import_module(module), function)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cli.results import CardBuild, CardReport
+from cli.results.card import CardBuild, CardReport
 
 
 def card_build_text(result: CardBuild) -> str:

@@ -1,11 +1,11 @@
-"""Text and Markdown renderings of a :class:`cli.results.DriftReport`.
+"""Text and Markdown renderings of a :class:`cli.results.drift.DriftReport`.
 
 JSON needs no renderer of its own (the generic converter in :mod:`cli.render`).
 """
 
 from __future__ import annotations
 
-from cli.results import DRIFT, LARGE, MISSING, WARNING, ColumnDrift, DriftReport, Statistic
+from cli.results.drift import DRIFT, LARGE, MISSING, WARNING, ColumnDrift, DriftReport, Statistic
 
 
 def _num(value: float) -> str:

@@ -1,9 +1,9 @@
-"""Renderings of a :class:`cli.results.ParamsReport` (``mlvc params check``)."""
+"""Renderings of a :class:`cli.results.params.ParamsReport` (``mlvc params check``)."""
 
 from __future__ import annotations
 
 from cli.render.cells import md_cell
-from cli.results import ParamsReport
+from cli.results.params import ParamsReport
 
 
 def params_report_text(result: ParamsReport) -> str:

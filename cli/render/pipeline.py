@@ -1,8 +1,8 @@
-"""Renderings of a :class:`cli.results.ReproReport` (``mlvc pipeline verify``)."""
+"""Renderings of a :class:`cli.results.pipeline.ReproReport` (``mlvc pipeline verify``)."""
 
 from __future__ import annotations
 
-from cli.results import ReproReport
+from cli.results.pipeline import ReproReport
 
 
 def repro_report_text(result: ReproReport) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cli.results import CheckoutResult, Promotion, RegistryHistory, RegistryView, Release
+from cli.results.registry import CheckoutResult, Promotion, RegistryHistory, RegistryView, Release
 
 
 def _gate_lines(gates: tuple[Any, ...]) -> list[str]:

@@ -1,4 +1,4 @@
-"""Text and Markdown renderings of a :class:`cli.results.MetricReport`.
+"""Text and Markdown renderings of a :class:`cli.results.report.MetricReport`.
 
 JSON needs no renderer of its own (the generic converter in :mod:`cli.render`).
 The Markdown is made for a pull-request comment: it starts with the hidden
@@ -14,7 +14,7 @@ import json
 from dataclasses import replace
 from typing import Any
 
-from cli.results import (
+from cli.results.report import (
     BETTER,
     CHANGED,
     INVALID,

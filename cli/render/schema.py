@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from cli.render.cells import escape_annotation, md_cell
-from cli.results import SchemaInferred, SchemaReport
+from cli.results.schema import SchemaInferred, SchemaReport
 
 
 def _values(values: tuple[Any, ...]) -> str:

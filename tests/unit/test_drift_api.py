@@ -32,7 +32,7 @@ from cli.errors import (
     SchemaTooDeep,
 )
 from cli.params import Params
-from cli.results import DRIFT, MISSING, OK, WARNING, DriftReport
+from cli.results.drift import DRIFT, MISSING, OK, WARNING, DriftReport
 from stages.train import hyperparameters
 
 NUMERIC = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"]

@@ -1,0 +1,44 @@
+"""Outcomes of ``mlvc schema check`` and ``mlvc schema infer``.
+
+A leaf: imports nothing from ``cli`` at run time (core types only for annotations).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cli.core.schema_check import TableRule, Violation
+
+
+@dataclass(frozen=True)
+class SchemaReport:
+    """Outcome of checking a data file against a row schema."""
+
+    data: str
+    schema: str
+    rows: int
+    failing_rows: int
+    missing_columns: tuple[str, ...]  # required by the schema, absent from the file
+    unexpected_columns: tuple[str, ...]  # present in the file, refused by additionalProperties
+    violations: tuple[Violation, ...]
+    table_rules: tuple[TableRule, ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.failing_rows == 0 and all(rule.ok for rule in self.table_rules)
+
+
+@dataclass(frozen=True)
+class SchemaInferred:
+    """A schema inferred from a data file and written to disk."""
+
+    data: str
+    schema: str
+    rows: int
+    columns: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return True

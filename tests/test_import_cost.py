@@ -1,0 +1,65 @@
+"""A command builds only its own result types: the registry path loads no other family.
+
+``mlvc registry`` runs in a budget of 1.3x (``import typer`` + ``git for-each-ref``)
+(README, Benchmarks): every dataclass built at import is start-up it pays. Checked in a
+fresh interpreter running the console entry point, by what ends up loaded.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import subprocess
+import sys
+from dataclasses import is_dataclass
+from pathlib import Path
+
+from cli.formats import Format
+from cli.render import RENDERERS, formats
+from cli.results.registry import RegistryView
+
+# Runs `mlvc registry --format json --repo REPO` through the console entry point, then
+# prints (to stderr) the cli modules loaded and the classes they define.
+RUN_REGISTRY = r"""
+import json, sys
+sys.argv = ["mlvc", "registry", "--format", "json", "--repo", sys.argv[1]]
+from cli.app import main
+try:
+    main()
+except SystemExit:
+    pass
+loaded = {n: m for n, m in list(sys.modules.items()) if n == "cli" or n.startswith("cli.")}
+defined = sorted({k for m in loaded.values() for k, v in vars(m).items() if isinstance(v, type)})
+print(json.dumps({"modules": sorted(loaded), "classes": defined}), file=sys.stderr)
+"""
+
+OTHER_FAMILIES = ("DriftReport", "MetricReport", "CardReport", "ParamsReport", "ReproReport")
+
+
+def test_the_registry_command_builds_no_other_feature_result(tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    identity = ["-c", "user.name=Test", "-c", "user.email=test@mlvc.invalid"]
+    commit = ["git", *identity, "commit", "-q", "--allow-empty", "-m", "first"]
+    subprocess.run(commit, cwd=tmp_path, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", RUN_REGISTRY, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert json.loads(done.stdout) == {"models": [], "ok": True}, done.stderr
+    loaded = json.loads(done.stderr.strip().splitlines()[-1])
+    assert "cli.results.registry" in loaded["modules"]
+    families = {m for m in loaded["modules"] if m.startswith("cli.results.")}
+    # cli.api.schema still imports its two result types at module level (that module
+    # belongs to the runtime-tuning item); every other feature imports its results lazily
+    assert families <= {"cli.results.registry", "cli.results.schema"}, families
+    assert not set(OTHER_FAMILIES) & set(loaded["classes"])
+
+
+def test_every_renderer_key_names_a_result_type_that_renders() -> None:
+    for name, fmt in RENDERERS:
+        module, _, qualname = name.rpartition(".")
+        kind = getattr(importlib.import_module(module), qualname)
+        assert is_dataclass(kind) and fmt in formats(kind), name
+    assert formats(RegistryView) == (Format.text, Format.json)
