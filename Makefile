@@ -96,7 +96,7 @@ verify: install ## Reproducibility gate: rerun the committed pipeline in a clean
 docs: install ## Regenerate the README's CLI reference from the app
 	$(PY) -m cli.docs
 
-bench: install-dev gto-env ## Benchmarks, each figure beside its baseline from the same run (~10 min; the first run installs Evidently in its own venv)
+bench: install-dev gto-env ## Benchmarks: each budget as a BUDGET line beside its same-run baseline (~4 min; the first run installs Evidently in its own venv)
 	@# The code under test runs from current bytecode: with PYTHONDONTWRITEBYTECODE set, an
 	@# edited module would otherwise be compiled again in every timed process.
 	$(PY) -m compileall -q cli stages
