@@ -8,12 +8,8 @@ Table-level rules live under the ``x-mlvc`` extension keyword of the schema:
 
 from __future__ import annotations
 
-import functools
 import json
-import os
-import time
-from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -175,9 +171,15 @@ def _absent_rule(rule: str, column: str, missing: list[str], expected: str = "")
     return TableRule(rule, column, expected, f"no column {', '.join(missing)} in the data", False)
 
 
-@functools.cache
-def _pool() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="mlvc-schema")
+# How a checker runs one function over a chunk's columns: the builtin ``map`` (serial, the
+# default) or an executor's ``map`` (columns in parallel); results come back in input order.
+ColumnMap = Callable[[Callable[[str], "_Checked"], Iterable[str]], Iterator["_Checked"]]
+
+
+def _cost(data: Any, keywords: int) -> int:
+    """A deterministic estimate of a column's check cost: its bytes times its keywords."""
+    size = data.nbytes if hasattr(data, "nbytes") else len(data)
+    return int(size) * (1 + keywords)
 
 
 class SchemaChecker:
@@ -190,10 +192,12 @@ class SchemaChecker:
         *,
         as_text: bool,
         search: PatternSearch | None = None,
+        map_columns: ColumnMap = map,
     ):
         """``search`` evaluates the ``pattern`` keywords; given one (a time-bounded search),
         the texts jsonschema will search in are first searched with it too, so that no
-        pattern runs unbounded in this process."""
+        pattern runs unbounded in this process. ``map_columns`` runs the check of each
+        column of a chunk (an executor's ``map`` checks them in parallel)."""
         from jsonschema import Draft202012Validator
 
         self.schema = schema
@@ -217,7 +221,7 @@ class SchemaChecker:
         self._duplicate_rows: list[int] = []
         self._distinct: dict[str, _Distinct] = {}  # per column; one thread per column
         self._many: set[str] = set()  # columns whose sample held many distinct values
-        self._seconds: dict[str, float] = {}  # per column: time taken on the last chunk
+        self._map_columns = map_columns
         self._search = search or search_in_process
         self._screens: dict[str, set[str]] = {}  # per column: patterns jsonschema may run
         if search is not None:
@@ -258,11 +262,12 @@ class SchemaChecker:
             columns = {c: table.column(c) for c in self.columns}
         failing = np.zeros(n, bool)
         everything = np.ones(n, bool)
-        # Arrow and NumPy release the GIL: check columns on every core, the slowest in the
-        # last chunk first (so that no core idles on the last column); only the tallies
-        # are kept here, in column order.
-        order = sorted(self.columns, key=lambda c: -self._seconds.get(c, 0.0))
-        results = _pool().map(lambda c: self._timed(c, columns[c]), order)
+        # Arrow and NumPy release the GIL, so map_columns may check columns in parallel: the
+        # costliest first by estimate (so that no worker idles on the last column); only
+        # the tallies are kept here, in column order.
+        plans = self.plan.columns
+        order = sorted(self.columns, key=lambda c: -_cost(columns[c], len(plans[c].vectorised)))
+        results = self._map_columns(lambda c: self._check(c, columns[c]), order)
         checked = dict(zip(order, results, strict=True))
         for column in self.columns:
             result = checked[column]
@@ -297,13 +302,9 @@ class SchemaChecker:
         self.rows += n
         return failing
 
-    def _timed(self, column: str, data: Any) -> _Checked:
-        """:meth:`_check_column`, keeping its time to order the next chunk's columns."""
-        start = time.perf_counter()
-        try:
-            return self._check_column(column, *self._vectorised(column, data))
-        finally:
-            self._seconds[column] = time.perf_counter() - start
+    def _check(self, column: str, data: Any) -> _Checked:
+        """One column of one chunk, checked (thread-safe: one call per column at a time)."""
+        return self._check_column(column, *self._vectorised(column, data))
 
     def _vectorised(
         self, column: str, data: Any, *, by_value: bool = True
