@@ -127,7 +127,7 @@ except pa.errors.SchemaErrors as e:
 PER_ROW = """
 import json, sys, time
 import pyarrow.csv as c
-from cli.core.schema_engine import cell_to_json
+from cli.core.schema.cells import cell_to_json
 import pyarrow as pa
 schema = json.loads(sys.argv[2]); sample = int(sys.argv[3]); kind = sys.argv[4]
 header = open(sys.argv[1]).readline().strip().split(",")

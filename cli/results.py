@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from cli.core.drift import DriftPolicy
     from cli.core.params_check import ParamProblem
     from cli.core.report import RegressionPolicy
-    from cli.core.schema_check import TableRule, Violation
+    from cli.core.schema.findings import TableRule, Violation
 
 
 @dataclass(frozen=True)

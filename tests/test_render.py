@@ -61,12 +61,12 @@ from pathlib import Path
 
 import cli.api
 import cli.core.card, cli.core.drift, cli.core.params_check, cli.core.report
-import cli.core.schema_check, cli.results
+import cli.core.schema.findings, cli.results
 
 # names results annotate under TYPE_CHECKING (policies, problems, violations)
 NAMES = {}
 for module in (cli.core.card, cli.core.drift, cli.core.params_check, cli.core.report,
-               cli.core.schema_check, cli.results):
+               cli.core.schema.findings, cli.results):
     NAMES.update(vars(module))
 
 

@@ -414,7 +414,7 @@ def _jsonl_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
 def _jsonl_chunks(
     path: Path, columns: list[str], progress: Progress | None
 ) -> Generator[Any, None, None]:
-    from cli.core.schema_engine import ABSENT
+    from cli.core.schema.cells import ABSENT
 
     total = path.stat().st_size
     batch: list[dict[str, Any]] = []

@@ -41,7 +41,7 @@ def check_schema(
     from referencing.exceptions import PointerToNowhere, Unresolvable
 
     from cli.adapters.pattern_worker import PatternWorker
-    from cli.core.schema_check import PatternTimedOut, SchemaChecker
+    from cli.core.schema.checker import PatternTimedOut, SchemaChecker
     from cli.errors import PatternTooSlow, SchemaRefLoop, SchemaRefUnresolvable
 
     try:
@@ -91,7 +91,7 @@ def infer_schema(
     """
     from cli.adapters.arrow_tables import open_stream
     from cli.adapters.files import output_target, refuse_input_as_output, write_text
-    from cli.core.schema_infer import SchemaInferrer, pretty_json
+    from cli.core.schema.infer import SchemaInferrer, pretty_json
 
     output_target(output)  # a directory, FIFO or device is refused before reading the data
     refuse_input_as_output(output, [(data, "data file")])
