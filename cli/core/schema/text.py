@@ -41,11 +41,10 @@ def _all_numbers(array: pa.Array, *, empty_is_null: bool = False) -> bool:
     """Whether every non-null cell may be a JSON number: callers confirm with a float cast.
 
     Cells made of ``-``, ``.`` and digits alone are decided by :func:`_decimal_texts`
-    (~4 ns a cell). Others go to one regex scan of all cells joined by newlines (RE2
-    costs ~20 ns a cell when called per cell, mostly per-string overhead; the joined
-    scan ~1.2 ns a byte). A cell holding a newline between numbers ("1\\n2") would pass
-    that scan: the cast rejects it. With ``empty_is_null``, empty cells pass too (they
-    are nulls the caller has not dropped).
+    (NumPy on the buffers). Others go to one regex scan of all cells joined by newlines
+    (one linear RE2 pass, without the per-string overhead of a call per cell). A cell
+    holding a newline between numbers ("1\\n2") would pass that scan: the cast rejects it.
+    With ``empty_is_null``, empty cells pass too (they are nulls the caller has not dropped).
     """
     import numpy as np
     import pyarrow as pa
@@ -79,7 +78,7 @@ def _decimal_texts(array: pa.Array, *, empty_is_null: bool) -> bool | None:
     rejects what that allows and JSON's ``-?(0|[1-9][0-9]*)(.[0-9]+)?`` does not (a ``-``
     past the start, a cell starting or ending with ``.``, ``-.``, a leading zero before a
     digit). A test compares with the regex on every text of up to four bytes of ``-./0-9``.
-    NumPy on the array's buffers: ~4 ns a cell, where the joined regex scan takes ~11.
+    NumPy on the array's buffers: a few vector operations, no regex.
     """
     import numpy as np
 
@@ -115,7 +114,7 @@ def _decimal_texts(array: pa.Array, *, empty_is_null: bool) -> bool | None:
 
 
 def _plain_integer_cells(array: pa.Array) -> pa.Array:
-    """Per cell: ASCII digits without a leading zero, a JSON integer (~1.5 ns a cell, no regex).
+    """Per cell: ASCII digits without a leading zero, a JSON integer (string kernels, no regex).
 
     Empty and null cells are not (``ascii_is_decimal`` is false or null for them).
     """
@@ -129,8 +128,9 @@ def _plain_integer_cells(array: pa.Array) -> pa.Array:
 def _null_token_cells(array: pa.Array) -> tuple[pa.Array, bool] | None:
     """Which cells are null tokens, and whether all of them are empty; None when none is.
 
-    Every null token is at most 4 bytes long, so only short cells are looked up (``is_in``
-    costs ~7 ns a cell; most columns have few short cells besides empty ones).
+    Every null token is at most MAX_NULL_TOKEN_BYTES long, so only short cells are looked up
+    with ``is_in`` (a hash lookup per cell; most columns have few short cells besides empty
+    ones).
     """
     import numpy as np
     import pyarrow.compute as pc
@@ -154,7 +154,7 @@ def _number_cells(array: pa.Array, valid: np.ndarray) -> np.ndarray:
     """Which cells are JSON numbers (``NUMBER_RE``), per cell, as a NumPy mask.
 
     Plain unsigned integers without a leading zero are recognised by cheap kernels
-    (``ascii_is_decimal`` costs ~2 ns a cell) and the regex runs on the other cells only
+    (``ascii_is_decimal``, one byte scan) and the regex runs on the other cells only
     (on all of them when most are undecided).
     """
     import numpy as np
@@ -177,8 +177,8 @@ def _cast_numbers(numbers: Any) -> tuple[np.ndarray, bool] | None:
     """float64 values of text cells and whether all are integers (texts of digits), or None
     when a cell does not parse.
 
-    Cells of digits (and ``-``) alone are cast to int64 first (~4.5 ns a cell where the
-    float cast takes ~8), then to float64: both round the same integer to the nearest
+    Cells of digits (and ``-``) alone are cast to int64 first (a simpler parse than the
+    float cast's), then to float64: both round the same integer to the nearest
     float64. Integers beyond int64 take the float cast.
     """
     import numpy as np
