@@ -36,7 +36,7 @@ Statistics (every one names its test, its threshold and its rule in the report):
 as a log-linear histogram: a value ``x`` is bucketed by the sign, the binary
 exponent and the first 12 mantissa bits of ``x - offset``, where ``offset`` is
 the median of the first rows of the reference. A bucket therefore spans at most
-2^-12 (0.024 %) of the distance of its values from the offset, and the number of
+2^-12 of the distance of its values from the offset, and the number of
 buckets is bounded by the data's dynamic range, not by its rows. Quantile
 edges for PSI are bucket boundaries (so PSI counts are exact for those edges,
 and identical however the file is chunked); the large-sample Wasserstein

@@ -5,7 +5,7 @@ Table-level rules live under the ``x-mlvc`` extension keyword of the schema:
 ``min_rows`` (int), ``unique`` (list of key columns) and ``max_null_share``
 (column → largest allowed share of nulls). jsonschema ignores ``x-mlvc``.
 
-A little over 400 lines: one class whose methods share its per-check state (tallies,
+Over 400 lines for a reason: one class whose methods share its per-check state (tallies,
 distinct values, keys seen); its parts live beside it (``findings``, ``plan``, ``keywords``).
 """
 
