@@ -8,7 +8,7 @@ from typing import TextIO
 
 
 class ProgressBar:
-    """Call with ``(done, total)``; prints ``label [#####.....] 42%`` to stderr when useful."""
+    """Call with ``(done, total)``; prints ``label [#####.....] NN%`` to stderr when useful."""
 
     def __init__(self, label: str, *, stream: TextIO | None = None, delay: float = 1.0) -> None:
         self.label = label

@@ -26,6 +26,7 @@ COMMANDS_MAY_IMPORT = (
     "cli.funnel",  # the error funnel
     "cli.progress",  # a progress bar on stderr, set up by the command (the edge)
     "cli.adapters.signals",  # signal handlers are process state: set at the edge only
+    "cli.adapters.runtime",  # malloc settings and worker pools: process state, set at the edge
 )
 # What a stage may import: the stage rule.
 STAGES_MAY_IMPORT = (

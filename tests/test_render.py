@@ -64,7 +64,7 @@ import importlib, pkgutil
 
 import cli.api
 import cli.core.card, cli.core.drift, cli.core.params_check, cli.core.report
-import cli.core.schema_check, cli.results
+import cli.core.schema.findings, cli.results
 
 # names results annotate under TYPE_CHECKING (policies, problems, violations), and every
 # result type, from each feature's results module
@@ -72,7 +72,7 @@ families = [importlib.import_module(f"cli.results.{m.name}")
             for m in pkgutil.iter_modules(cli.results.__path__)]
 NAMES = {}
 for module in (cli.core.card, cli.core.drift, cli.core.params_check, cli.core.report,
-               cli.core.schema_check, *families):
+               cli.core.schema.findings, *families):
     NAMES.update(vars(module))
 
 

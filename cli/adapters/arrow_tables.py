@@ -4,16 +4,18 @@ CSV cells are read as raw text (the engine maps them to JSON values);
 Parquet keeps its types; JSON Lines records are parsed with ``json``. Memory
 stays bounded by the range size times the read-ahead (CSV) or the batch size,
 whatever the file size.
+
+Over 400 lines for a reason: the CSV reader's range cutting, parsing and error mapping
+(row numbers across ranges) share the range layout; the Parquet and JSON Lines readers
+beside it yield the same chunk shape.
 """
 
 from __future__ import annotations
 
-import functools
 import json
-import os
 from collections import deque
 from collections.abc import Callable, Generator, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,8 +32,9 @@ from cli.errors import (
 )
 
 # CSV files are read in byte ranges cut at line ends outside quoted cells; a row must fit in
-# a range. Ranges are parsed on a pool, one thread each, READ_AHEAD of them ahead of the
-# checks: reading starts while the schema is loaded and overlaps the checks.
+# a range. Given a parse executor, ranges are parsed on it, one thread each, READ_AHEAD of them
+# ahead of the checks: reading starts while the schema is loaded and overlaps the checks.
+# Without one, each range is parsed in the reading thread when its chunk is asked for.
 RANGE_BYTES = 8 << 20
 READ_AHEAD = 4
 MAX_CELL_BYTES = 1 << 20  # a longer cell is almost surely a broken quote or a binary blob
@@ -84,9 +87,8 @@ def _is_ascii(data: Any) -> bool:
 def _has_quotes(data: Any) -> bool:
     """Whether an Arrow buffer holds a double quote.
 
-    ``bytes.find`` looks for one byte with ``memchr``: copying the ranges of a 51 MiB file
-    and searching them took 1.9 ms here, mapping each range of the file (``mmap.find``) 6.2
-    ms with ~1,000 page faults, NumPy's ``== '"'`` 2.5 ms.
+    ``bytes.find`` looks for one byte with ``memchr`` over one contiguous copy: no page
+    faults of a file mapping (``mmap.find``) and no temporary array (NumPy's ``== '"'``).
     """
     return data.to_pybytes().find(b'"') >= 0
 
@@ -151,7 +153,7 @@ def _line_ranges(handle: Any, path: Path) -> Iterator[tuple[Any, bool, int, bool
     and whether it is the file's last range.
 
     Arrow's own file reads allocate from its memory pool, which reuses memory between
-    ranges (a fresh Python ``bytes`` per range page-faults: 27 ms vs 5 ms for 54 MB).
+    ranges (a fresh Python ``bytes`` per range would fault its pages in anew each time).
     """
     start = 0
     while True:
@@ -212,10 +214,11 @@ def _open_quote(data: Any) -> _OpenQuote:
 
 
 def _csv_chunks(
-    path: Path, header: list[str], progress: Progress | None
+    path: Path, header: list[str], progress: Progress | None, parse_on: Executor | None
 ) -> Generator[Any, None, None]:
     """Tables of the file's line ranges, in order. A primed generator: its first ``next``
-    starts parsing the first READ_AHEAD ranges on the parse pool and yields None.
+    starts parsing the first READ_AHEAD ranges on ``parse_on`` and yields None (with no
+    executor, ranges are parsed one at a time, in this thread, as chunks are asked for).
     """
     import pyarrow as pa
     import pyarrow.csv as pcsv
@@ -233,7 +236,7 @@ def _csv_chunks(
     parse_options: dict[bool, dict[str, Any]] = {
         # quoted cells may hold line ends: then Arrow must not split blocks at any of them
         True: {"newlines_in_values": True},
-        # a range without a quote is parsed with quoting off: the same cells, ~6% less CPU
+        # a range without a quote is parsed with quoting off: the same cells, less work
         False: {"quote_char": False},
     }
 
@@ -264,11 +267,11 @@ def _csv_chunks(
         return table.slice(0, table.num_rows - 1)
 
     def read(number: int, data: Any, quoted: bool, invalid: list[Any]) -> Any:
-        # One thread a range: Arrow's own threads cost ~50% more CPU for the same parse.
+        # One thread a range: Arrow's own threads cost more CPU for the same parse.
         names = header if number else None
         options = pcsv.ReadOptions(block_size=RANGE_BYTES, column_names=names, use_threads=False)
         reader = pa.BufferReader(data)
-        # ASCII text is UTF-8: Arrow's own UTF-8 check costs ~20% of the parse, this ~1%
+        # ASCII text is UTF-8: one scan for a high byte replaces Arrow's per-cell UTF-8 check
         check_utf8 = not _is_ascii(data)
 
         def refuse(row: Any) -> str:
@@ -282,6 +285,8 @@ def _csv_chunks(
             convert_options=convert[check_utf8],
         )
 
+    executor: Executor = parse_on or _Inline()
+    ahead = READ_AHEAD if parse_on is not None else 0
     pending: deque[tuple[Future[Any], int, int]] = deque()
     with pa.OSFile(str(path)) as handle:
         ranges = enumerate(_line_ranges(handle, path))
@@ -290,17 +295,20 @@ def _csv_chunks(
             item = next(ranges, None)
             if item is not None:
                 number, (data, quoted, start, last) = item
-                future = _parse_pool().submit(parse, number, data, quoted, last)
+                future = executor.submit(parse, number, data, quoted, last)
                 pending.append((future, data.size, start))
 
         try:
-            for _ in range(READ_AHEAD):
+            for _ in range(ahead):
                 submit_next()
             yield None
             rows = done = 0
+            if not ahead:
+                submit_next()
             while pending:
                 future, size, start = pending.popleft()
-                submit_next()
+                if ahead:
+                    submit_next()
                 try:
                     table = future.result()
                     _check_cell_sizes(path, table, rows)
@@ -317,18 +325,23 @@ def _csv_chunks(
                 if progress is not None:
                     progress(done, total)
                 yield table
+                if not ahead:
+                    submit_next()
         finally:
             for future, _, _ in pending:
                 future.cancel()
 
 
-@functools.cache
-def _parse_pool() -> ThreadPoolExecutor:
-    """Half the cores parse ranges: the checks of earlier ranges take the others (and parsing
-    with every core first leaves the checks alone at the end, where they use cores less well:
-    ~6% slower on two cores)."""
-    workers = max(1, (os.cpu_count() or 1) // 2)
-    return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mlvc-csv")
+class _Inline(Executor):
+    """An executor that runs each task when it is submitted, in the submitting thread."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as exc:  # delivered by future.result(), as from a pool
+            future.set_exception(exc)
+        return future
 
 
 def _check_cell_sizes(path: Path, batch: Any, first_row: int) -> None:
@@ -404,7 +417,7 @@ def _jsonl_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
 def _jsonl_chunks(
     path: Path, columns: list[str], progress: Progress | None
 ) -> Generator[Any, None, None]:
-    from cli.core.schema_engine import ABSENT
+    from cli.core.schema.cells import ABSENT
 
     total = path.stat().st_size
     batch: list[dict[str, Any]] = []
@@ -449,14 +462,20 @@ def _parquet_names(path: Path) -> list[str]:
     return names
 
 
-def open_stream(path: Path, *, progress: Progress | None = None) -> Stream:
-    """Open ``path`` for chunked checking; ToolkitErrors for missing, empty or malformed files."""
+def open_stream(
+    path: Path, *, progress: Progress | None = None, parse: Executor | None = None
+) -> Stream:
+    """Open ``path`` for chunked checking; ToolkitErrors for missing, empty or malformed files.
+
+    ``parse`` parses CSV ranges ahead of the reader; without it, each range is parsed in the
+    reading thread when its chunk is asked for.
+    """
     check_file(path)
     fmt = table_format(path)
     if fmt == "csv":
         header = csv_header(path)
         check_unique_columns(path, header)
-        chunks = _csv_chunks(path, header, progress)
+        chunks = _csv_chunks(path, header, progress, parse)
         next(chunks)  # start parsing
         return Stream(header, True, chunks)
     if fmt == "parquet":

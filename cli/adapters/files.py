@@ -286,7 +286,7 @@ def read_table(path: Path, *, what: str = "data file", hint: str | None = None) 
 
 def md5_file(path: Path) -> str:
     """MD5 of a file's bytes, as DVC records it in ``dvc.lock``."""
-    import hashlib  # on use: loading OpenSSL costs every command ~2 ms of start-up
+    import hashlib  # on use: loading OpenSSL would add to every command's start-up
 
     digest = hashlib.md5(usedforsecurity=False)
     with path.open("rb") as handle:

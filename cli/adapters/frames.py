@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from cli.adapters.arrow_tables import open_stream
 from cli.adapters.tables import DEFAULT_CHUNK_ROWS
-from cli.core.schema_engine import NULL_TOKENS
+from cli.core.schema.cells import NULL_TOKENS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -56,7 +56,7 @@ def _text_column(column: pa.ChunkedArray) -> Any:
 
 def _json_values(values: list[Any]) -> list[Any]:
     """JSON Lines values for one column: absent keys are missing, arrays and objects text."""
-    from cli.core.schema_engine import ABSENT
+    from cli.core.schema.cells import ABSENT
 
     return [
         None if v is ABSENT else json.dumps(v, sort_keys=True) if isinstance(v, list | dict) else v

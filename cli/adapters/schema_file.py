@@ -21,7 +21,7 @@ def read_schema(path: Path) -> Any:
     from jsonschema.exceptions import SchemaError
 
     from cli.adapters.files import require_file
-    from cli.core.schema_document import (
+    from cli.core.schema.document import (
         MAX_DEPTH,
         dangling_refs,
         foreign_refs,
@@ -67,7 +67,7 @@ def _check_table_rules(path: Path, schema: Any) -> None:
     """Refuse ``x-mlvc`` rules that break ``x-mlvc.schema.json`` or name unknown columns."""
     import json
 
-    from cli.core.schema_document import table_rules_problems
+    from cli.core.schema.document import table_rules_problems
     from cli.errors import TableRulesInvalid
 
     rules_schema = json.loads(paths.TABLE_RULES_SCHEMA.read_text(encoding="utf-8"))

@@ -9,22 +9,31 @@ from cli.results.schema import SchemaInferred, SchemaReport
 
 if TYPE_CHECKING:
     from cli.adapters.arrow_tables import Progress
+    from cli.adapters.runtime import Pools
 
 
-def check_schema(*, data: Path, schema: Path, progress: Progress | None = None) -> SchemaReport:
+def check_schema(
+    *,
+    data: Path,
+    schema: Path,
+    progress: Progress | None = None,
+    pools: Pools | None = None,
+) -> SchemaReport:
     """Validate every row of ``data`` (CSV, Parquet or JSON Lines) against ``schema``.
 
     Reads the file in chunks (bounded memory); collects every violation with
     counts, example rows and values; evaluates the ``x-mlvc`` table rules.
+    ``pools`` (:class:`cli.adapters.runtime.Pools`) parse and check in parallel;
+    without them the check runs serially in the calling thread and starts no thread.
     """
     from cli.adapters.arrow_tables import open_stream
-    from cli.adapters.memory import keep_freed_memory
     from cli.adapters.schema_file import read_schema
     from cli.errors import ToolkitError
 
-    keep_freed_memory()  # chunks reuse freed memory: ~10% less CPU
+    parse = pools.parse if pools else None
+    check = pools.check if pools else None
     try:
-        stream = open_stream(data, progress=progress)  # starts reading the first chunks
+        stream = open_stream(data, progress=progress, parse=parse)  # starts reading chunks
     except ToolkitError:
         read_schema(schema)  # a broken schema is reported first
         raise
@@ -32,13 +41,17 @@ def check_schema(*, data: Path, schema: Path, progress: Progress | None = None) 
     from referencing.exceptions import PointerToNowhere, Unresolvable
 
     from cli.adapters.pattern_worker import PatternWorker
-    from cli.core.schema_check import PatternTimedOut, SchemaChecker
+    from cli.core.schema.checker import PatternTimedOut, SchemaChecker
     from cli.errors import PatternTooSlow, SchemaRefLoop, SchemaRefUnresolvable
 
     try:
         with PatternWorker() as patterns:  # starts a process only for a schema with patterns
             checker = SchemaChecker(
-                document, stream.columns, as_text=stream.as_text, search=patterns.failing
+                document,
+                stream.columns,
+                as_text=stream.as_text,
+                search=patterns.failing,
+                map_columns=check.map if check else map,
             )
             for chunk in stream.chunks:
                 checker.feed(chunk)
@@ -65,18 +78,24 @@ def check_schema(*, data: Path, schema: Path, progress: Progress | None = None) 
 
 
 def infer_schema(
-    *, data: Path, output: Path, title: str | None = None, progress: Progress | None = None
+    *,
+    data: Path,
+    output: Path,
+    title: str | None = None,
+    progress: Progress | None = None,
+    pools: Pools | None = None,
 ) -> SchemaInferred:
-    """Infer a row schema from ``data`` and write it to ``output`` (atomically)."""
+    """Infer a row schema from ``data`` and write it to ``output`` (atomically).
+
+    ``pools.parse`` parses CSV ranges ahead; without it nothing runs on another thread.
+    """
     from cli.adapters.arrow_tables import open_stream
     from cli.adapters.files import output_target, refuse_input_as_output, write_text
-    from cli.adapters.memory import keep_freed_memory
-    from cli.core.schema_infer import SchemaInferrer, pretty_json
+    from cli.core.schema.infer import SchemaInferrer, pretty_json
 
     output_target(output)  # a directory, FIFO or device is refused before reading the data
     refuse_input_as_output(output, [(data, "data file")])
-    keep_freed_memory()
-    stream = open_stream(data, progress=progress)
+    stream = open_stream(data, progress=progress, parse=pools.parse if pools else None)
     inferrer = SchemaInferrer(stream.columns, as_text=stream.as_text)
     for chunk in stream.chunks:
         inferrer.feed(chunk)

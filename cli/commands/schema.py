@@ -35,10 +35,13 @@ def infer(
     edited by hand and committed.
     """
     from cli import api
+    from cli.adapters.runtime import configure  # the process's malloc settings and pools
 
     bar = ProgressBar(f"reading {data.name}")
     try:
-        result = api.infer_schema(data=data, output=output, title=title, progress=bar)
+        result = api.infer_schema(
+            data=data, output=output, title=title, progress=bar, pools=configure()
+        )
     finally:
         bar.close()
     return emit(result, fmt, ok=result.ok)
@@ -59,10 +62,11 @@ def check(
     how cells map to JSON values). Exit 0 valid, 1 violations, 2 could not run.
     """
     from cli import api
+    from cli.adapters.runtime import configure  # the process's malloc settings and pools
 
     bar = ProgressBar(f"checking {data.name}")
     try:
-        report = api.check_schema(data=data, schema=schema, progress=bar)
+        report = api.check_schema(data=data, schema=schema, progress=bar, pools=configure())
     finally:
         bar.close()
     return emit(report, fmt, ok=report.ok)

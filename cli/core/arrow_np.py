@@ -1,6 +1,6 @@
 """Arrow <-> NumPy conversions that never import pandas.
 
-pyarrow imports pandas (~0.13 s) the first time it converts a Python or NumPy value
+pyarrow imports pandas (a heavy import) the first time it converts a Python or NumPy value
 (``pa.array``, ``pa.scalar``, a Python constant passed to a compute function) or
 converts to NumPy (``to_numpy``, ``np.asarray``): its pandas shim checks each value
 for a pandas type. ``mlvc schema check`` never needs pandas, so its engine moves data

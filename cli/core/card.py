@@ -4,6 +4,9 @@ Pure functions. The card is Markdown with YAML front matter (license, tags,
 datasets, library, ``model-index``) and a body with the nine sections of
 Mitchell et al. (2019), "Model Cards for Model Reporting". It holds no
 timestamps, so the same facts always give the same bytes.
+
+Over 400 lines for a reason: writing the card and checking it share one format (the
+front matter's keys, the section names); kept together, they cannot drift apart.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from cli.core.schema_check import TableRule, Violation
+    from cli.core.schema.findings import TableRule, Violation
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,10 @@ import pytest
 
 from cli.adapters.files import md5_file
 from cli.api import build_report
-from cli.core.report import BETTER, NEW, SAME, WORSE, RegressionPolicy
+from cli.core.report import RegressionPolicy
 from cli.errors import DocumentInvalid, FileMissing, ToolkitError
 from cli.render import render
+from cli.results.report import BETTER, NEW, SAME, WORSE
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests/fixtures/report"

@@ -159,10 +159,9 @@ def test_ranges_are_parsed_ahead_and_dropped_when_the_reader_stops(
     path = tmp_path / "data.csv"
     path.write_bytes(b"a,b,c\n" + b"1,2,3\n" * 100)
     pool = RecordingPool()
-    monkeypatch.setattr(arrow_tables, "_parse_pool", lambda: pool)
     monkeypatch.setattr(arrow_tables, "RANGE_BYTES", 64)
     monkeypatch.setattr(arrow_tables, "READ_AHEAD", 3)
-    stream = arrow_tables.open_stream(path)
+    stream = arrow_tables.open_stream(path, parse=pool)  # type: ignore[arg-type]
     assert len(pool.futures) == 3  # before any chunk is asked for
     pool.run(0)
     first = next(stream.chunks)

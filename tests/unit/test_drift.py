@@ -11,11 +11,7 @@ from scipy import stats
 from scipy.spatial import distance
 
 from cli.core.drift import (
-    DRIFT,
     KS_EXACT_ROWS,
-    MISSING,
-    OK,
-    WARNING,
     CategorySummary,
     DriftPolicy,
     NumericSummary,
@@ -31,6 +27,7 @@ from cli.core.drift import (
     quantile_edges,
     wasserstein_normed,
 )
+from cli.results.drift import DRIFT, MISSING, OK, WARNING
 
 POLICY = DriftPolicy()
 

@@ -9,17 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cli.core.report import (
-    BETTER,
-    CHANGED,
-    INVALID,
-    NEW,
-    REMOVED,
-    SAME,
-    WORSE,
     LockedOutput,
-    MetricReport,
     RegressionPolicy,
-    Side,
     card_summary,
     confusion_diff,
     curve_diffs,
@@ -31,6 +22,17 @@ from cli.core.report import (
     param_diffs,
     resample,
     schema_summary,
+)
+from cli.results.report import (
+    BETTER,
+    CHANGED,
+    INVALID,
+    NEW,
+    REMOVED,
+    SAME,
+    WORSE,
+    MetricReport,
+    Side,
 )
 
 ROOT = Path(__file__).resolve().parents[2]

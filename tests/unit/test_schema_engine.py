@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from cli.core.schema_check import SchemaChecker
-from cli.core.schema_engine import NULL_TOKENS, _null_token_cells, cell_to_json
+from cli.core.schema.cells import NULL_TOKENS, cell_to_json
+from cli.core.schema.checker import SchemaChecker
+from cli.core.schema.text import _null_token_cells
 
 CELLS = [
     "", "NA", "null", "0", "1", "-3", "2.5", "1e2", "-0.0", "0.1", "007", "+1", ".5",
@@ -107,7 +108,7 @@ def text_table(columns: list[str], rows: list[list[str]]) -> pa.Table:
 def engine_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Run a test with text columns checked per cell, and once per distinct value."""
     if request.param == "per distinct value":
-        monkeypatch.setattr("cli.core.schema_check.DICTIONARY_SAMPLE", 0)
+        monkeypatch.setattr("cli.core.schema.checker.DICTIONARY_SAMPLE", 0)
     return request.param
 
 
@@ -201,7 +202,7 @@ def test_cell_mapping(text: str, value: Any) -> None:
 @settings(max_examples=200, deadline=None)
 @given(cases(), st.data())
 def test_json_records_with_absent_keys_match_jsonschema(case: Any, data: st.DataObject) -> None:
-    from cli.core.schema_engine import ABSENT
+    from cli.core.schema.cells import ABSENT
 
     schema, columns, rows = case
     records = []
@@ -236,7 +237,8 @@ def test_text_cells_are_numbers_exactly_when_the_json_mapping_says_so(
     column: list[str], prefix: int
 ) -> None:
     """Both number paths (one regex scan of all cells; per-cell kernels) match cell_to_json."""
-    from cli.core.schema_engine import NULL, NUMBER, to_cells
+    from cli.core.schema.cells import NULL, NUMBER
+    from cli.core.schema.columns import to_cells
 
     cells = ["1"] * prefix + column  # a long clean prefix takes the whole-column path first
     got = to_cells(pa.array(cells, pa.string()), as_text=True)
@@ -254,7 +256,8 @@ def test_text_cells_are_numbers_exactly_when_the_json_mapping_says_so(
 @pytest.mark.parametrize("trap", ["1\n2", "-0\n5e3", "1\r\n2", "1\n\n2"])
 def test_a_cell_with_numbers_on_two_lines_is_a_string(trap: str) -> None:
     """The whole-column scan joins cells with newlines; such a cell must not pass as numbers."""
-    from cli.core.schema_engine import NUMBER, STRING, to_cells
+    from cli.core.schema.cells import NUMBER, STRING
+    from cli.core.schema.columns import to_cells
 
     got = to_cells(pa.array(["1", trap, "3"] * 2000, pa.string()), as_text=True)
     assert got.kind.tolist()[:3] == [NUMBER, STRING, NUMBER]
@@ -283,7 +286,7 @@ def test_null_token_cells_match_a_plain_lookup(cells: list[str], repeat: int) ->
 def _number_verdict(texts: list[str], *, empty_is_null: bool) -> bool:
     """The whole-column number path: the cheap grammar check, confirmed by the float cast
     (of the cells with empty ones made null, when they are nulls)."""
-    from cli.core.schema_engine import _all_numbers, _cast_numbers
+    from cli.core.schema.text import _all_numbers, _cast_numbers
 
     array = pa.array(texts, pa.string())
     nulled = pa.array([t if t or not empty_is_null else None for t in texts], pa.string())
@@ -297,7 +300,7 @@ def test_decimal_texts_with_the_cast_equal_the_json_number_grammar() -> None:
     import itertools
     import re
 
-    from cli.core.schema_engine import NUMBER_RE
+    from cli.core.schema.cells import NUMBER_RE
 
     alphabet = "-./0123456789"
     texts = ["".join(t) for n in range(1, 5) for t in itertools.product(alphabet, repeat=n)]
@@ -320,7 +323,7 @@ def test_decimal_columns_with_empty_cells(texts: list[str], empty_is_null: bool)
     """Columns of such texts with empty cells (nulls when allowed) against the per-cell regex."""
     import re
 
-    from cli.core.schema_engine import NUMBER_RE
+    from cli.core.schema.cells import NUMBER_RE
 
     def fits(text: str) -> bool:
         return (empty_is_null and text == "") or bool(re.fullmatch(NUMBER_RE, text))
@@ -343,7 +346,7 @@ INTEGER_EDGES = [0, -1, 2**53, 2**53 + 1, 2**63 - 1, 2**63, -(2**63), -(2**63) -
 def test_integer_texts_cast_to_the_nearest_float(values: list[int | None], minus0: bool) -> None:
     """Cells of digits (the int64 path, and the float cast past int64) get Python's float of
     the text: the correctly rounded value, nulls NaN ("-0" may give 0.0: jsonschema sees 0)."""
-    from cli.core.schema_engine import _cast_numbers, _integer_texts
+    from cli.core.schema.text import _cast_numbers, _integer_texts
 
     texts = [None if v is None else str(v) for v in values] + (["-0"] if minus0 else [])
     array = pa.array(texts, pa.string())
@@ -357,7 +360,7 @@ def test_integer_texts_cast_to_the_nearest_float(values: list[int | None], minus
 
 
 def test_texts_with_a_point_or_letters_are_not_integer_texts() -> None:
-    from cli.core.schema_engine import _integer_texts
+    from cli.core.schema.text import _integer_texts
 
     assert not _integer_texts(pa.array(["1", "2.0"], pa.string()))
     assert not _integer_texts(pa.array(["1", "-2.5"], pa.string()))
@@ -374,7 +377,7 @@ def test_gathered_cells_equal_the_cells_of_the_gathered_texts(
     values: list[str], data: st.DataObject
 ) -> None:
     """Cells checked once per distinct value, gathered to rows, are the rows' own cells."""
-    from cli.core.schema_engine import to_cells
+    from cli.core.schema.columns import to_cells
 
     rows = data.draw(st.lists(st.integers(0, len(values) - 1), max_size=20))
     gathered = to_cells(pa.array(values, pa.string()), as_text=True).gather(np.array(rows, int))
@@ -390,7 +393,7 @@ def test_gathered_cells_equal_the_cells_of_the_gathered_texts(
 
 def test_integer_texts_too_long_for_a_float_are_not_integers() -> None:
     """A text of 401 digits casts to inf: not a float64 integer (jsonschema decides it)."""
-    from cli.core.schema_engine import to_cells
+    from cli.core.schema.columns import to_cells
 
     cells = to_cells(pa.array(["1" + "0" * 400, "5", "-7"], pa.string()), as_text=True)
     assert cells.is_int.tolist() == [False, True, True]
@@ -408,7 +411,7 @@ def test_an_inexact_cell_is_left_to_jsonschema_not_the_float_mask() -> None:
 
 def test_absent_keys_are_neither_failures_nor_nulls() -> None:
     """JSON Lines: a record without the key is not checked by the property, not a null."""
-    from cli.core.schema_engine import ABSENT
+    from cli.core.schema.cells import ABSENT
 
     schema = {
         "properties": {"a": {"type": "integer"}},
@@ -428,7 +431,7 @@ def test_cells_failing_a_per_cell_keyword_make_one_finding_per_keyword() -> None
     schema = {"properties": {"a": {"not": {"type": "integer"}}}}
     checker = SchemaChecker(schema, ["a"], as_text=True)
     table = pa.table({"a": [str(i) if i % 3 else "x" for i in range(3000)]})
-    result = checker._timed("a", table.column("a"))
+    result = checker._check("a", table.column("a"))
     assert [(f.keyword, f.count, len(f.examples)) for f in result.findings] == [("not", 2000, 5)]
     checker.feed(table)
     (violation,) = checker.violations()

@@ -4,46 +4,49 @@ Pure: it receives Arrow tables (one chunk at a time) and returns a report.
 Table-level rules live under the ``x-mlvc`` extension keyword of the schema:
 ``min_rows`` (int), ``unique`` (list of key columns) and ``max_null_share``
 (column → largest allowed share of nulls). jsonschema ignores ``x-mlvc``.
+
+Over 400 lines for a reason: one class whose methods share its per-check state (tallies,
+distinct values, keys seen); its parts live beside it (``findings``, ``plan``, ``keywords``).
 """
 
 from __future__ import annotations
 
-import functools
-import json
-import os
-import time
-from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from cli.core.arrow_np import one_array, to_numpy
-from cli.core.schema_document import contained_registry, has_refs, patterns_in, strings_in
-from cli.core.schema_engine import (
-    ABSENT,
-    NULL,
-    Cells,
-    PatternSearch,
-    Plan,
-    compile_plan,
-    keyword_fails,
-    search_in_process,
-    take,
-    to_cells,
+from cli.core.schema.cells import ABSENT, NULL, Cells, take
+from cli.core.schema.columns import to_cells
+from cli.core.schema.document import contained_registry, has_refs, patterns_in, strings_in
+from cli.core.schema.findings import (
+    EXAMPLES,
+    ROW,
+    Checked,
+    Finding,
+    TableRule,
+    Tally,
+    Violation,
+    absent_rule,
+    any_set,
+    constant,
+    expected_text,
+    finding_of,
 )
+from cli.core.schema.keywords import PatternSearch, keyword_fails, search_in_process
+from cli.core.schema.plan import Plan, compile_plan
 
 if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
 
-ROW = "(row)"
-EXAMPLES = 5
 # Text columns with few distinct values are checked once per distinct value: the keywords run
 # on the distinct values and their masks are gathered back to rows (exact: a cell's verdict
 # depends on its text alone). Decided from the first DICTIONARY_SAMPLE rows of a chunk; a
 # column whose sample held many values is not sampled again. Cells are looked up among the
-# values seen so far (index_in: ~6 ns a cell, where dictionary_encode costs ~20 ns); values
-# not seen are added, and kept with their verdicts for the next chunk.
+# values seen so far (index_in, a lookup in a hash table built once, where dictionary_encode
+# would build one per chunk); values not seen are added, and kept with their verdicts for
+# the next chunk.
 DICTIONARY_SAMPLE = 4096
 DICTIONARY_MAX = DICTIONARY_SAMPLE // 2
 
@@ -54,41 +57,6 @@ class PatternTimedOut(Exception):
     def __init__(self, pattern: str, column: str, seconds: float) -> None:
         super().__init__(f"pattern {pattern!r} of column {column!r}: over {seconds} s")
         self.pattern, self.column, self.seconds = pattern, column, seconds
-
-
-@dataclass(frozen=True)
-class Violation:
-    """Rows where one column breaks one keyword."""
-
-    column: str  # "(row)" for rules on the whole row
-    keyword: str
-    expected: str  # the keyword's value in the schema, as JSON
-    count: int
-    rows: tuple[int, ...]  # first few 1-based data row numbers
-    values: tuple[Any, ...]  # the offending values of those rows
-
-
-@dataclass(frozen=True)
-class TableRule:
-    """Outcome of one table-level rule from ``x-mlvc``."""
-
-    rule: str
-    column: str
-    expected: str
-    found: str
-    ok: bool
-
-
-@dataclass
-class _Tally:
-    expected: str
-    count: int = 0
-    rows: list[int] = field(default_factory=list)
-    values: list[Any] = field(default_factory=list)
-
-
-def _expected_text(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, default=str)
 
 
 def _few_distinct(data: Any, *, seen: bool) -> bool:
@@ -115,52 +83,6 @@ class _Distinct:
     masks: list[np.ndarray]
 
 
-@dataclass(frozen=True)
-class _Finding:
-    """Rows of one chunk where one column breaks one keyword: how many, the first few."""
-
-    column: str
-    keyword: str
-    expected: Any
-    count: int
-    examples: list[tuple[int, Any]]  # (0-based row in the chunk, value)
-
-
-def _finding(
-    column: str, keyword: str, expected: Any, mask: np.ndarray, cells: Cells | None
-) -> _Finding | None:
-    """The finding of a failure mask, or None when no row fails (thread-safe)."""
-    import numpy as np
-
-    if not _any(mask):
-        return None
-    hits = np.flatnonzero(mask)
-    examples = [
-        (int(i), cells.value(int(i)) if cells is not None else None) for i in hits[:EXAMPLES]
-    ]
-    return _Finding(column, keyword, expected, len(hits), examples)
-
-
-def _constant(mask: np.ndarray) -> bool:
-    """Whether ``mask`` is a broadcast view of one value (as :func:`take` returns)."""
-    return mask.ndim == 1 and mask.strides == (0,) and len(mask) > 0
-
-
-def _any(mask: np.ndarray) -> bool:
-    """``mask.any()``, at once for a broadcast view."""
-    return bool(mask[0]) if _constant(mask) else bool(mask.any())
-
-
-@dataclass(frozen=True)
-class _Checked:
-    """One column of one chunk, checked: its cells, the rows that fail, what failed."""
-
-    cells: Cells
-    failing: np.ndarray | None  # None: no row fails in this column
-    findings: list[_Finding]
-    nulls: int  # null cells among present ones
-
-
 def _reachable_patterns(schema: Any, everywhere: set[str]) -> set[str]:
     """The patterns jsonschema may evaluate for ``schema``: its own, or with a ``$ref``
     (which may lead anywhere in the document) every pattern of the document."""
@@ -169,15 +91,15 @@ def _reachable_patterns(schema: Any, everywhere: set[str]) -> set[str]:
     return set(everywhere) if has_refs(schema) else patterns_in(schema)
 
 
-def _absent_rule(rule: str, column: str, missing: list[str], expected: str = "") -> TableRule:
-    """A table rule that names columns the data lacks: a failure, never a silent pass."""
-    expected = expected or "no duplicate keys"
-    return TableRule(rule, column, expected, f"no column {', '.join(missing)} in the data", False)
+# How a checker runs one function over a chunk's columns: the builtin ``map`` (serial, the
+# default) or an executor's ``map`` (columns in parallel); results come back in input order.
+ColumnMap = Callable[[Callable[[str], "Checked"], Iterable[str]], Iterator["Checked"]]
 
 
-@functools.cache
-def _pool() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="mlvc-schema")
+def _cost(data: Any, keywords: int) -> int:
+    """A deterministic estimate of a column's check cost: its bytes times its keywords."""
+    size = data.nbytes if hasattr(data, "nbytes") else len(data)
+    return int(size) * (1 + keywords)
 
 
 class SchemaChecker:
@@ -190,10 +112,12 @@ class SchemaChecker:
         *,
         as_text: bool,
         search: PatternSearch | None = None,
+        map_columns: ColumnMap = map,
     ):
         """``search`` evaluates the ``pattern`` keywords; given one (a time-bounded search),
         the texts jsonschema will search in are first searched with it too, so that no
-        pattern runs unbounded in this process."""
+        pattern runs unbounded in this process. ``map_columns`` runs the check of each
+        column of a chunk (an executor's ``map`` checks them in parallel)."""
         from jsonschema import Draft202012Validator
 
         self.schema = schema
@@ -210,14 +134,14 @@ class SchemaChecker:
         self._required = {c for c in required if c in columns}
         self.rows = 0
         self.failing_rows = 0
-        self._tallies: dict[tuple[str, str], _Tally] = {}
+        self._tallies: dict[tuple[str, str], Tally] = {}
         self._nulls = dict.fromkeys(columns, 0)
         self._keys: set[int] = set()
         self._duplicate_keys = 0
         self._duplicate_rows: list[int] = []
         self._distinct: dict[str, _Distinct] = {}  # per column; one thread per column
         self._many: set[str] = set()  # columns whose sample held many distinct values
-        self._seconds: dict[str, float] = {}  # per column: time taken on the last chunk
+        self._map_columns = map_columns
         self._search = search or search_in_process
         self._screens: dict[str, set[str]] = {}  # per column: patterns jsonschema may run
         if search is not None:
@@ -228,12 +152,12 @@ class SchemaChecker:
 
     # -- recording ---------------------------------------------------------
 
-    def _record(self, finding: _Finding | None) -> None:
+    def _record(self, finding: Finding | None) -> None:
         """Add one finding of the current chunk to its (column, keyword) tally."""
         if finding is None:
             return
         key = (finding.column, finding.keyword)
-        tally = self._tallies.setdefault(key, _Tally(_expected_text(finding.expected)))
+        tally = self._tallies.setdefault(key, Tally(expected_text(finding.expected)))
         tally.count += finding.count
         examples = [(self.rows + i + 1, value) for i, value in finding.examples]
         kept = sorted([*zip(tally.rows, tally.values, strict=True), *examples], key=lambda e: e[0])
@@ -258,11 +182,12 @@ class SchemaChecker:
             columns = {c: table.column(c) for c in self.columns}
         failing = np.zeros(n, bool)
         everything = np.ones(n, bool)
-        # Arrow and NumPy release the GIL: check columns on every core, the slowest in the
-        # last chunk first (so that no core idles on the last column); only the tallies
-        # are kept here, in column order.
-        order = sorted(self.columns, key=lambda c: -self._seconds.get(c, 0.0))
-        results = _pool().map(lambda c: self._timed(c, columns[c]), order)
+        # Arrow and NumPy release the GIL, so map_columns may check columns in parallel: the
+        # costliest first by estimate (so that no worker idles on the last column); only
+        # the tallies are kept here, in column order.
+        plans = self.plan.columns
+        order = sorted(self.columns, key=lambda c: -_cost(columns[c], len(plans[c].vectorised)))
+        results = self._map_columns(lambda c: self._check(c, columns[c]), order)
         checked = dict(zip(order, results, strict=True))
         for column in self.columns:
             result = checked[column]
@@ -273,22 +198,22 @@ class SchemaChecker:
                 failing |= result.failing
             absent = result.cells.absent
             if absent is not None and column in self._required:
-                self._record(_finding(ROW, "required", [column], absent, None))
+                self._record(finding_of(ROW, "required", [column], absent, None))
                 failing |= absent
         cells_by_column = {column: checked[column].cells for column in self.columns}
         plan = self.plan
         for column in plan.unexpected:
             cells = cells_by_column[column]
             present = everything if cells.absent is None else ~cells.absent
-            self._record(_finding(column, "additionalProperties", False, present, cells))
+            self._record(finding_of(column, "additionalProperties", False, present, cells))
             failing |= present
         if plan.missing_required:
-            self._record(_finding(ROW, "required", list(plan.missing_required), everything, None))
+            self._record(finding_of(ROW, "required", list(plan.missing_required), everything, None))
             failing[:] = True
         if plan.root_type_fails:
             assert isinstance(self.schema, Mapping)  # a plan fails the root type of a mapping only
             root_type = self.schema.get("type")
-            self._record(_finding(ROW, "type", root_type, everything, None))
+            self._record(finding_of(ROW, "type", root_type, everything, None))
             failing[:] = True
         if plan.row_residual is not None:
             failing |= self._check_rows(cells_by_column, n)
@@ -297,13 +222,9 @@ class SchemaChecker:
         self.rows += n
         return failing
 
-    def _timed(self, column: str, data: Any) -> _Checked:
-        """:meth:`_check_column`, keeping its time to order the next chunk's columns."""
-        start = time.perf_counter()
-        try:
-            return self._check_column(column, *self._vectorised(column, data))
-        finally:
-            self._seconds[column] = time.perf_counter() - start
+    def _check(self, column: str, data: Any) -> Checked:
+        """One column of one chunk, checked (thread-safe: one call per column at a time)."""
+        return self._check_column(column, *self._vectorised(column, data))
 
     def _vectorised(
         self, column: str, data: Any, *, by_value: bool = True
@@ -324,7 +245,7 @@ class SchemaChecker:
             except TimeoutError as exc:
                 raise PatternTimedOut(value, column, *exc.args[:1]) from None
             masks.append(mask)
-        if cells.absent is not None or _any(cells.inexact):
+        if cells.absent is not None or any_set(cells.inexact):
             exact = ~cells.inexact  # inexact and absent cells are left to jsonschema
             if cells.absent is not None:
                 exact &= ~cells.absent
@@ -354,7 +275,7 @@ class SchemaChecker:
         rows = to_numpy(index)
         return known.cells.gather(rows), [take(mask, rows) for mask in known.masks]
 
-    def _check_column(self, column: str, cells: Cells, masks: list[np.ndarray]) -> _Checked:
+    def _check_column(self, column: str, cells: Cells, masks: list[np.ndarray]) -> Checked:
         """The findings of one column's masks, and its cells that jsonschema must check
         one by one (inexact numbers, keywords not vectorised); thread-safe."""
         import numpy as np
@@ -362,27 +283,27 @@ class SchemaChecker:
         plan = self.plan.columns[column]
         n = len(cells)
         present = None if cells.absent is None else ~cells.absent
-        if _constant(cells.kind):  # one kind for every row: no pass over the rows
+        if constant(cells.kind):  # one kind for every row: no pass over the rows
             nulls = n if cells.kind[0] == NULL else 0
             if nulls and present is not None:
                 nulls = int(np.count_nonzero(present))
         else:
             is_null = cells.kind == NULL
             nulls = int(np.count_nonzero(is_null if present is None else is_null & present))
-        findings: list[_Finding] = []
+        findings: list[Finding] = []
         failing: np.ndarray | None = None
         for (keyword, value), mask in zip(plan.vectorised, masks, strict=True):
-            finding = _finding(column, keyword, value, mask, cells)
+            finding = finding_of(column, keyword, value, mask, cells)
             if finding is not None:
                 findings.append(finding)
                 failing = mask.copy() if failing is None else failing | mask
         if plan.residual is False:
             everything = np.ones(n, bool) if present is None else present
-            finding = _finding(column, "false", False, everything, cells)
-            return _Checked(cells, everything, [*findings, *filter(None, [finding])], nulls)
+            finding = finding_of(column, "false", False, everything, cells)
+            return Checked(cells, everything, [*findings, *filter(None, [finding])], nulls)
         if plan.residual is not None:
             per_cell = np.arange(n)
-        elif _any(cells.inexact):
+        elif any_set(cells.inexact):
             per_cell = np.flatnonzero(cells.inexact)
         else:
             per_cell = np.zeros(0, np.intp)
@@ -407,8 +328,8 @@ class SchemaChecker:
                     failing = np.zeros(n, bool)
                 failing[i] = True
         for keyword, (value, count, examples) in by_keyword.items():
-            findings.append(_Finding(column, keyword, value, count[0], examples))
-        return _Checked(cells, failing, findings, nulls)
+            findings.append(Finding(column, keyword, value, count[0], examples))
+        return Checked(cells, failing, findings, nulls)
 
     def _check_rows(self, cells_by_column: dict[str, Cells], n: int) -> np.ndarray:
         import numpy as np
@@ -428,7 +349,7 @@ class SchemaChecker:
                 cells = cells_by_column.get(where)
                 value = cells.value(i) if cells is not None else None
                 self._record(
-                    _Finding(where, str(error.validator), error.validator_value, 1, [(i, value)])
+                    Finding(where, str(error.validator), error.validator_value, 1, [(i, value)])
                 )
         return failing
 
@@ -450,7 +371,7 @@ class SchemaChecker:
         key = self.plan.table_rules.get("unique") or []
         if not key or any(c not in self.columns for c in key):
             return
-        import pandas as pd  # only for a unique key: pandas' import costs ~0.13 s
+        import pandas as pd  # only for a unique key: other checks never pay pandas' import
 
         values = {c: v if isinstance(v, list) else v.to_pylist() for c, v in columns.items()}
         frame = pd.DataFrame({c: [repr(x) for x in values[c]] for c in key})
@@ -483,7 +404,7 @@ class SchemaChecker:
             out.append(TableRule("min_rows", "", f">= {want}", str(self.rows), self.rows >= want))
         missing = [c for c in rules.get("unique") or [] if c not in self.columns]
         if missing:  # fails closed: a key the data lacks cannot be unique
-            out.append(_absent_rule("unique", ", ".join(rules["unique"]), missing))
+            out.append(absent_rule("unique", ", ".join(rules["unique"]), missing))
         elif rules.get("unique"):
             key = ", ".join(rules["unique"])
             rows = (
@@ -502,7 +423,7 @@ class SchemaChecker:
             )
         for column, share in sorted((rules.get("max_null_share") or {}).items()):
             if column not in self.columns:
-                out.append(_absent_rule("max_null_share", column, [column], f"<= {share}"))
+                out.append(absent_rule("max_null_share", column, [column], f"<= {share}"))
                 continue
             found = self._nulls.get(column, 0) / self.rows if self.rows else 0.0
             out.append(

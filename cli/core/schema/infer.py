@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from cli.core.schema_engine import BOOLEAN, NULL, NUMBER, OTHER, STRING, to_cells
+from cli.core.schema.cells import BOOLEAN, NULL, NUMBER, OTHER, STRING
+from cli.core.schema.columns import to_cells
 
 MAX_ENUM = 20  # strings with at most this many distinct values become an enum
 DRAFT = "https://json-schema.org/draft/2020-12/schema"

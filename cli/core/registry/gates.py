@@ -1,0 +1,125 @@
+"""The release and promotion gates: metric thresholds (fail closed) and the stage order."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from cli.core.registry.state import ModelState
+
+
+@dataclass(frozen=True)
+class MetricGate:
+    """MLflow-style validation threshold for one metric."""
+
+    metric: str
+    higher_is_better: bool = True
+    threshold: float | None = None  # absolute bound the new value must reach
+    min_absolute_change: float | None = None  # vs the latest release, in the better direction
+    min_relative_change: float | None = None  # fraction of the latest release's value
+
+
+@dataclass(frozen=True)
+class GateResult:
+    """One gate, passed or not, with what it compared."""
+
+    gate: str
+    ok: bool
+    detail: str
+
+
+def _unusable(metrics: Mapping[str, Any], metric: str) -> str | None:
+    """Why ``metrics[metric]`` cannot be gated (missing, not a number, not finite); else None."""
+    if metric not in metrics:
+        return f"{metric} is missing from the metrics"
+    value = metrics[metric]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"{metric} is not a number: {value!r}"
+    if not math.isfinite(value):
+        return f"{metric} is not finite: {value!r}"
+    return None
+
+
+def check_metric_gates(
+    gates: Sequence[MetricGate],
+    metrics: Mapping[str, Any],
+    baseline: Mapping[str, float] | None,
+    *,
+    baseline_label: str = "the latest release",
+) -> list[GateResult]:
+    """Evaluate every gate; a change gate passes trivially when there is no baseline.
+
+    Fails closed: a gated metric that is missing, not a number (a string,
+    null, a boolean) or not finite (NaN, an infinity) fails its gate, named
+    with the value received; so does a baseline value that is not finite.
+    """
+    results: list[GateResult] = []
+    for gate in gates:
+        name = f"metric {gate.metric}"
+        problem = _unusable(metrics, gate.metric)
+        if problem is not None:
+            results.append(GateResult(name, False, problem))
+            continue
+        value = float(metrics[gate.metric])
+        sign = 1 if gate.higher_is_better else -1
+        better = "higher" if gate.higher_is_better else "lower"
+        if gate.threshold is not None:
+            ok = sign * (value - gate.threshold) >= 0
+            relation = ">=" if gate.higher_is_better else "<="
+            results.append(
+                GateResult(f"{name} threshold", ok, f"{value:g} {relation} {gate.threshold:g}")
+            )
+        old = (baseline or {}).get(gate.metric)
+        if old is None:
+            continue
+        if _unusable(baseline or {}, gate.metric) is not None:
+            results.append(
+                GateResult(f"{name} change", False, f"{baseline_label}'s {gate.metric} is {old!r}")
+            )
+            continue
+        change = sign * (value - old)  # positive = better
+        if gate.min_absolute_change is not None:
+            ok = change >= gate.min_absolute_change
+            results.append(
+                GateResult(
+                    f"{name} change",
+                    ok,
+                    f"{old:g} -> {value:g} vs {baseline_label}: {change:+g} ({better} is better),"
+                    f" needs >= {gate.min_absolute_change:+g}",
+                )
+            )
+        if gate.min_relative_change is not None and old != 0:
+            relative = change / abs(old)
+            ok = relative >= gate.min_relative_change
+            results.append(
+                GateResult(
+                    f"{name} relative change",
+                    ok,
+                    f"{relative:+.2%} vs {baseline_label},"
+                    f" needs >= {gate.min_relative_change:+.2%}",
+                )
+            )
+    return results
+
+
+def check_promotion_order(
+    state: ModelState, version: str, stage: str, order: Sequence[str]
+) -> GateResult:
+    """A version may enter a stage only after it has been in the stage before it."""
+    if stage not in order:
+        return GateResult(
+            "stage order", False, f"unknown stage '{stage}'; stages are: {' -> '.join(order)}"
+        )
+    position = order.index(stage)
+    if position == 0:
+        return GateResult("stage order", True, f"'{stage}' is the first stage")
+    previous = order[position - 1]
+    if version in state.history.get(previous, ()):
+        return GateResult("stage order", True, f"{version} has been in '{previous}'")
+    return GateResult(
+        "stage order",
+        False,
+        f"{version} has never been in '{previous}', which comes before '{stage}'",
+    )
