@@ -25,6 +25,7 @@ from cli.core.registry.state import (
     build_state,
     build_states,
     version_of_stage_event,
+    versions_by_commit,
 )
 from cli.core.registry.tags import (
     ASSIGNED_VERSION_RE,
@@ -76,4 +77,5 @@ __all__ = [
     "stage_tag",
     "version_of_stage_event",
     "version_tag",
+    "versions_by_commit",
 ]

@@ -106,10 +106,11 @@ def _fold(name: str, events: Sequence[TagEvent]) -> ModelState:
             active[e.version] = False
     history: dict[str, list[str]] = {}
     standing: dict[tuple[str, str], TagEvent | None] = {}  # (version, stage) -> assignment
+    by_commit = versions_by_commit(registered)
     for e in ordered:
         if e.event not in (Event.assignment, Event.unassignment):
             continue
-        version = version_of_stage_event(e, registered)
+        version = version_of_stage_event(e, by_commit)
         if version is None or version not in registered:
             continue  # an unregistered commit: GTO names it by its SHA; mlvc lists versions only
         stage = e.stage or ""
@@ -154,14 +155,23 @@ def _fold(name: str, events: Sequence[TagEvent]) -> ModelState:
     )
 
 
-def version_of_stage_event(event: TagEvent, registered: Mapping[str, TagEvent]) -> str | None:
+def versions_by_commit(registered: Mapping[str, TagEvent]) -> dict[str, list[str]]:
+    """The versions registered at each commit, in registration order."""
+    index: dict[str, list[str]] = {}
+    for version, event in registered.items():
+        index.setdefault(event.commit, []).append(version)
+    return index
+
+
+def version_of_stage_event(event: TagEvent, by_commit: Mapping[str, Sequence[str]]) -> str | None:
     """The version a stage tag refers to: the one registered at its commit, as in GTO.
 
-    GTO reads no version from the message; None when no version is registered there.
-    When several versions share the commit (GTO refuses that case), the message's
-    version decides among them, else the latest registered.
+    ``by_commit`` is :func:`versions_by_commit` of the registrations. GTO reads no
+    version from the message; None when no version is registered there. When several
+    versions share the commit (GTO refuses that case), the message's version decides
+    among them, else the latest registered.
     """
-    at_commit = [v for v, e in registered.items() if e.commit == event.commit]
+    at_commit = by_commit.get(event.commit, ())
     if len(at_commit) <= 1:
         return at_commit[0] if at_commit else None
     match = ASSIGNED_VERSION_RE.search(event.message)
@@ -194,13 +204,14 @@ def build_history(
     for e in sorted(events, key=_order):
         if e.event is Event.registration and e.version:
             registered.setdefault(e.version, e)
+    by_commit = versions_by_commit(registered)
     entries = []
     for e in sorted(events, key=lambda e: (e.created, PRIORITY[e.event], e.counter or 0)):
         if stage is not None and e.stage != stage:
             continue
         version = e.version
         if e.event in (Event.assignment, Event.unassignment):
-            version = version_of_stage_event(e, registered) or e.commit
+            version = version_of_stage_event(e, by_commit) or e.commit
         when = datetime.fromtimestamp(e.created, tz=UTC).isoformat()
         entries.append(HistoryEntry(when, e.event.value, version, e.stage, e.commit, e.tag))
     return tuple(reversed(entries))
