@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING, Any, NoReturn
@@ -38,17 +38,21 @@ _KINDS = (
 )
 
 
-def output_target(path: Path) -> Path:
+def output_target(path: Path, *, through_links: bool = True) -> Path:
     """The regular file that writing ``path`` replaces, or a ToolkitError saying why not.
 
     A symlink is written through: the result is the file it finally points to
     (which may not exist yet), so the link itself stays; but a symlink to a
     read-only file is refused, since DVC links outputs into its cache that way
     (``cache.type: symlink``) and writing through would corrupt the cache.
+    With ``through_links`` False a symlink is the target itself: the write
+    replaces the link by a regular file and its target stays as it was.
     Directories, FIFOs, devices and sockets are refused: an atomic rename
     would replace them with a regular file.
     """
     linked = path.is_symlink()
+    if linked and not through_links:
+        return path
     target = Path(os.path.realpath(path)) if linked else path
     try:
         mode = target.stat().st_mode
@@ -73,15 +77,16 @@ def _folder_blocked(path: Path, exc: OSError) -> NoReturn:
 
 
 @contextmanager
-def atomic_writer(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
+def atomic_writer(path: Path, mode: str = "w", *, through_links: bool = True) -> Iterator[IO[Any]]:
     """Open a temporary file beside the target; rename it over the target only on success.
 
     The target is :func:`output_target` of ``path``: a symlink's final file is
-    replaced and the link kept; a directory, FIFO, device or socket is refused
+    replaced and the link kept (or, with ``through_links`` False, the link is
+    replaced by the file); a directory, FIFO, device or socket is refused
     before anything is written. Parent folders are created. On any exception
     the temporary file is removed and an existing target is left as it was.
     """
-    target = output_target(path)
+    target = output_target(path, through_links=through_links)
     import tempfile  # on use: keeps every command's start-up short
 
     try:
@@ -119,14 +124,23 @@ def refuse_input_as_output(output: Path, inputs: Iterable[tuple[Path, str]]) -> 
             raise OutputIsInput(str(output), what)
 
 
-def contained(root: Path, relpath: str, *, source: str) -> Path:
+def contained(
+    root: Path,
+    relpath: str,
+    *,
+    source: str,
+    link_ok: Callable[[Path], bool] | None = None,
+) -> Path:
     """The file ``relpath`` names under ``root``, refused unless it stays inside ``root``.
 
     ``relpath`` is untrusted (read from ``dvc.lock`` or git history; ``source`` says
-    where, for the message). Refused: an absolute path, an empty one, one whose last
-    part is ``.`` or ``..``, and one whose parent folder resolves outside ``root``
-    through ``..`` or a symlinked folder. The last part itself is not resolved: a
-    write replaces it atomically, so a symlink there is replaced, never written through.
+    where, for the message). Refused with PathOutsideRepository: an absolute path, an
+    empty one, one whose last part is ``.`` or ``..``, and one that resolves outside
+    ``root`` through ``..`` or a symlink anywhere in it, the last part included (a
+    dangling link counts where it points). ``link_ok`` may accept a last part that is a
+    symlink resolving outside ``root`` (given the resolved path: a read through a link
+    into the DVC cache). The result is the entry itself (parent folders resolved, the
+    last part not): whether a symlink there is read through or replaced is the caller's.
     """
     pure = PurePosixPath(relpath)
     root_resolved = root.resolve()
@@ -139,9 +153,14 @@ def contained(root: Path, relpath: str, *, source: str) -> Path:
     ):
         raise PathOutsideRepository(relpath, source, str(root_resolved))
     parent = (root_resolved / pure.parent).resolve()
+    entry = parent / pure.name
     if not parent.is_relative_to(root_resolved):
         raise PathOutsideRepository(relpath, source, str(root_resolved))
-    return parent / pure.name
+    if entry.is_symlink():
+        final = Path(os.path.realpath(entry))
+        if not final.is_relative_to(root_resolved) and not (link_ok and link_ok(final)):
+            raise PathOutsideRepository(relpath, source, str(root_resolved))
+    return entry
 
 
 def write_text(path: Path, text: str) -> None:
@@ -150,9 +169,9 @@ def write_text(path: Path, text: str) -> None:
         handle.write(text)
 
 
-def write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically."""
-    with atomic_writer(path, "wb") as handle:
+def write_bytes(path: Path, data: bytes, *, through_links: bool = True) -> None:
+    """Write ``data`` to ``path`` atomically (``through_links``: see :func:`output_target`)."""
+    with atomic_writer(path, "wb", through_links=through_links) as handle:
         handle.write(data)
 
 

@@ -144,11 +144,33 @@ def read_text(revision: Revision, path: str | PurePosixPath) -> str | None:
 
 
 def _inside(repo: Path, path: str) -> Path | None:
-    """The file ``path`` (from ``dvc.lock``: untrusted) names in ``repo``; None outside it."""
+    """The file ``path`` (from ``dvc.lock``: untrusted) names in ``repo``; None outside it.
+
+    Symlinks are resolved (the last part too): only a file inside ``repo``, or one
+    at a content address of its DVC cache (:func:`is_cache_file`, where
+    ``cache.type: symlink`` links outputs), is ever read.
+    """
     try:
-        return contained(repo, path, source="dvc.lock")
+        return contained(repo, path, source="dvc.lock", link_ok=lambda p: is_cache_file(repo, p))
     except PathOutsideRepository:
         return None
+
+
+def is_cache_file(repo: Path, path: Path) -> bool:
+    """Whether ``path`` (resolved) is a file at a content address of ``repo``'s DVC cache.
+
+    The address is ``files/md5/<2 hex>/<30 hex>`` (DVC 3) or ``<2 hex>/<30 hex>``
+    (DVC 2) under :func:`cache_dir`; any other file there (or anywhere) is not one,
+    so a ``cache.dir`` set by a commit cannot open an arbitrary folder to reads.
+    """
+    try:
+        relative = path.relative_to(cache_dir(repo).resolve()).parts
+    except ValueError:
+        return False
+    address = relative[2:] if relative[:2] == ("files", "md5") else relative
+    return (
+        len(address) == 2 and _is_hex(address[0], 2) and _is_hex(address[1], 30) and path.is_file()
+    )
 
 
 def list_files(revision: Revision, folder: str, suffix: str = "") -> list[str]:

@@ -452,8 +452,9 @@ def checkout(*, ref: str, repo: Path = Path()) -> CheckoutResult:
 
     ``ref`` is one of GTO's shortcuts: ``NAME@vX.Y.Z``, ``NAME@latest`` (the highest
     active version) or ``NAME#STAGE`` (the version the stage holds now). Every output
-    path of the model's stage at that tag must stay inside the repository; all are
-    checked, fetched and verified before the first file is written.
+    path of the model's stage at that tag must resolve inside the repository, symlinks
+    included (a symlink there that leads outside is refused, one inside is replaced by
+    the file); all are checked, fetched and verified before the first file is written.
     """
     from cli.adapters.files import contained, write_bytes
     from cli.adapters.pipeline import locked_outputs
@@ -486,5 +487,7 @@ def checkout(*, ref: str, repo: Path = Path()) -> CheckoutResult:
             raise ToolkitError(f"{path}@{tag}: md5 {actual} does not match dvc.lock's {md5}")
         fetched.append((path, data, md5))
     for path, data, _ in fetched:  # write only once every file is checked and verified
-        write_bytes(targets[path], data)
+        # a symlink at the path is replaced by the file, as `dvc checkout` does: writing
+        # through it would change another file (a DVC cache file, with cache.type: symlink)
+        write_bytes(targets[path], data, through_links=False)
     return CheckoutResult(name, version, tuple((p, m) for p, _, m in fetched))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -397,7 +398,7 @@ def _craft_escaping_tag(repo: Path, out_path: str, version: str = "v0.0.5") -> s
     return tag
 
 
-@pytest.mark.parametrize("kind", ["dotdot", "absolute", "symlinked-parent"])
+@pytest.mark.parametrize("kind", ["dotdot", "absolute", "symlinked-parent", "symlinked-leaf"])
 def test_checkout_refuses_paths_outside_the_repository(
     repo: Path, tmp_path: Path, kind: str
 ) -> None:
@@ -407,9 +408,12 @@ def test_checkout_refuses_paths_outside_the_repository(
         out_path, target = "../escape.json", repo.parent / "escape.json"
     elif kind == "absolute":
         out_path, target = str(outside / "escape.json"), outside / "escape.json"
-    else:
+    elif kind == "symlinked-parent":
         (repo / "linked").symlink_to(outside, target_is_directory=True)
         out_path, target = "linked/escape.json", outside / "escape.json"
+    else:  # a tracked file may be a symlink: the last part is resolved too
+        (repo / "models/n.json").symlink_to(os.path.relpath(outside / "new.json", repo / "models"))
+        out_path, target = "models/n.json", outside / "new.json"
     tag = _craft_escaping_tag(repo, out_path)
     (repo / "models/model.skops").write_bytes(b"workspace bytes")
     result = runner.invoke(app, ["checkout", tag, "--repo", str(repo)])
@@ -419,6 +423,22 @@ def test_checkout_refuses_paths_outside_the_repository(
     assert not target.exists()
     # nothing written, not even the tag's valid model file
     assert (repo / "models/model.skops").read_bytes() == b"workspace bytes"
+
+
+def test_checkout_replaces_a_symlink_into_the_dvc_cache(repo: Path) -> None:
+    """As ``dvc checkout`` does; writing through would corrupt the cache file."""
+    reg.release(repo=repo)
+    model = repo / "models/model.skops"
+    released = model.read_bytes()
+    cached = repo / ".dvc" / "cache" / "files" / "md5" / "ab" / ("c" * 30)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    cached.write_bytes(b"another version")
+    cached.chmod(0o444)
+    model.unlink()
+    model.symlink_to(cached)
+    reg.checkout(ref=f"{NAME}@v0.0.1", repo=repo)
+    assert not model.is_symlink() and model.read_bytes() == released
+    assert cached.read_bytes() == b"another version"
 
 
 def test_checkout_by_stage_latest_and_version(repo: Path) -> None:
