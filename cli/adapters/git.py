@@ -1,4 +1,7 @@
-"""Git operations for the registry: tags, work-tree state, remotes, file contents at a revision."""
+"""Git operations for the registry: tags, work-tree state, remotes, file contents at a revision.
+
+The registry lock uses ``fcntl.flock``: POSIX only (Windows is not a target).
+"""
 
 from __future__ import annotations
 
@@ -248,6 +251,7 @@ def registry_lock(repo: Path) -> Iterator[None]:
         try:
             yield
         finally:
-            os.ftruncate(fd, 0)  # a holder that died keeps its record until the next holder
+            # an unheld file names nobody; a killed holder's record stays until the next holder
+            os.ftruncate(fd, 0)
     finally:
         os.close(fd)  # releases the flock
