@@ -337,6 +337,18 @@ class NotARepository(ToolkitError):
 class RegistryBusy(ToolkitError):
     """Another mlvc command holds the registry lock."""
 
+    def __init__(self, lock: str, pid: object = None, host: object = None) -> None:
+        who = f"pid {pid if isinstance(pid, int) else '?'}"
+        named = isinstance(host, str) and 0 < len(host) <= 255 and host.isprintable()
+        who += f" on {host}" if named else " on an unknown host"
+        super().__init__(
+            f"{lock}: another mlvc release, promotion or rollback is running in this "
+            f"repository ({who})",
+            hint="wait for it to finish and run the command again (the lock is released "
+            "when that process exits or is killed)",
+        )
+        self.pid = pid if isinstance(pid, int) else None
+
 
 class NotAVersion(ToolkitError):
     """A registry version argument that is not SemVer."""

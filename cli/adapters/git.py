@@ -1,11 +1,14 @@
-"""Git operations for the registry: tags, work-tree state, remotes, file contents at a revision."""
+"""Git operations for the registry: tags, work-tree state, remotes, file contents at a revision.
+
+The registry lock uses ``fcntl.flock``: POSIX only (Windows is not a target).
+"""
 
 from __future__ import annotations
 
 import os
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -191,101 +194,64 @@ def _lock_path(repo: Path) -> Path:
     return Path(out) / "mlvc-registry.lock"
 
 
-def _owner() -> dict[str, Any]:
+def _owner_text() -> str:
+    """This process's pid and host as the lock file records them (JSON)."""
+    import json
     import socket
 
-    return {"pid": os.getpid(), "host": socket.gethostname()}
+    return json.dumps({"pid": os.getpid(), "host": socket.gethostname()})
 
 
-def _read_owner(lock: Path) -> dict[str, Any]:
-    """The recorded owner of a lock file ({} when unreadable, e.g. an old plain pid)."""
+def _read_owner(fd: int) -> dict[str, Any]:
+    """The holder recorded in the lock file ({} when empty or not a recorded owner).
+
+    The record only names the holder in RegistryBusy's message; it never decides
+    who holds the lock, so whatever the file contains is harmless.
+    """
     import json
 
     try:
-        text = lock.read_text(encoding="utf-8")
-    except OSError:
+        owner = json.loads(os.pread(fd, 4096, 0).decode("utf-8"))
+    except (OSError, ValueError):
         return {}
-    try:
-        owner = json.loads(text)
-    except ValueError:
-        return {}
-    if isinstance(owner, int):  # an older mlvc recorded the pid alone
-        return {"pid": owner}
     return owner if isinstance(owner, dict) else {}
 
 
-def _is_gone(owner: dict[str, Any]) -> bool:
-    """True when the recorded process surely no longer runs (same host, no such pid)."""
-    pid, host = owner.get("pid"), owner.get("host")
-    if not isinstance(pid, int) or pid <= 0 or host != _owner()["host"]:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False  # it runs, as another user
-    return False
-
-
-def _try_create(lock: Path, owner: dict[str, Any]) -> bool:
-    """Create the lock file holding ``owner`` atomically; False when it already exists."""
-    import json
-
-    try:
-        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-    except FileExistsError:
-        return False
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(owner, handle)
-    return True
-
-
-def _take_over_stale(lock: Path, stale: dict[str, Any]) -> bool:
-    """Move a stale lock aside and create ours; False when another process won the race."""
-    aside = lock.with_name(f"{lock.name}.stale-{os.getpid()}")
-    try:
-        lock.rename(aside)
-    except FileNotFoundError:
-        return False
-    if _read_owner(aside) != stale:  # it was replaced by a live lock meanwhile: put it back
-        with suppress(FileExistsError):
-            lock.hardlink_to(aside)
-        aside.unlink(missing_ok=True)
-        return False
-    aside.unlink(missing_ok=True)
-    return _try_create(lock, _owner())
+def _record_owner(fd: int) -> None:
+    """Replace the lock file's content with this process's pid and host."""
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, _owner_text().encode("utf-8"), 0)
 
 
 @contextmanager
 def registry_lock(repo: Path) -> Iterator[None]:
     """One registry-changing command at a time per repository, across all its worktrees.
 
-    The lock file (in the common git dir) records the holder's pid and host. A lock
-    whose process is gone (same host, no such pid: a killed command) is taken over
-    with a note on stderr; a live holder's lock refuses with RegistryBusy.
+    The lock is a ``fcntl.flock`` (exclusive, non-blocking) on ``mlvc-registry.lock``
+    in the common git dir, so POSIX only (Windows is not a target). The kernel drops
+    it when the holder's file is closed, by the holder or by its death (SIGKILL
+    included), so a killed command never blocks the next one and no stale-lock
+    takeover exists. The file itself persists and is never unlinked: unlinking
+    would let a later command lock a new inode while another still holds the old
+    one. After taking the lock the holder writes its pid and host into the file;
+    a refused command reads them for RegistryBusy's message, nothing else. The
+    descriptor is close-on-exec, so the git and dvc subprocesses do not inherit it.
     """
-    lock = _lock_path(repo)
-    if not _try_create(lock, _owner()):
-        holder = _read_owner(lock)
-        if not (_is_gone(holder) and _take_over_stale(lock, holder)):
-            holder = _read_owner(lock) or holder
-            who = f"pid {holder.get('pid', '?')} on {holder.get('host', 'an unknown host')}"
-            raise RegistryBusy(
-                f"{lock}: another mlvc release, promotion or rollback is running in this "
-                f"repository ({who})",
-                hint="wait for it and run the command again; if that process is gone, "
-                "delete the lock file",
-            )
-        import logging
+    import fcntl
 
-        logging.getLogger("mlvc").warning(
-            "note: took over a stale registry lock %s (pid %s on %s is gone)",
-            lock,
-            holder.get("pid"),
-            holder.get("host"),
-        )
+    lock = _lock_path(repo)
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     try:
-        yield
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _read_owner(fd)
+            raise RegistryBusy(str(lock), holder.get("pid"), holder.get("host")) from None
+        _record_owner(fd)
+        try:
+            yield
+        finally:
+            # an unheld file names nobody; a killed holder's record stays until the next holder
+            os.ftruncate(fd, 0)
     finally:
-        lock.unlink(missing_ok=True)
+        os.close(fd)  # releases the flock
