@@ -118,6 +118,10 @@ def test_base_without_metrics_is_all_new(tmp_path: Path, git_env: dict) -> None:
         (metrics(accuracy=float("nan")), "INVALID: accuracy not finite at head: nan"),
         ('{"accuracy": NaN, "log_loss": NaN}', "INVALID: accuracy not finite at head: nan"),
         (metrics().replace("0.2,", "1e999,"), "log_loss not finite at head: inf"),
+        (
+            metrics().replace("0.95,", "1" + "0" * 400 + ","),
+            "INVALID: accuracy not finite at head: about 10^400 (an integer too large for a float)",
+        ),
     ],
 )
 def test_fail_on_regression_fails_closed_on_unusable_head_metrics(
