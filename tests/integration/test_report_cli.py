@@ -224,3 +224,12 @@ def test_an_experiment_name_on_several_baselines(repo: Path) -> None:
     assert json.loads(result.stdout)["head"]["commit"] == current  # the one on HEAD wins
     unknown = invoke(repo, "--head", "nope")
     assert unknown.exit_code == 2 and "'dvc exp list'" in unknown.stderr
+
+
+def test_a_metric_past_the_int_digit_limit_is_one_line_exit_2(repo: Path) -> None:
+    (repo / "metrics/metrics.json").write_text('{"f1": ' + "1" * 5000 + "}")
+    result = invoke(repo, "--base", "HEAD", "--fail-on-regression")
+    assert result.exit_code == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert "metrics.json: a number with more than 4,300 digits at column 8" in line
+    assert "unexpected" not in line

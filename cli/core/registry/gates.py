@@ -93,11 +93,15 @@ def check_metric_gates(
                 )
             )
         if gate.min_relative_change is not None:
-            results.append(_relative_change(gate, old, value, baseline_label))
+            results.append(
+                _relative_change(gate, gate.min_relative_change, old, value, baseline_label)
+            )
     return results
 
 
-def _relative_change(gate: MetricGate, old: float, value: float, baseline_label: str) -> GateResult:
+def _relative_change(
+    gate: MetricGate, minimum: float, old: float, value: float, baseline_label: str
+) -> GateResult:
     """The relative-change gate; from a baseline of 0 the absolute change must not be worse.
 
     A relative change from 0 is undefined, so that case compares the absolute
@@ -118,8 +122,8 @@ def _relative_change(gate: MetricGate, old: float, value: float, baseline_label:
     relative = change / abs(old)
     return GateResult(
         name,
-        relative >= gate.min_relative_change,
-        f"{relative:+.2%} vs {baseline_label}, needs >= {gate.min_relative_change:+.2%}",
+        relative >= minimum,
+        f"{relative:+.2%} vs {baseline_label}, needs >= {minimum:+.2%}",
     )
 
 
