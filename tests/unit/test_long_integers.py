@@ -101,3 +101,13 @@ def test_a_schema_with_such_a_number_is_invalid(tmp_path: Path) -> None:
     schema.write_text('{"properties": {"v": {"maximum": ' + LONG + "}}}")
     with pytest.raises(SchemaInvalid, match=rf"{TOO_LONG} at column 34"):
         api.check_schema(data=data, schema=schema)
+
+
+def test_a_cell_of_an_unexpected_column_is_refused_by_its_name(tmp_path: Path) -> None:
+    data = tmp_path / "extra.csv"
+    data.write_text(f"v,w\n1,{LONG}\n")
+    schema = tmp_path / "s.json"
+    schema.write_text('{"properties": {"v": {}}, "additionalProperties": false}')
+    with pytest.raises(CellNumberTooLong) as caught:
+        api.check_schema(data=data, schema=schema)
+    assert (caught.value.column, caught.value.row) == ("w", 1)
