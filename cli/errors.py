@@ -11,6 +11,7 @@ each next to its relatives (files, params, tables, models, registry, schemas, ou
 from __future__ import annotations
 
 import re
+import sys
 from enum import IntEnum
 from typing import Any
 
@@ -78,6 +79,30 @@ class DocumentTooDeep(ToolkitError):
         super().__init__(
             f"{path}: {detail}", hint=hint or "flatten the document; no input of mlvc nests so deep"
         )
+
+
+class NumberTooLong(ToolkitError):
+    """A JSON or YAML document holds an integer with more digits than Python converts."""
+
+    def __init__(self, path: str, detail: str, *, hint: str | None = None) -> None:
+        super().__init__(
+            f"{path}: {detail}",
+            hint=hint or "write the value with fewer digits, or as a string if it is an identifier",
+        )
+
+
+class CellNumberTooLong(ToolkitError):
+    """A numeric data cell is an integer with more digits than Python converts to an int."""
+
+    def __init__(self, path: str, column: str, row: int, digits: int) -> None:
+        super().__init__(
+            f"{path}: column '{column}', row {row}: a number with {digits:,} digits (more than "
+            f"{sys.get_int_max_str_digits():,}, Python's limit for an integer); the check stopped",
+            hint="fix the cell: a numeric cell is checked as a JSON number, and this one "
+            "cannot be converted",
+        )
+        self.column = column
+        self.row = row
 
 
 class AliasExpansionRefused(ToolkitError):

@@ -25,6 +25,7 @@ from cli.errors import (
     CellTooLarge,
     DataFileEmpty,
     DataFileUnreadable,
+    NumberTooLong,
     RecordNotObject,
     RowTooLarge,
     RowWidthMismatch,
@@ -391,7 +392,7 @@ def _jsonl_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     Records go through the one bounded JSON reader: a line nested past its depth
     limit is refused naming the line, never a RecursionError.
     """
-    from cli.core.documents import ParseLimitExceeded, load_json
+    from cli.core.documents import IntegerTooLong, ParseLimitExceeded, load_json
 
     with path.open(encoding="utf-8") as handle:
         done = 0
@@ -402,6 +403,8 @@ def _jsonl_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                     continue
                 try:
                     record = load_json(line)
+                except IntegerTooLong as exc:
+                    raise NumberTooLong(str(path), f"line {number}: {exc.detail}") from None
                 except ParseLimitExceeded as exc:
                     raise DataFileUnreadable(str(path), f"line {number}: {exc.detail}") from None
                 except json.JSONDecodeError as exc:

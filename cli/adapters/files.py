@@ -17,6 +17,7 @@ from cli.errors import (
     DocumentTooDeep,
     FileMissing,
     NotAFile,
+    NumberTooLong,
     OutputFolderBlocked,
     OutputIsInput,
     OutputLinkReadOnly,
@@ -225,10 +226,12 @@ def read_yaml(path: Path, *, what: str = "YAML file") -> Any:
 
 def raise_limit(exc: Exception, source: str, *, hint: str | None = None) -> NoReturn:
     """Re-raise a parse-limit exception of :mod:`cli.core.documents` as a ToolkitError."""
-    from cli.core.documents import AliasLimitExceeded
+    from cli.core.documents import AliasLimitExceeded, IntegerTooLong
 
     if isinstance(exc, AliasLimitExceeded):
         raise AliasExpansionRefused(source, exc.args[0], hint=hint) from None
+    if isinstance(exc, IntegerTooLong):
+        raise NumberTooLong(source, exc.args[0], hint=hint) from None
     raise DocumentTooDeep(source, exc.args[0], hint=hint) from None
 
 

@@ -21,6 +21,7 @@ def read_schema(path: Path) -> Any:
     from jsonschema.exceptions import SchemaError
 
     from cli.adapters.files import require_file
+    from cli.core.documents import IntegerTooLong, ParseLimitExceeded, load_json
     from cli.core.schema.document import (
         MAX_DEPTH,
         dangling_refs,
@@ -43,9 +44,13 @@ def read_schema(path: Path) -> Any:
     if nesting_depth(text) > MAX_DEPTH:
         raise SchemaTooDeep(str(path), MAX_DEPTH)
     try:
-        schema = json.loads(text)
+        schema = load_json(text)
     except json.JSONDecodeError as exc:
         raise SchemaInvalid(str(path), f"not JSON: {exc.msg} at line {exc.lineno}") from None
+    except IntegerTooLong as exc:
+        raise SchemaInvalid(str(path), exc.detail) from None
+    except ParseLimitExceeded:  # nesting_depth above already refuses what check_depth would
+        raise SchemaTooDeep(str(path), MAX_DEPTH) from None
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as exc:

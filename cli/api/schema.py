@@ -41,8 +41,9 @@ def check_schema(
     from referencing.exceptions import PointerToNowhere, Unresolvable
 
     from cli.adapters.pattern_worker import PatternWorker
+    from cli.core.schema.cells import CellIntegerTooLong
     from cli.core.schema.checker import PatternTimedOut, SchemaChecker
-    from cli.errors import PatternTooSlow, SchemaRefLoop, SchemaRefUnresolvable
+    from cli.errors import CellNumberTooLong, PatternTooSlow, SchemaRefLoop, SchemaRefUnresolvable
 
     try:
         with PatternWorker() as patterns:  # starts a process only for a schema with patterns
@@ -57,6 +58,8 @@ def check_schema(
                 checker.feed(chunk)
     except PatternTimedOut as exc:
         raise PatternTooSlow(str(data), exc.pattern, exc.column, exc.seconds) from None
+    except CellIntegerTooLong as exc:
+        raise CellNumberTooLong(str(data), str(exc.column), exc.row, exc.digits) from None
     except Unresolvable as exc:  # a reference the static check could not see (e.g. via "#/x")
         cause = exc.__cause__ or exc
         ref = str(getattr(cause, "ref", "?"))

@@ -12,6 +12,10 @@ Two limits hold for every document:
   reads them (``jsonschema``, ``json.dumps``, the composer itself) raise
   ``RecursionError``. YAML flow collections are also counted while scanning,
   before PyYAML's scanner turns deep ``[[[...`` text into quadratic work.
+* integers: an integer literal longer than Python's int conversion limit
+  (``sys.get_int_max_str_digits()``, 4,300 digits by default) raises a plain
+  ValueError inside the parser; it is refused as :class:`IntegerTooLong`,
+  naming where it is.
 * YAML aliases: the document may reuse anchored nodes, but the nodes that
   aliases add when expanded may number at most :data:`MAX_ALIAS_NODES`
   (a "billion laughs" document adds ~10^9). The node graph is measured before
@@ -23,6 +27,8 @@ Two limits hold for every document:
 from __future__ import annotations
 
 import json
+import re
+import sys
 from typing import Any
 
 import yaml
@@ -58,6 +64,33 @@ class AliasLimitExceeded(ParseLimitExceeded):
             f"YAML aliases expand to {shown} more nodes (limit {MAX_ALIAS_NODES:,}); "
             "refusing a 'billion laughs' document"
         )
+
+
+class IntegerTooLong(ParseLimitExceeded):
+    """An integer literal has more digits than Python converts to an int."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__(f"a number with more than {int_digit_limit():,} digits{where}")
+
+
+def int_digit_limit() -> int:
+    """The most digits Python converts to an int (``sys.get_int_max_str_digits``; 0 = none)."""
+    return sys.get_int_max_str_digits()
+
+
+def _long_integer_at(text: str) -> str:
+    """Where the first digit run past the limit is: `` at line L, column C``.
+
+    A one-line text (a JSON Lines record) gives `` at column C`` only.
+    """
+    found = re.search(f"[0-9]{{{int_digit_limit() + 1},}}", text)
+    if found is None:
+        return ""
+    start = found.start()
+    column = start - text.rfind("\n", 0, start)
+    if "\n" not in text.strip():
+        return f" at column {column}"
+    return f" at line {text.count(chr(10), 0, start) + 1}, column {column}"
 
 
 def _line(mark: Any) -> str:
@@ -127,6 +160,18 @@ class _BoundedLoader(yaml.SafeLoader):
         return node
 
 
+def _construct_int(loader: _BoundedLoader, node: yaml.ScalarNode) -> int:
+    """PyYAML's int constructor; an integer past the digit limit is IntegerTooLong."""
+    try:
+        return yaml.SafeLoader.construct_yaml_int(loader, node)
+    except ValueError:
+        mark = node.start_mark
+        raise IntegerTooLong(f" at line {mark.line + 1}, column {mark.column + 1}") from None
+
+
+_BoundedLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+
 def load_yaml(text: str) -> Any:
     """The single YAML document in ``text`` (``yaml.safe_load`` semantics), within the limits.
 
@@ -159,12 +204,20 @@ def check_depth(document: Any) -> None:
 def load_json(text: str) -> Any:
     """``json.loads(text)`` within the depth limit.
 
-    Raises ``json.JSONDecodeError`` for text that is not JSON and
-    DepthLimitExceeded for a document nested too deeply.
+    Raises ``json.JSONDecodeError`` for text that is not JSON,
+    DepthLimitExceeded for a document nested too deeply and IntegerTooLong for
+    an integer past Python's digit limit.
     """
     try:
         document = json.loads(text)
     except RecursionError:  # the decoder's own guard, far past MAX_DEPTH
         raise DepthLimitExceeded() from None
+    except json.JSONDecodeError:
+        raise
+    except ValueError:  # int() past the digit limit; JSONDecodeError is handled above
+        where = _long_integer_at(text)
+        if not where:
+            raise
+        raise IntegerTooLong(where) from None
     check_depth(document)
     return document

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -12,15 +11,19 @@ from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
 from jsonschema.protocols import Validator
 
+from cli.core.numbers import finite_float
+
 
 def _finite_number(checker: Any, instance: Any) -> bool:
     """JSON has no NaN or infinity; YAML's ``.nan``/``.inf`` are not numbers a parameter takes."""
-    return Draft202012Validator.TYPE_CHECKER.is_type(instance, "number") and math.isfinite(instance)
+    number = Draft202012Validator.TYPE_CHECKER.is_type(instance, "number")
+    return number and finite_float(instance) is not None
 
 
 # "number" in the params schema means a finite number: every threshold, share,
 # tolerance and gate refuses NaN and infinities (which compare false with every
-# bound, so no minimum/maximum keyword can refuse them). "integer" already does.
+# bound, so no minimum/maximum keyword can refuse them) and integers too large
+# for a float (which no float-valued code can use). "integer" already does.
 # types-jsonschema leaves validators.extend unannotated; what it returns is a Validator class.
 ParamsValidator: type[Validator] = validators.extend(  # type: ignore[no-untyped-call]
     Draft202012Validator,

@@ -118,6 +118,10 @@ def test_base_without_metrics_is_all_new(tmp_path: Path, git_env: dict) -> None:
         (metrics(accuracy=float("nan")), "INVALID: accuracy not finite at head: nan"),
         ('{"accuracy": NaN, "log_loss": NaN}', "INVALID: accuracy not finite at head: nan"),
         (metrics().replace("0.2,", "1e999,"), "log_loss not finite at head: inf"),
+        (
+            metrics().replace("0.95,", "1" + "0" * 400 + ","),
+            "INVALID: accuracy not finite at head: about 10^400 (an integer too large for a float)",
+        ),
     ],
 )
 def test_fail_on_regression_fails_closed_on_unusable_head_metrics(
@@ -220,3 +224,12 @@ def test_an_experiment_name_on_several_baselines(repo: Path) -> None:
     assert json.loads(result.stdout)["head"]["commit"] == current  # the one on HEAD wins
     unknown = invoke(repo, "--head", "nope")
     assert unknown.exit_code == 2 and "'dvc exp list'" in unknown.stderr
+
+
+def test_a_metric_past_the_int_digit_limit_is_one_line_exit_2(repo: Path) -> None:
+    (repo / "metrics/metrics.json").write_text('{"f1": ' + "1" * 5000 + "}")
+    result = invoke(repo, "--base", "HEAD", "--fail-on-regression")
+    assert result.exit_code == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert "metrics.json: a number with more than 4,300 digits at column 8" in line
+    assert "unexpected" not in line

@@ -292,6 +292,12 @@ def test_policy_takes_a_params_section() -> None:
         ("psi_drift", 0.05, "'psi_drift' parameter of DriftPolicy must be a float in [0.1, inf)"),
         ("p_value", 1.0, "must be a float in (0, 1). Got 1.0 instead."),
         ("drift_share", math.nan, "'drift_share'"),
+        pytest.param(
+            "p_value",
+            10**400,
+            "'p_value' parameter of DriftPolicy must be a float in (0, 1)",
+            id="p_value-int-too-large-for-a-float",
+        ),
         ("small_sample_rows", True, "'small_sample_rows'"),
     ],
 )

@@ -30,6 +30,14 @@ def test_a_good_value_passes_both_gates() -> None:
         ({"accuracy": float("nan")}, "accuracy is not finite: nan"),
         ({"accuracy": float("inf")}, "accuracy is not finite: inf"),
         ({"accuracy": float("-inf")}, "accuracy is not finite: -inf"),
+        (
+            {"accuracy": 10**400},
+            "accuracy is not finite: about 10^400 (an integer too large for a float)",
+        ),
+        (
+            {"accuracy": -(10**400)},
+            "accuracy is not finite: about -10^400 (an integer too large for a float)",
+        ),
     ],
 )
 def test_an_unusable_value_fails_its_gate_by_name(metrics: dict[str, Any], detail: str) -> None:
@@ -44,6 +52,30 @@ def test_a_non_finite_baseline_fails_the_change_gate(old: float) -> None:
     (result,) = check_metric_gates(gates, {"accuracy": 0.9}, {"accuracy": old}, baseline_label="v1")
     assert (result.gate, result.ok) == ("metric accuracy change", False)
     assert result.detail == f"v1's accuracy is {old!r}"
+
+
+def test_a_baseline_too_large_for_a_float_fails_the_change_gate() -> None:
+    gates = [MetricGate("accuracy", min_absolute_change=-0.01)]
+    (result,) = check_metric_gates(
+        gates, {"accuracy": 0.9}, {"accuracy": 10**400}, baseline_label="v1"
+    )
+    assert (result.gate, result.ok) == ("metric accuracy change", False)
+    assert result.detail == "v1's accuracy is about 10^400 (an integer too large for a float)"
+
+
+@pytest.mark.parametrize(
+    ("higher_is_better", "new", "ok"),
+    [(False, 5.0, False), (False, 0.0, True), (True, 0.5, True), (True, -0.5, False)],
+)
+def test_a_relative_change_gate_from_a_zero_baseline_compares_the_absolute_change(
+    higher_is_better: bool, new: float, ok: bool
+) -> None:
+    gate = MetricGate("log_loss", higher_is_better=higher_is_better, min_relative_change=0.0)
+    (result,) = check_metric_gates(
+        [gate], {"log_loss": new}, {"log_loss": 0.0}, baseline_label="v1"
+    )
+    assert (result.gate, result.ok) == ("metric log_loss relative change", ok)
+    assert "a relative change from 0 is undefined" in result.detail
 
 
 def test_no_baseline_passes_the_change_gate_trivially() -> None:

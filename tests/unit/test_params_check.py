@@ -121,6 +121,17 @@ def test_non_finite_numbers_are_refused_with_the_key_path(
     ]
 
 
+@pytest.mark.parametrize("key_path", ["drift.p_value", "release.gates.0.threshold"])
+def test_an_integer_too_large_for_a_float_is_not_a_finite_number(
+    params_doc: dict[str, Any], key_path: str
+) -> None:
+    _set(params_doc, key_path, 10**400)
+    problems = check_params_document(params_doc, SCHEMA)
+    assert [(p.key, p.allowed) for p in problems if p.allowed == "finite number"] == [
+        (key_path, "finite number")
+    ]
+
+
 def test_yaml_nan_and_inf_are_refused_by_params_check(
     tmp_path: Any, params_doc: dict[str, Any]
 ) -> None:

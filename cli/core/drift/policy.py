@@ -6,6 +6,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from cli.core.numbers import finite_float
+
 if TYPE_CHECKING:
     pass
 
@@ -29,7 +31,7 @@ def _check(name: str, value: Any, kind: type, low: float, high: float, closed: s
     accepted = (int, float) if kind is float else kind  # YAML writes 1 for 1.0
     numeric = isinstance(value, accepted) and not isinstance(value, bool)
     if numeric and kind is float:
-        numeric = math.isfinite(value)
+        numeric = finite_float(value) is not None
     inside = numeric and (value >= low if left else value > low)
     inside = inside and (value <= high if right else value < high)
     if not inside:

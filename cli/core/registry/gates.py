@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from cli.core.numbers import finite_float, shown_number
 from cli.core.registry.state import ModelState
 
 
@@ -37,8 +37,8 @@ def _unusable(metrics: Mapping[str, Any], metric: str) -> str | None:
     value = metrics[metric]
     if isinstance(value, bool) or not isinstance(value, int | float):
         return f"{metric} is not a number: {value!r}"
-    if not math.isfinite(value):
-        return f"{metric} is not finite: {value!r}"
+    if finite_float(value) is None:
+        return f"{metric} is not finite: {shown_number(value)}"
     return None
 
 
@@ -75,10 +75,12 @@ def check_metric_gates(
         if old is None:
             continue
         if _unusable(baseline or {}, gate.metric) is not None:
+            shown = shown_number(old) if isinstance(old, int | float) else repr(old)
             results.append(
-                GateResult(f"{name} change", False, f"{baseline_label}'s {gate.metric} is {old!r}")
+                GateResult(f"{name} change", False, f"{baseline_label}'s {gate.metric} is {shown}")
             )
             continue
+        old = float(old)
         change = sign * (value - old)  # positive = better
         if gate.min_absolute_change is not None:
             ok = change >= gate.min_absolute_change
@@ -90,18 +92,39 @@ def check_metric_gates(
                     f" needs >= {gate.min_absolute_change:+g}",
                 )
             )
-        if gate.min_relative_change is not None and old != 0:
-            relative = change / abs(old)
-            ok = relative >= gate.min_relative_change
+        if gate.min_relative_change is not None:
             results.append(
-                GateResult(
-                    f"{name} relative change",
-                    ok,
-                    f"{relative:+.2%} vs {baseline_label},"
-                    f" needs >= {gate.min_relative_change:+.2%}",
-                )
+                _relative_change(gate, gate.min_relative_change, old, value, baseline_label)
             )
     return results
+
+
+def _relative_change(
+    gate: MetricGate, minimum: float, old: float, value: float, baseline_label: str
+) -> GateResult:
+    """The relative-change gate; from a baseline of 0 the absolute change must not be worse.
+
+    A relative change from 0 is undefined, so that case compares the absolute
+    change with 0 in the better direction and says so: the gate always gives a
+    result, and a regression from 0 fails it.
+    """
+    name = f"metric {gate.metric} relative change"
+    sign = 1 if gate.higher_is_better else -1
+    better = "higher" if gate.higher_is_better else "lower"
+    change = sign * (value - old)  # positive = better
+    if old == 0:
+        return GateResult(
+            name,
+            change >= 0,
+            f"{old:g} -> {value:g} vs {baseline_label}: a relative change from 0 is undefined;"
+            f" absolute change {change:+g} ({better} is better), needs >= +0",
+        )
+    relative = change / abs(old)
+    return GateResult(
+        name,
+        relative >= minimum,
+        f"{relative:+.2%} vs {baseline_label}, needs >= {minimum:+.2%}",
+    )
 
 
 def check_promotion_order(

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from cli.core.numbers import finite_float, shown_number
 from cli.results.report import (
     BETTER,
     CHANGED,
@@ -98,8 +98,8 @@ def _tolerance_problem(value: Any) -> str | None:
     """Why ``value`` is not a tolerance (a finite number >= 0; NaN and infinities are not)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return f"must be a number, got {value!r}"
-    if not math.isfinite(value) or value < 0:
-        return f"must be a finite number >= 0, got {value}"
+    if finite_float(value) is None or value < 0:
+        return f"must be a finite number >= 0, got {shown_number(value)}"
     return None
 
 
@@ -118,9 +118,7 @@ def flatten(document: Any, prefix: str = "") -> dict[str, Any]:
 
 
 def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value) if math.isfinite(value) else None
+    return finite_float(value)
 
 
 def _is_metric(value: Any) -> bool:
@@ -144,8 +142,8 @@ def head_problem(head: Any, key: str) -> str | None:
     value = flat[key]
     if isinstance(value, bool) or not isinstance(value, int | float):
         return f"not a number at head: {json.dumps(value, default=str)}"
-    if not math.isfinite(value):
-        return f"not finite at head: {value}"
+    if finite_float(value) is None:
+        return f"not finite at head: {shown_number(value)}"
     return None
 
 

@@ -32,12 +32,35 @@ KIND_OF_TYPE["boolean"] = BOOLEAN
 ABSENT = object()  # marks a key missing from a JSON Lines record
 
 
+class CellIntegerTooLong(Exception):
+    """A numeric cell is an integer with more digits than Python converts to an int.
+
+    Its JSON value (the int) cannot be built, so no keyword can be checked on it;
+    the check stops here. ``row`` is the cell's index among its cells until the
+    checker names the 1-based data row; ``column`` is None until then.
+    """
+
+    def __init__(self, digits: int, row: int = 0, column: str | None = None) -> None:
+        super().__init__(f"an integer of {digits:,} digits at row {row} of column {column!r}")
+        self.digits, self.row, self.column = digits, row, column
+
+    def at(self, row: int) -> CellIntegerTooLong:
+        """The same cell at index ``row`` (of the cells that gathered it)."""
+        return CellIntegerTooLong(self.digits, row, self.column)
+
+
 def cell_to_json(text: str | None) -> Any:
-    """The documented mapping of one CSV cell (text, or None for a null token) to a JSON value."""
+    """The documented mapping of one CSV cell (text, or None for a null token) to a JSON value.
+
+    Raises CellIntegerTooLong for an integer past ``sys.get_int_max_str_digits()``.
+    """
     if text is None or text in NULL_TOKENS:
         return None
     if re.fullmatch(NUMBER_RE, text):
-        return json.loads(text)
+        try:
+            return json.loads(text)
+        except ValueError:  # int() past the digit limit: NUMBER_RE text is otherwise JSON
+            raise CellIntegerTooLong(len(text.lstrip("-"))) from None
     return text
 
 
@@ -83,6 +106,14 @@ class Cells:
         return _GatheredCells(self, rows)
 
 
+def _gathered_value(source: Cells, rows: np.ndarray, i: int) -> Any:
+    """The value of ``source`` at ``rows[i]``; a refused cell is named by ``i``."""
+    try:
+        return source.value(int(rows[i]))
+    except CellIntegerTooLong as exc:
+        raise exc.at(i) from None
+
+
 class _GatheredCells(Cells):
     """Cells at ``rows`` of other cells. Kinds and exactness are gathered at once; the
     values, which only the keyword checks read (and those ran on the source), when first
@@ -94,7 +125,7 @@ class _GatheredCells(Cells):
         self.kind = take(source.kind, rows)
         self.inexact = take(source.inexact, rows)
         self.absent = None if source.absent is None else take(source.absent, rows)
-        self.value = lambda i: source.value(int(rows[i]))
+        self.value = lambda i: _gathered_value(source, rows, i)
 
     @_cached
     def num(self) -> np.ndarray:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from cli.core.arrow_np import one_array, to_numpy
-from cli.core.schema.cells import ABSENT, NULL, Cells, take
+from cli.core.schema.cells import ABSENT, NULL, CellIntegerTooLong, Cells, take
 from cli.core.schema.columns import to_cells
 from cli.core.schema.document import contained_registry, has_refs, patterns_in, strings_in
 from cli.core.schema.findings import (
@@ -205,7 +205,10 @@ class SchemaChecker:
         for column in plan.unexpected:
             cells = cells_by_column[column]
             present = everything if cells.absent is None else ~cells.absent
-            self._record(finding_of(column, "additionalProperties", False, present, cells))
+            try:
+                self._record(finding_of(column, "additionalProperties", False, present, cells))
+            except CellIntegerTooLong as exc:
+                raise self._named(exc, column) from None
             failing |= present
         if plan.missing_required:
             self._record(finding_of(ROW, "required", list(plan.missing_required), everything, None))
@@ -224,7 +227,14 @@ class SchemaChecker:
 
     def _check(self, column: str, data: Any) -> Checked:
         """One column of one chunk, checked (thread-safe: one call per column at a time)."""
-        return self._check_column(column, *self._vectorised(column, data))
+        try:
+            return self._check_column(column, *self._vectorised(column, data))
+        except CellIntegerTooLong as exc:
+            raise self._named(exc, column) from None
+
+    def _named(self, exc: CellIntegerTooLong, column: str) -> CellIntegerTooLong:
+        """``exc`` naming ``column`` and its 1-based data row (as the findings' examples)."""
+        return CellIntegerTooLong(exc.digits, self.rows + exc.row + 1, column)
 
     def _vectorised(
         self, column: str, data: Any, *, by_value: bool = True
@@ -338,7 +348,12 @@ class SchemaChecker:
         failing = np.zeros(n, bool)
         rows = []
         for i in range(n):
-            row = {c: cells.value(i) for c, cells in cells_by_column.items()}
+            row = {}
+            for c, column_cells in cells_by_column.items():
+                try:
+                    row[c] = column_cells.value(i)
+                except CellIntegerTooLong as exc:
+                    raise self._named(exc, c) from None
             rows.append({c: v for c, v in row.items() if v is not ABSENT})
         self._screen(ROW, rows)
         for i, row in enumerate(rows):

@@ -21,6 +21,7 @@ from cli.core.schema.cells import (
     NULL_TOKENS,
     NUMBER_RE,
     STRING,
+    CellIntegerTooLong,
     Cells,
     _cached,
     cell_to_json,
@@ -255,7 +256,10 @@ def from_text(array: pa.Array) -> Cells:
         text = pc.if_else(from_numpy(is_num), scalar(None, pa.string()), array)
 
     def value(i: int) -> Any:
-        return cell_to_json(array[i].as_py())
+        try:
+            return cell_to_json(array[i].as_py())
+        except CellIntegerTooLong as exc:
+            raise exc.at(i) from None
 
     return _TextCells(kind, num, is_num, text, inexact, value, integral=integral)
 

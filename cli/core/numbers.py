@@ -1,0 +1,35 @@
+"""One answer to "is this a usable finite number?", shared by the report and the release gates."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+
+def finite_float(value: Any) -> float | None:
+    """``value`` as a finite float, or None when it is not one.
+
+    None for booleans, non-numbers (strings, null, containers), NaN, the
+    infinities and integers too large for a float (``float(10**400)`` raises
+    OverflowError): a gate reading such a value must fail, never crash.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def shown_number(value: int | float) -> str:
+    """A number for a one-line message; an int too large for a float by its magnitude.
+
+    ``str()`` of an int past Python's 4,300-digit conversion limit raises
+    ValueError, so such an int is never converted to text whole.
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and finite_float(value) is None:
+        magnitude = int(math.log10(abs(value)))  # math.log10 accepts ints of any size
+        sign = "-" if value < 0 else ""
+        return f"about {sign}10^{magnitude} (an integer too large for a float)"
+    return repr(value)
