@@ -220,3 +220,20 @@ def test_an_experiment_name_on_several_baselines(repo: Path) -> None:
     assert json.loads(result.stdout)["head"]["commit"] == current  # the one on HEAD wins
     unknown = invoke(repo, "--head", "nope")
     assert unknown.exit_code == 2 and "'dvc exp list'" in unknown.stderr
+
+
+@pytest.mark.parametrize(
+    "lock",
+    [
+        "stages: [1]\n",
+        "stages:\n  train: [1]\n",
+        "stages:\n  train: x\n",
+        "stages:\n  train:\n    outs: [1, {path: 3}, {md5: abc}]\n",
+    ],
+)
+def test_a_malformed_dvc_lock_is_reported_without_its_outputs(repo: Path, lock: str) -> None:
+    commit(repo, "malformed lock", {"dvc.lock": lock})
+    result = invoke(repo, "--base", "HEAD~1", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["data"] == []
+    assert "unexpected" not in result.output
