@@ -18,6 +18,7 @@ from cli import api
 from cli.app import app
 from cli.errors import (
     PatternTooSlow,
+    SchemaInvalid,
     SchemaRefLoop,
     SchemaRefRefused,
     SchemaRefUnresolvable,
@@ -176,6 +177,34 @@ def test_a_ref_to_nothing_and_a_ref_cycle_are_one_line(tmp_path: Path) -> None:
     result = _cli(data, schema)
     assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
     assert "$ref cycle" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("schema", "pointer"),
+    [
+        ({"type": "object", "properties": {"a": {"$ref": "http://[::1"}}}, "/properties/a/$ref"),
+        (
+            {"properties": {"a": {"anyOf": [{"$dynamicRef": "https://[::1/s#n"}]}}},
+            "/properties/a/anyOf/0/$dynamicRef",
+        ),
+        ({"properties": {"a": {"$id": "http://[::1", "type": "integer"}}}, "/properties/a/$id"),
+        ({"$id": "http://[::1", "properties": {"a": {"$ref": "#/$defs/d"}}}, "/$id"),
+    ],
+)
+def test_a_ref_or_id_that_is_not_a_uri_is_one_line(
+    tmp_path: Path, schema: Any, pointer: str
+) -> None:
+    data, path = _files(tmp_path, schema)
+    with pytest.raises(SchemaInvalid, match=re.escape(f"at {pointer}: '")):
+        api.check_schema(data=data, schema=path)
+    for args in (
+        ["schema", "check", str(data), "--schema", str(path)],
+        ["drift", "-r", str(data), "-c", str(data), "-s", str(path)],
+    ):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, result.output
+        (line,) = result.stderr.strip().splitlines()
+        assert "is not a valid URI reference" in line and not CRASH.search(line)
 
 
 @pytest.mark.parametrize("opening", ["[", '{"a":'])
