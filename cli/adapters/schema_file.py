@@ -21,8 +21,8 @@ def read_schema(path: Path) -> Any:
     from jsonschema.exceptions import SchemaError
 
     from cli.adapters.files import require_file
+    from cli.core.documents import MAX_DEPTH
     from cli.core.schema.document import (
-        MAX_DEPTH,
         dangling_refs,
         foreign_refs,
         invalid_uris,

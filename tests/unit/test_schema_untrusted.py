@@ -220,6 +220,38 @@ def test_a_deeply_nested_schema_is_one_line(tmp_path: Path, opening: str) -> Non
     assert "nested too deeply" in line and not CRASH.search(line)
 
 
+WRAP = {
+    "allOf": lambda node: {"allOf": [node]},
+    "not": lambda node: {"not": {"not": node}},
+    "items": lambda node: {"items": node},
+    "properties": lambda node: {"properties": {"x": node}},
+}
+
+
+@pytest.mark.parametrize("keyword", sorted(WRAP))
+def test_a_schema_may_nest_as_deep_as_any_document(tmp_path: Path, keyword: str) -> None:
+    """One depth limit for every document (README: MAX_DEPTH), schemas included: a schema
+    at the limit is checked (jsonschema's own recursion copes); one level more is refused."""
+    from cli.core.documents import MAX_DEPTH
+    from cli.core.schema.document import nesting_depth
+
+    def depth(schema: Any) -> int:
+        return nesting_depth(json.dumps(schema), limit=10 * MAX_DEPTH)
+
+    node: Any = {"type": "integer"}
+    while depth({"properties": {"a": WRAP[keyword](node)}}) <= MAX_DEPTH:
+        node = WRAP[keyword](node)
+    if depth({"properties": {"a": {"items": node}}}) <= MAX_DEPTH:  # the odd last level
+        node = {"items": node}
+    schema = {"properties": {"a": node}}
+    assert depth(schema) == MAX_DEPTH
+    data, path = _files(tmp_path, schema, "a\n1\n")
+    assert api.check_schema(data=data, schema=path).rows == 1
+    path.write_text(json.dumps({"allOf": [schema]}), encoding="utf-8")
+    with pytest.raises(SchemaTooDeep, match=f"more than {MAX_DEPTH} levels"):
+        api.check_schema(data=data, schema=path)
+
+
 def test_brackets_inside_strings_do_not_count(tmp_path: Path) -> None:
     deep_text = "[[[[" * 40 + '\\"{'
     schema = {"description": deep_text, "properties": {"a": {"type": "integer"}}}

@@ -18,10 +18,11 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import urldefrag, urljoin, urlsplit
 
+from cli.core.documents import MAX_DEPTH
+
 if TYPE_CHECKING:
     from referencing import Registry
 
-MAX_DEPTH = 64  # levels of arrays and objects; a row schema needs far fewer
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKET = re.compile(r"[\[\]{}]")
 
@@ -52,6 +53,10 @@ REF_KEYWORDS = ("$ref", "$dynamicRef")
 
 def nesting_depth(text: str, *, limit: int = MAX_DEPTH) -> int:
     """Levels of arrays and objects in JSON ``text``, counted up to ``limit + 1``.
+
+    The limit is every document's (:data:`cli.core.documents.MAX_DEPTH`): a schema
+    within it passes jsonschema's metaschema check and its recursive validation
+    whatever keyword nests it (``tests/unit/test_schema_untrusted.py`` checks the limit).
 
     Brackets inside strings do not count. Iterative, so any depth is measured without
     recursion; text that is not JSON gets some number, and the parser then refuses it.
