@@ -162,7 +162,9 @@ def dangling_refs(document: Any) -> list[tuple[str, str]]:
     for where, scope, node in nodes:
         for keyword in REF_KEYWORDS:
             ref = node.get(keyword)
-            target = _join(scope, ref) if isinstance(ref, str) else None
+            if not isinstance(ref, str):
+                continue
+            target = _join(scope, ref)
             if target is None or urldefrag(target).url not in resources:
                 continue
             try:
