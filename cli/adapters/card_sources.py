@@ -11,8 +11,8 @@ from typing import Any
 from cli import paths
 from cli.adapters.dvcfile import artifacts, declared_params
 from cli.adapters.files import md5_file, read_json, read_table, read_yaml, require_file
-from cli.adapters.pipeline import locked_outputs
 from cli.core.card import CardFacts
+from cli.core.lock import locked_outputs
 from cli.errors import (
     DocumentInvalid,
     ModelMetadataInvalid,
@@ -101,7 +101,7 @@ def check_metrics_fresh(sources: CardSources) -> None:
             f"{used[str(paths.MODEL)]}, but {sources.model} has md5 {model_md5}"
         )
     recorded = locked_outputs(lock).get(("evaluate", str(paths.METRICS)))
-    if recorded and recorded != md5_file(sources.metrics):
+    if recorded and recorded.md5 and recorded.md5 != md5_file(sources.metrics):
         raise StaleMetrics(f"{sources.metrics} differs from the file dvc.lock records")
 
 

@@ -133,22 +133,54 @@ def check_archive(path: Path) -> None:
                 )
             if _SCHEMA not in archive.namelist():
                 raise ModelArchiveInvalid(str(path), f"no {_SCHEMA} member (not a skops file)")
-            load_json(archive.read(_SCHEMA).decode("utf-8"))
+            schema = load_json(archive.read(_SCHEMA).decode("utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ModelArchiveInvalid(str(path), f"{_SCHEMA} is not JSON text: {exc}") from None
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise ModelArchiveInvalid(str(path), str(exc) or type(exc).__name__) from None
     except ParseLimitExceeded as exc:
         raise_limit(exc, f"{path}:{_SCHEMA}", hint="rebuild it with 'dvc repro'")
+    _check_schema_shape(path, schema)
+
+
+def _check_schema_shape(path: Path, schema: Any) -> None:
+    """Refuse a ``schema.json`` that is not an object with an integer ``protocol``.
+
+    skops indexes the top of ``schema.json`` as a mapping and picks its loaders
+    by ``protocol`` before any type is checked, so any other shape must stop here.
+    """
+    if not isinstance(schema, dict):
+        raise ModelArchiveInvalid(
+            str(path), f"{_SCHEMA} is a JSON {_json_kind(schema)}, not an object"
+        )
+    protocol = schema.get("protocol")
+    if not isinstance(protocol, int) or isinstance(protocol, bool):
+        raise ModelArchiveInvalid(
+            str(path), f"{_SCHEMA} has no integer 'protocol' (found {protocol!r})"
+        )
+
+
+def _json_kind(value: Any) -> str:
+    """The JSON name of a parsed value's type."""
+    kinds = ((bool, "boolean"), (list, "array"), (str, "string"), ((int, float), "number"))
+    return next((name for kind, name in kinds if isinstance(value, kind)), "null")
 
 
 @contextmanager
 def _damaged_as_invalid(path: Path) -> Iterator[None]:
-    """A member whose bytes do not inflate (or end early) becomes ModelArchiveInvalid."""
+    """Whatever skops raises on a damaged or malformed archive becomes ModelArchiveInvalid.
+
+    A member whose bytes do not inflate (or end early), and a ``schema.json`` whose
+    nodes lack the keys or types skops expects, are the archive's fault, not a bug
+    here. (Untrusted types are refused before loading, by ``untrusted_types``.)
+    """
     try:
         yield
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise ModelArchiveInvalid(str(path), str(exc) or type(exc).__name__) from None
+    except (TypeError, KeyError, AttributeError, ValueError) as exc:
+        detail = f"skops cannot read it: {type(exc).__name__}: {exc}"
+        raise ModelArchiveInvalid(str(path), detail.splitlines()[0]) from None
 
 
 def untrusted_types(path: Path) -> list[str]:

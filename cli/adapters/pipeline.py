@@ -10,26 +10,6 @@ from cli.adapters import process
 from cli.adapters.files import read_yaml
 
 
-def locked_outputs(lock: Any) -> dict[tuple[str, str], str]:
-    """``(stage, path) → md5`` for every output recorded in a parsed ``dvc.lock``.
-
-    The lock is untrusted (it may come from any commit): entries that are not
-    mappings, or outputs without a string ``path``, are left out, so a reader looking
-    for an output finds it missing rather than crashing.
-    """
-    stages = lock.get("stages") if isinstance(lock, dict) else None
-    if not isinstance(stages, dict):
-        return {}
-    found: dict[tuple[str, str], str] = {}
-    for stage, entry in stages.items():
-        outs = entry.get("outs") if isinstance(entry, dict) else None
-        for out in outs if isinstance(outs, list) else []:
-            if isinstance(out, dict) and isinstance(out.get("path"), str):
-                md5 = out.get("md5")
-                found[(str(stage), out["path"])] = md5 if isinstance(md5, str) else ""
-    return found
-
-
 def clean_clone(repo: Path, dest: Path) -> None:
     """Clone the committed state of ``repo`` into ``dest`` (no workspace files, no DVC cache)."""
     process.run(

@@ -21,11 +21,11 @@ def read_schema(path: Path) -> Any:
     from jsonschema.exceptions import SchemaError
 
     from cli.adapters.files import require_file
-    from cli.core.documents import IntegerTooLong, ParseLimitExceeded, load_json
+    from cli.core.documents import MAX_DEPTH, IntegerTooLong, ParseLimitExceeded, load_json
     from cli.core.schema.document import (
-        MAX_DEPTH,
         dangling_refs,
         foreign_refs,
+        invalid_uris,
         nesting_depth,
         ref_kind,
     )
@@ -56,6 +56,10 @@ def read_schema(path: Path) -> Any:
     except SchemaError as exc:
         where = "/".join(str(p) for p in exc.absolute_path) or "(top level)"
         raise SchemaInvalid(str(path), f"at {where}: {exc.message}") from None
+    malformed = invalid_uris(schema)
+    if malformed:
+        pointer, value = malformed[0]
+        raise SchemaInvalid(str(path), f"at {pointer}: '{value}' is not a valid URI reference")
     refused = foreign_refs(schema)
     if refused:
         pointer, ref = refused[0]

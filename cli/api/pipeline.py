@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from cli.core.lock import LockedOutput
     from cli.results.pipeline import ReproReport
 
 
@@ -21,6 +22,7 @@ def verify_reproduction(*, repo: Path = Path(), keep: bool = False) -> ReproRepo
     import tempfile
 
     from cli.adapters import git, pipeline
+    from cli.core.lock import locked_outputs
     from cli.results.pipeline import OutputCheck, ReproReport
 
     git.ensure_repo(repo)
@@ -28,16 +30,23 @@ def verify_reproduction(*, repo: Path = Path(), keep: bool = False) -> ReproRepo
     clone = scratch / "clone"
     try:
         pipeline.clean_clone(repo, clone)
-        committed = pipeline.locked_outputs(pipeline.read_lock(clone))
+        committed = locked_outputs(pipeline.read_lock(clone))
         pipeline.repro_from_scratch(
             clone, cache=scratch / "dvc-cache", site_cache=scratch / "site-cache"
         )
-        actual = pipeline.locked_outputs(pipeline.read_lock(clone))
+        actual = locked_outputs(pipeline.read_lock(clone))
     finally:
         if not keep:
             shutil.rmtree(scratch, ignore_errors=True)
     checks = tuple(
-        OutputCheck(stage=stage, path=path, expected=md5, actual=actual.get((stage, path)))
-        for (stage, path), md5 in sorted(committed.items())
+        OutputCheck(
+            stage=stage, path=path, expected=out.md5, actual=_md5(actual.get((stage, path)))
+        )
+        for (stage, path), out in sorted(committed.items())
     )
     return ReproReport(outputs=checks, workdir=str(clone) if keep else None)
+
+
+def _md5(output: LockedOutput | None) -> str | None:
+    """The md5 a rerun recorded for an output; None when the rerun did not record it."""
+    return output.md5 if output is not None else None

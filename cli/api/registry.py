@@ -457,7 +457,7 @@ def checkout(*, ref: str, repo: Path = Path()) -> CheckoutResult:
     the file); all are checked, fetched and verified before the first file is written.
     """
     from cli.adapters.files import contained, write_bytes
-    from cli.adapters.pipeline import locked_outputs
+    from cli.core.lock import locked_outputs
     from cli.results.registry import CheckoutResult
 
     git.ensure_repo(repo)
@@ -477,7 +477,7 @@ def checkout(*, ref: str, repo: Path = Path()) -> CheckoutResult:
     producer = next((stage for (stage, p) in outputs if p == model_path), None)
     if model_path is None or producer is None:
         raise ToolkitError(f"{tag}: dvc.yaml/dvc.lock at that tag do not record the model's path")
-    files = sorted((str(p), md5) for (stage, p), md5 in outputs.items() if stage == producer)
+    files = sorted((out.path, out.md5) for out in outputs.values() if out.stage == producer)
     targets = {path: contained(repo, path, source=f"{tag}:dvc.lock") for path, _ in files}
     fetched = []
     for path, md5 in files:

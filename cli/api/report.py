@@ -138,7 +138,8 @@ def _curve(revision: Revision, path: str, columns: tuple[str, str]) -> list[tupl
 
 def _snapshot(revision: Revision) -> Snapshot:
     from cli.adapters import revisions
-    from cli.core.report import CURVE_AXES, Snapshot, locked_outputs
+    from cli.core.lock import outputs_by_path
+    from cli.core.report import CURVE_AXES, Snapshot
     from cli.results.report import Side
 
     metrics = {p.as_posix(): _json(revision, p.as_posix()) for p in METRIC_FILES}
@@ -151,7 +152,7 @@ def _snapshot(revision: Revision) -> Snapshot:
         side=Side(rev=revision.rev, commit=revision.commit),
         metrics=metrics,
         params=_yaml(revision, paths.PARAMS.as_posix()),
-        outputs=locked_outputs(_yaml(revision, paths.DVC_LOCK.as_posix())),
+        outputs=outputs_by_path(_yaml(revision, paths.DVC_LOCK.as_posix())),
         validation=_json(revision, paths.VALIDATION_REPORT.as_posix()),
         confusion=_csv(revision, paths.CONFUSION_PLOT.as_posix(), ("actual", "predicted")),
         curves=curves,

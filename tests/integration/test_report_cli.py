@@ -233,3 +233,20 @@ def test_a_metric_past_the_int_digit_limit_is_one_line_exit_2(repo: Path) -> Non
     (line,) = result.stderr.strip().splitlines()
     assert "metrics.json: a number with more than 4,300 digits at column 8" in line
     assert "unexpected" not in line
+
+
+@pytest.mark.parametrize(
+    "lock",
+    [
+        "stages: [1]\n",
+        "stages:\n  train: [1]\n",
+        "stages:\n  train: x\n",
+        "stages:\n  train:\n    outs: [1, {path: 3}, {md5: abc}]\n",
+    ],
+)
+def test_a_malformed_dvc_lock_is_reported_without_its_outputs(repo: Path, lock: str) -> None:
+    commit(repo, "malformed lock", {"dvc.lock": lock})
+    result = invoke(repo, "--base", "HEAD~1", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["data"] == []
+    assert "unexpected" not in result.output

@@ -155,3 +155,57 @@ def test_cli_drift_with_an_empty_model_is_one_line(tmp_path: Path) -> None:
     (line,) = result.stderr.strip().splitlines()
     assert "not a model archive: the file is empty" in line and "unexpected" not in line
     assert "dvc repro" in line
+
+
+def rewrite_schema(path: Path, schema: bytes) -> None:
+    """Replace the ``schema.json`` member of the archive at ``path``, keeping the others."""
+    with zipfile.ZipFile(path) as archive:
+        members = {n: archive.read(n) for n in archive.namelist() if n != "schema.json"}
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("schema.json", schema)
+        for name, data in members.items():
+            archive.writestr(name, data)
+
+
+@pytest.mark.parametrize(
+    "schema, detail",
+    [
+        (b"[]", r"schema\.json is a JSON array, not an object"),
+        (b"3", r"schema\.json is a JSON number, not an object"),
+        (b"null", r"schema\.json is a JSON null, not an object"),
+        (b"{}", r"schema\.json has no integer 'protocol' \(found None\)"),
+        (b'{"protocol": "2"}', r"has no integer 'protocol' \(found '2'\)"),
+        (b'{"protocol": true}', r"has no integer 'protocol' \(found True\)"),
+        (b'{"protocol": 999}', r"skops cannot read it: "),
+        (b'{"protocol": 2}', r"skops cannot read it: "),
+        (b'{"protocol": 2, "__class__": [], "__module__": 3}', r"skops cannot read it: "),
+        (b'{"protocol": 2, "__class__": "X", "__module__": "m", "__loader__": 1}', r"skops"),
+    ],
+)
+def test_a_malformed_schema_json_is_one_named_error(
+    tmp_path: Path, schema: bytes, detail: str
+) -> None:
+    path = tmp_path / "m0.skops"
+    save_model(fitted_model(), path)
+    rewrite_schema(path, schema)
+    with pytest.raises(ModelArchiveInvalid, match=r"m0\.skops: not a model archive: .*" + detail):
+        untrusted_types(path)
+    with pytest.raises(ModelArchiveInvalid, match=r"m0\.skops: not a model archive: .*" + detail):
+        load_model(path)
+
+
+@pytest.mark.parametrize("schema", [b"[]", b"{}"])
+def test_cli_drift_with_a_malformed_schema_json_is_one_line(tmp_path: Path, schema: bytes) -> None:
+    from typer.testing import CliRunner
+
+    from cli.app import app
+
+    data = tmp_path / "r.csv"
+    data.write_text("x\n1\n2\n3\n")
+    model = tmp_path / "m0.skops"
+    save_model(fitted_model(), model)
+    rewrite_schema(model, schema)
+    result = CliRunner().invoke(app, ["drift", "-r", str(data), "-c", str(data), "-m", str(model)])
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.strip().splitlines()
+    assert "m0.skops: not a model archive: schema.json" in line and "unexpected" not in line

@@ -13,7 +13,7 @@ from jsonschema import Draft202012Validator
 
 from cli.core.schema.cells import NULL_TOKENS, cell_to_json
 from cli.core.schema.checker import SchemaChecker
-from cli.core.schema.text import _null_token_cells
+from cli.core.schema.text import from_text
 
 CELLS = [
     "", "NA", "null", "0", "1", "-3", "2.5", "1e2", "-0.0", "0.1", "007", "+1", ".5",
@@ -266,69 +266,75 @@ def test_a_cell_with_numbers_on_two_lines_is_a_string(trap: str) -> None:
 
 token_like = st.sampled_from(["", "NA", "N/A", "NaN", "nan", "null", "NULL", "None", "0", "1.5"])
 long_cells = st.sampled_from(["12345.5", "abcdef", "2024-01-31", "NULLS", "Nonetheless"])
+IS_INTEGER = Draft202012Validator({"type": "integer"}).is_valid
+
+
+def kinds_by_reference(texts: list[str | None]) -> list[int]:
+    """Each cell's kind as the JSON mapping (``cell_to_json``) gives it."""
+    from cli.core.schema.cells import NULL, NUMBER, STRING
+
+    values = [cell_to_json(text) for text in texts]
+    return [NULL if v is None else NUMBER if isinstance(v, int | float) else STRING for v in values]
+
+
+def assert_cells_match_reference(texts: list[str | None]) -> None:
+    """``from_text`` gives every cell the kind, float value and integer verdict that the
+    JSON mapping and jsonschema give it."""
+    from cli.core.schema.cells import NUMBER
+
+    cells = from_text(pa.array(texts, pa.string()))
+    assert cells.kind.tolist() == kinds_by_reference(texts), texts
+    for i, text in enumerate(texts):
+        value = cell_to_json(text)
+        if cells.kind[i] == NUMBER:
+            assert cells.num[i] == float(value), text
+            assert bool(cells.is_int[i]) == IS_INTEGER(float(value)), text
+        else:
+            assert np.isnan(cells.num[i]) and not cells.is_int[i], text
 
 
 @given(st.lists(token_like | long_cells, max_size=60), st.integers(0, 3))
-def test_null_token_cells_match_a_plain_lookup(cells: list[str], repeat: int) -> None:
-    array = pa.array(cells + ["12345.5"] * (repeat * 20), pa.string())  # few short cells too
-    expected = np.asarray(pa.compute.is_in(array, pa.array(list(NULL_TOKENS))))
-    found = _null_token_cells(array)
-    if not expected.any():
-        assert found is None
-        return
-    assert found is not None
-    nulls, only_empty = found
-    assert np.asarray(nulls).tolist() == expected.tolist()
-    hits = [cell for cell, hit in zip(array.to_pylist(), expected, strict=True) if hit]
-    assert only_empty == all(cell == "" for cell in hits)
+def test_null_tokens_are_null_cells_as_a_plain_lookup_says(cells: list[str], repeat: int) -> None:
+    texts = cells + ["12345.5"] * (repeat * 20)  # few short cells too
+    expected = np.asarray(
+        pa.compute.is_in(pa.array(texts, pa.string()), pa.array(list(NULL_TOKENS)))
+    )
+    from cli.core.schema.cells import NULL
+
+    got = from_text(pa.array(texts, pa.string()))
+    assert (got.kind == NULL).tolist() == expected.tolist()
+    assert_cells_match_reference(texts)
 
 
-def _number_verdict(texts: list[str], *, empty_is_null: bool) -> bool:
-    """The whole-column number path: the cheap grammar check, confirmed by the float cast
-    (of the cells with empty ones made null, when they are nulls)."""
-    from cli.core.schema.text import _all_numbers, _cast_numbers
-
-    array = pa.array(texts, pa.string())
-    nulled = pa.array([t if t or not empty_is_null else None for t in texts], pa.string())
-    return _all_numbers(array, empty_is_null=empty_is_null) and _cast_numbers(nulled) is not None
-
-
-def test_decimal_texts_with_the_cast_equal_the_json_number_grammar() -> None:
-    """Every text of up to four bytes from '-', '.', '/' and digits, alone and after a clean
-    column: the NumPy grammar check plus Arrow's cast says 'number' exactly when the regex does.
-    """
+def test_decimal_texts_are_numbers_exactly_when_the_json_number_grammar_says() -> None:
+    """Every text of up to four bytes from '-', '.', '/' and digits, each alone (the
+    whole-column path) and all together (the per-cell path): a number exactly when the
+    JSON number regex matches it."""
     import itertools
     import re
 
-    from cli.core.schema.cells import NUMBER_RE
+    from cli.core.schema.cells import NUMBER, NUMBER_RE
 
     alphabet = "-./0123456789"
     texts = ["".join(t) for n in range(1, 5) for t in itertools.product(alphabet, repeat=n)]
     wrong = [
         text
         for text in texts
-        if _number_verdict([text], empty_is_null=False) != bool(re.fullmatch(NUMBER_RE, text))
+        if (from_text(pa.array([text], pa.string())).kind[0] == NUMBER)
+        != bool(re.fullmatch(NUMBER_RE, text))
     ]
     assert wrong == []
+    assert_cells_match_reference(texts)
     numbers = [text for text in texts if re.fullmatch(NUMBER_RE, text)]
-    assert len(numbers) > 1000 and _number_verdict(numbers, empty_is_null=False)
+    assert len(numbers) > 1000
+    assert (from_text(pa.array(numbers, pa.string())).kind == NUMBER).all()
 
 
 @settings(max_examples=300, deadline=None)
-@given(
-    st.lists(st.text(alphabet="-.0123456789", max_size=5), min_size=1, max_size=30),
-    st.booleans(),
-)
-def test_decimal_columns_with_empty_cells(texts: list[str], empty_is_null: bool) -> None:
-    """Columns of such texts with empty cells (nulls when allowed) against the per-cell regex."""
-    import re
-
-    from cli.core.schema.cells import NUMBER_RE
-
-    def fits(text: str) -> bool:
-        return (empty_is_null and text == "") or bool(re.fullmatch(NUMBER_RE, text))
-
-    assert _number_verdict(texts, empty_is_null=empty_is_null) == all(map(fits, texts)), texts
+@given(st.lists(st.text(alphabet="-.0123456789", max_size=5), min_size=1, max_size=30))
+def test_decimal_columns_with_empty_cells(texts: list[str]) -> None:
+    """Columns of such texts with empty cells (null tokens) against the JSON mapping."""
+    assert_cells_match_reference(texts)
 
 
 INTEGER_EDGES = [0, -1, 2**53, 2**53 + 1, 2**63 - 1, 2**63, -(2**63), -(2**63) - 1, 10**30]
@@ -346,27 +352,22 @@ INTEGER_EDGES = [0, -1, 2**53, 2**53 + 1, 2**63 - 1, 2**63, -(2**63), -(2**63) -
 def test_integer_texts_cast_to_the_nearest_float(values: list[int | None], minus0: bool) -> None:
     """Cells of digits (the int64 path, and the float cast past int64) get Python's float of
     the text: the correctly rounded value, nulls NaN ("-0" may give 0.0: jsonschema sees 0)."""
-    from cli.core.schema.text import _cast_numbers, _integer_texts
-
     texts = [None if v is None else str(v) for v in values] + (["-0"] if minus0 else [])
-    array = pa.array(texts, pa.string())
-    assert _integer_texts(array) == any(t is not None for t in texts)
-    cast = _cast_numbers(array)
-    assert cast is not None
-    num, integral = cast
-    assert integral == _integer_texts(array)
+    cells = from_text(pa.array(texts, pa.string()))
     expected = [np.nan if t is None else float(t) for t in texts]
-    assert num.tolist() == pytest.approx(expected, rel=0, abs=0, nan_ok=True)
+    assert cells.num.tolist() == pytest.approx(expected, rel=0, abs=0, nan_ok=True)
+    assert cells.is_int.tolist() == [t is not None for t in texts]
+    assert_cells_match_reference(texts)
 
 
-def test_texts_with_a_point_or_letters_are_not_integer_texts() -> None:
-    from cli.core.schema.text import _integer_texts
-
-    assert not _integer_texts(pa.array(["1", "2.0"], pa.string()))
-    assert not _integer_texts(pa.array(["1", "-2.5"], pa.string()))
-    assert not _integer_texts(pa.array(["1", "1e5"], pa.string()))
-    assert not _integer_texts(pa.array([""], pa.string()))
-    assert _integer_texts(pa.array(["1", "-25"], pa.string()))
+@pytest.mark.parametrize(
+    "texts",
+    [["1", "2.0"], ["1", "-2.5"], ["1", "1e5"], [""], ["1", "-25"], ["1", "2.5e-1", "x"]],
+)
+def test_integer_cells_are_what_jsonschema_calls_integers(texts: list[str]) -> None:
+    """Texts with a point or an exponent are numbers that jsonschema may still call integers
+    (2.0, 1e5); texts of digits alone are integers."""
+    assert_cells_match_reference(texts)
 
 
 GATHER_TEXTS = ["1", "2.5", "x", "", "NA", "1e400", "12345678901234567"]

@@ -18,6 +18,7 @@ from cli import api
 from cli.app import app
 from cli.errors import (
     PatternTooSlow,
+    SchemaInvalid,
     SchemaRefLoop,
     SchemaRefRefused,
     SchemaRefUnresolvable,
@@ -178,6 +179,34 @@ def test_a_ref_to_nothing_and_a_ref_cycle_are_one_line(tmp_path: Path) -> None:
     assert "$ref cycle" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("schema", "pointer"),
+    [
+        ({"type": "object", "properties": {"a": {"$ref": "http://[::1"}}}, "/properties/a/$ref"),
+        (
+            {"properties": {"a": {"anyOf": [{"$dynamicRef": "https://[::1/s#n"}]}}},
+            "/properties/a/anyOf/0/$dynamicRef",
+        ),
+        ({"properties": {"a": {"$id": "http://[::1", "type": "integer"}}}, "/properties/a/$id"),
+        ({"$id": "http://[::1", "properties": {"a": {"$ref": "#/$defs/d"}}}, "/$id"),
+    ],
+)
+def test_a_ref_or_id_that_is_not_a_uri_is_one_line(
+    tmp_path: Path, schema: Any, pointer: str
+) -> None:
+    data, path = _files(tmp_path, schema)
+    with pytest.raises(SchemaInvalid, match=re.escape(f"at {pointer}: '")):
+        api.check_schema(data=data, schema=path)
+    for args in (
+        ["schema", "check", str(data), "--schema", str(path)],
+        ["drift", "-r", str(data), "-c", str(data), "-s", str(path)],
+    ):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, result.output
+        (line,) = result.stderr.strip().splitlines()
+        assert "is not a valid URI reference" in line and not CRASH.search(line)
+
+
 @pytest.mark.parametrize("opening", ["[", '{"a":'])
 def test_a_deeply_nested_schema_is_one_line(tmp_path: Path, opening: str) -> None:
     closing = "]" if opening == "[" else "}"
@@ -189,6 +218,38 @@ def test_a_deeply_nested_schema_is_one_line(tmp_path: Path, opening: str) -> Non
     assert result.exit_code == 2
     (line,) = result.stderr.strip().splitlines()
     assert "nested too deeply" in line and not CRASH.search(line)
+
+
+WRAP = {
+    "allOf": lambda node: {"allOf": [node]},
+    "not": lambda node: {"not": {"not": node}},
+    "items": lambda node: {"items": node},
+    "properties": lambda node: {"properties": {"x": node}},
+}
+
+
+@pytest.mark.parametrize("keyword", sorted(WRAP))
+def test_a_schema_may_nest_as_deep_as_any_document(tmp_path: Path, keyword: str) -> None:
+    """One depth limit for every document (README: MAX_DEPTH), schemas included: a schema
+    at the limit is checked (jsonschema's own recursion copes); one level more is refused."""
+    from cli.core.documents import MAX_DEPTH
+    from cli.core.schema.document import nesting_depth
+
+    def depth(schema: Any) -> int:
+        return nesting_depth(json.dumps(schema), limit=10 * MAX_DEPTH)
+
+    node: Any = {"type": "integer"}
+    while depth({"properties": {"a": WRAP[keyword](node)}}) <= MAX_DEPTH:
+        node = WRAP[keyword](node)
+    if depth({"properties": {"a": {"items": node}}}) <= MAX_DEPTH:  # the odd last level
+        node = {"items": node}
+    schema = {"properties": {"a": node}}
+    assert depth(schema) == MAX_DEPTH
+    data, path = _files(tmp_path, schema, "a\n1\n")
+    assert api.check_schema(data=data, schema=path).rows == 1
+    path.write_text(json.dumps({"allOf": [schema]}), encoding="utf-8")
+    with pytest.raises(SchemaTooDeep, match=f"more than {MAX_DEPTH} levels"):
+        api.check_schema(data=data, schema=path)
 
 
 def test_brackets_inside_strings_do_not_count(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ curve diffs), ``sections`` (the other sections and the whole report); their publ
 are re-exported here.
 """
 
+from cli.core.lock import LockedOutput
 from cli.core.report.metrics import (
     DEFAULT_TOLERANCES,
     HIGHER,
@@ -34,13 +35,11 @@ from cli.core.report.plots import (
     resample,
 )
 from cli.core.report.sections import (
-    LockedOutput,
     Snapshot,
     card_summary,
     changed_outputs,
     compare,
     data_diffs,
-    locked_outputs,
     param_diffs,
     schema_summary,
 )
@@ -66,7 +65,6 @@ __all__ = [
     "flatten",
     "grid",
     "head_problem",
-    "locked_outputs",
     "metric_diffs",
     "param_diffs",
     "resample",

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from cli.core.lock import LockedOutput
 from cli.core.report.metrics import RegressionPolicy, flatten, metric_diffs
 from cli.core.report.plots import confusion_diff, curve_diffs
 from cli.results.report import (
@@ -21,16 +22,6 @@ from cli.results.report import (
     SchemaSummary,
     Side,
 )
-
-
-@dataclass(frozen=True)
-class LockedOutput:
-    """An output recorded in ``dvc.lock``."""
-
-    path: str
-    stage: str
-    md5: str
-    nfiles: int | None = None  # directories only
 
 
 @dataclass(frozen=True)
@@ -62,23 +53,6 @@ def param_diffs(base: Any, head: Any) -> list[ParamDiff]:
 
 def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=str)
-
-
-def locked_outputs(lock: Any) -> dict[str, LockedOutput]:
-    """Every output recorded in a parsed ``dvc.lock``, by path."""
-    stages = lock.get("stages") if isinstance(lock, Mapping) else None
-    found: dict[str, LockedOutput] = {}
-    for stage, entry in (stages or {}).items():
-        for out in (entry or {}).get("outs", []) or []:
-            if isinstance(out, Mapping) and "path" in out:
-                nfiles = out.get("nfiles")
-                found[str(out["path"])] = LockedOutput(
-                    path=str(out["path"]),
-                    stage=str(stage),
-                    md5=str(out.get("md5", "")),
-                    nfiles=int(nfiles) if isinstance(nfiles, int) else None,
-                )
-    return found
 
 
 def changed_outputs(

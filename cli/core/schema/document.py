@@ -18,10 +18,11 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import urldefrag, urljoin, urlsplit
 
+from cli.core.documents import MAX_DEPTH
+
 if TYPE_CHECKING:
     from referencing import Registry
 
-MAX_DEPTH = 64  # levels of arrays and objects; a row schema needs far fewer
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKET = re.compile(r"[\[\]{}]")
 
@@ -52,6 +53,10 @@ REF_KEYWORDS = ("$ref", "$dynamicRef")
 
 def nesting_depth(text: str, *, limit: int = MAX_DEPTH) -> int:
     """Levels of arrays and objects in JSON ``text``, counted up to ``limit + 1``.
+
+    The limit is every document's (:data:`cli.core.documents.MAX_DEPTH`): a schema
+    within it passes jsonschema's metaschema check and its recursive validation
+    whatever keyword nests it (``tests/unit/test_schema_untrusted.py`` checks the limit).
 
     Brackets inside strings do not count. Iterative, so any depth is measured without
     recursion; text that is not JSON gets some number, and the parser then refuses it.
@@ -84,17 +89,48 @@ def _subschemas(schema: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
                 yield f"{token}/{_pointer_token(name)}", item
 
 
+def _join(scope: str, reference: str) -> str | None:
+    """``reference`` resolved against ``scope`` (fragment kept); None when either is not a
+    URI that :mod:`urllib.parse` can split (e.g. ``http://[::1``, an unclosed IPv6 host)."""
+    try:
+        urlsplit(reference)
+        joined = urljoin(scope, reference)
+        urldefrag(joined)
+    except ValueError:
+        return None
+    return joined
+
+
 def _walk(schema: Any, pointer: str, base: str) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
-    """(pointer, base URI in scope, schema object) for ``schema`` and every subschema."""
+    """(pointer, base URI in scope, schema object) for ``schema`` and every subschema.
+
+    An ``$id`` that is not a URI leaves the scope unchanged (:func:`invalid_uris` names it).
+    """
     stack = [(schema, pointer, base)]
     while stack:
         node, where, scope = stack.pop()
         if not isinstance(node, Mapping):
             continue
         if isinstance(node.get("$id"), str):
-            scope = urljoin(scope, node["$id"])
+            scope = _join(scope, node["$id"]) or scope
         yield where, scope, node
         stack.extend((sub, where + suffix, scope) for suffix, sub in _subschemas(node))
+
+
+def invalid_uris(document: Any) -> list[tuple[str, str]]:
+    """(JSON pointer, value) of every ``$id``, ``$ref`` and ``$dynamicRef`` that is not a
+    URI reference (or does not resolve to one against the base URI in scope)."""
+    found = []
+    for where, scope, node in _walk(document, "", ""):
+        # scope already holds this node's own $id when that one is valid; an invalid
+        # one left scope unchanged, so joining it again fails again
+        if isinstance(node.get("$id"), str) and _join(scope, node["$id"]) is None:
+            found.append((f"{where}/$id", node["$id"]))
+        for keyword in REF_KEYWORDS:
+            ref = node.get(keyword)
+            if isinstance(ref, str) and _join(scope, ref) is None:
+                found.append((f"{where}/{keyword}", ref))
+    return sorted(found)
 
 
 def foreign_refs(document: Any) -> list[tuple[str, str]]:
@@ -106,7 +142,8 @@ def foreign_refs(document: Any) -> list[tuple[str, str]]:
     for where, scope, node in nodes:
         for keyword in REF_KEYWORDS:
             ref = node.get(keyword)
-            if isinstance(ref, str) and urldefrag(urljoin(scope, ref)).url not in resources:
+            target = _join(scope, ref) if isinstance(ref, str) else None
+            if isinstance(ref, str) and (target is None or urldefrag(target).url not in resources):
                 found.append((f"{where}/{keyword}", ref))
     return found
 
@@ -125,7 +162,10 @@ def dangling_refs(document: Any) -> list[tuple[str, str]]:
     for where, scope, node in nodes:
         for keyword in REF_KEYWORDS:
             ref = node.get(keyword)
-            if not isinstance(ref, str) or urldefrag(urljoin(scope, ref)).url not in resources:
+            if not isinstance(ref, str):
+                continue
+            target = _join(scope, ref)
+            if target is None or urldefrag(target).url not in resources:
                 continue
             try:
                 registry.resolver(base_uri=scope).lookup(ref)
@@ -179,7 +219,10 @@ def strings_in(value: Any) -> Iterator[str]:
 
 def ref_kind(ref: str) -> str:
     """How a user would name what a reference points at: remote, file or external."""
-    scheme = urlsplit(ref).scheme.lower()
+    try:
+        scheme = urlsplit(ref).scheme.lower()
+    except ValueError:  # not a URI at all (invalid_uris names it first)
+        return "external"
     if scheme in ("http", "https", "ftp", "ws", "wss"):
         return "remote"
     return "file" if scheme == "file" else "external"
