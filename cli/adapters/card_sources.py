@@ -12,7 +12,7 @@ from cli import paths
 from cli.adapters.dvcfile import artifacts, declared_params
 from cli.adapters.files import md5_file, read_json, read_table, read_yaml, require_file
 from cli.core.card import CardFacts
-from cli.core.lock import locked_outputs
+from cli.core.lock import locked_deps, locked_outputs
 from cli.errors import (
     DocumentInvalid,
     ModelMetadataInvalid,
@@ -89,18 +89,17 @@ def check_metrics_fresh(sources: CardSources) -> None:
     """
     if not sources.dvc_lock.is_file():
         return
-    lock = read_yaml(sources.dvc_lock, what="DVC lock file") or {}
-    evaluate = (lock.get("stages") or {}).get("evaluate")
-    if not evaluate:
+    lock = read_yaml(sources.dvc_lock, what="DVC lock file")
+    used = {path: md5 for (stage, path), md5 in locked_deps(lock).items() if stage == "evaluate"}
+    recorded = locked_outputs(lock).get(("evaluate", str(paths.METRICS)))
+    if not used and recorded is None:
         return
-    used = {d["path"]: d.get("md5") for d in evaluate.get("deps", [])}
     model_md5 = md5_file(sources.model)
     if str(paths.MODEL) in used and used[str(paths.MODEL)] != model_md5:
         raise StaleMetrics(
             f"dvc.lock records that {sources.metrics} was computed from model md5 "
             f"{used[str(paths.MODEL)]}, but {sources.model} has md5 {model_md5}"
         )
-    recorded = locked_outputs(lock).get(("evaluate", str(paths.METRICS)))
     if recorded and recorded.md5 and recorded.md5 != md5_file(sources.metrics):
         raise StaleMetrics(f"{sources.metrics} differs from the file dvc.lock records")
 

@@ -1,4 +1,4 @@
-"""The outputs recorded in a parsed ``dvc.lock``: the one reader of that file's ``outs``.
+"""The outputs and dependencies recorded in a parsed ``dvc.lock``: the one reader of that file.
 
 A lock is untrusted (it may come from any commit): entries that are not mappings,
 and outputs without a string ``path``, are left out, so a caller looking for an
@@ -24,15 +24,29 @@ class LockedOutput:
 
 def locked_outputs(lock: Any) -> dict[tuple[str, str], LockedOutput]:
     """``(stage, path) -> LockedOutput`` for every well-formed output of ``lock``."""
+    return {
+        (stage, entry["path"]): _output(stage, entry) for stage, entry in _entries(lock, "outs")
+    }
+
+
+def locked_deps(lock: Any) -> dict[tuple[str, str], str]:
+    """``(stage, path) -> md5`` (``""`` when none) for every well-formed dependency of ``lock``."""
+    return {
+        (stage, entry["path"]): _output(stage, entry).md5 for stage, entry in _entries(lock, "deps")
+    }
+
+
+def _entries(lock: Any, kind: str) -> list[tuple[str, Mapping[str, Any]]]:
+    """``(stage, entry)`` for each mapping with a string ``path`` in a stage's ``kind`` list."""
     stages = lock.get("stages") if isinstance(lock, Mapping) else None
     if not isinstance(stages, Mapping):
-        return {}
-    found: dict[tuple[str, str], LockedOutput] = {}
-    for stage, entry in stages.items():
-        outs = entry.get("outs") if isinstance(entry, Mapping) else None
-        for out in outs if isinstance(outs, list) else []:
-            if isinstance(out, Mapping) and isinstance(out.get("path"), str):
-                found[(str(stage), out["path"])] = _output(str(stage), out)
+        return []
+    found = []
+    for stage, body in stages.items():
+        listed = body.get(kind) if isinstance(body, Mapping) else None
+        for entry in listed if isinstance(listed, list) else []:
+            if isinstance(entry, Mapping) and isinstance(entry.get("path"), str):
+                found.append((str(stage), entry))
     return found
 
 

@@ -48,3 +48,20 @@ def test_well_formed_outputs_are_kept_beside_malformed_ones() -> None:
 def test_fields_of_the_wrong_type_are_left_empty(md5: Any, nfiles: Any) -> None:
     lock = {"stages": {"s": {"outs": [{"path": "p", "md5": md5, "nfiles": nfiles}]}}}
     assert outputs_by_path(lock) == {"p": LockedOutput(path="p", stage="s", md5="")}
+
+
+@pytest.mark.parametrize(
+    "lock",
+    [None, {"stages": [1]}, {"stages": {"evaluate": "x"}}, {"stages": {"evaluate": {"deps": 3}}}],
+)
+def test_malformed_locks_record_no_deps(lock: Any) -> None:
+    from cli.core.lock import locked_deps
+
+    assert locked_deps(lock) == {}
+
+
+def test_well_formed_deps_are_kept_beside_malformed_ones() -> None:
+    from cli.core.lock import locked_deps
+
+    lock = {"stages": {"evaluate": {"deps": [{"path": "models/model.skops", "md5": "m"}, 7]}}}
+    assert locked_deps(lock) == {("evaluate", "models/model.skops"): "m"}
