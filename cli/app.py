@@ -74,6 +74,7 @@ def build_app(names: Iterable[str] = COMMANDS) -> typer.Typer:
         add_completion=False,
         pretty_exceptions_enable=False,
         rich_markup_mode=None,  # plain help: rich is never imported (start-up stays short)
+        context_settings={"help_option_names": ["-h", "--help"]},  # inherited by every command
     )
     for name, (module, attribute) in COMMANDS.items():
         if name not in wanted:

@@ -40,7 +40,9 @@ def build(
 @app.command("check")
 @funnel
 def check(
-    card: Annotated[Path, typer.Argument(help="The card to check.")] = paths.MODEL_CARD,
+    card: Annotated[
+        Path, typer.Argument(help="The card to check.", metavar="CARD")
+    ] = paths.MODEL_CARD,
     fmt: FormatOption = Format.text,
 ) -> int:
     """Validate a card's front matter against mlvc's schema and list missing sections.

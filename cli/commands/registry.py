@@ -62,9 +62,15 @@ def release(
 
 @funnel
 def promote(
-    model: Annotated[str, typer.Argument(help="Model name (from dvc.yaml artifacts).")],
-    version: Annotated[str, typer.Argument(help="Version to promote, e.g. v0.1.0.")],
-    stage: Annotated[str, typer.Argument(help="Target stage, e.g. staging or prod.")],
+    model: Annotated[
+        str, typer.Argument(help="Model name (from dvc.yaml artifacts).", metavar="MODEL")
+    ],
+    version: Annotated[
+        str, typer.Argument(help="Version to promote, e.g. v0.1.0.", metavar="VERSION")
+    ],
+    stage: Annotated[
+        str, typer.Argument(help="Target stage, e.g. staging or prod.", metavar="STAGE")
+    ],
     push: PushOption = False,
     dry_run: DryRunOption = False,
     repo: RepoOption = Path(),
@@ -89,7 +95,9 @@ def promote(
 
 @funnel
 def rollback(
-    model: Annotated[str, typer.Argument(help="Model name (from dvc.yaml artifacts).")],
+    model: Annotated[
+        str, typer.Argument(help="Model name (from dvc.yaml artifacts).", metavar="MODEL")
+    ],
     stage: Annotated[str, typer.Option("--stage", help="The stage to roll back.")],
     push: PushOption = False,
     repo: RepoOption = Path(),
@@ -138,7 +146,9 @@ def _listing(*, repo: Path, fmt: Format) -> int:
 @registry_app.command("history")
 @funnel
 def history(
-    model: Annotated[str, typer.Argument(help="Model name, as in its registry tags.")],
+    model: Annotated[
+        str, typer.Argument(help="Model name, as in its registry tags.", metavar="MODEL")
+    ],
     stage: Annotated[
         str | None, typer.Option("--stage", help="Only the events of this stage.")
     ] = None,
@@ -162,7 +172,8 @@ def checkout(
         str,
         typer.Argument(
             help="NAME@vX.Y.Z, NAME@latest or NAME#STAGE (GTO's shortcuts), "
-            "e.g. penguins-classifier#prod."
+            "e.g. penguins-classifier#prod.",
+            metavar="REF",
         ),
     ],
     repo: RepoOption = Path(),

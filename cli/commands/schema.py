@@ -20,7 +20,9 @@ app = typer.Typer(
 @app.command("infer")
 @funnel
 def infer(
-    data: Annotated[Path, typer.Argument(help="CSV, Parquet or JSON Lines file to learn from.")],
+    data: Annotated[
+        Path, typer.Argument(help="CSV, Parquet or JSON Lines file to learn from.", metavar="DATA")
+    ],
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the schema.")],
     title: Annotated[
         str | None, typer.Option("--title", help="Title of the schema (default: from the file).")
@@ -50,7 +52,9 @@ def infer(
 @app.command("check")
 @funnel
 def check(
-    data: Annotated[Path, typer.Argument(help="CSV, Parquet or JSON Lines file to validate.")],
+    data: Annotated[
+        Path, typer.Argument(help="CSV, Parquet or JSON Lines file to validate.", metavar="DATA")
+    ],
     schema: Annotated[Path, typer.Option("--schema", "-s", help="JSON Schema of one row.")],
     fmt: ReportFormatOption = Format.text,
 ) -> int:

@@ -276,3 +276,23 @@ def test_api_reaches_every_public_function_statically() -> None:
                 assert getattr(api, name) is v, f"cli.api.{feature}.{name} is not in cli.api"
     assert api.release is importlib.import_module("cli.api.registry").release
     assert api.build_report is importlib.import_module("cli.api.report").build_report
+
+
+@pytest.mark.parametrize(
+    ("argv", "usage"),
+    [
+        ([], "Usage: mlvc [OPTIONS] COMMAND [ARGS]..."),
+        (["schema", "check"], "Usage: mlvc schema check [OPTIONS] {DATA}"),
+        (["promote"], "Usage: mlvc promote [OPTIONS] {MODEL} {VERSION} {STAGE}"),
+        (["checkout"], "Usage: mlvc checkout [OPTIONS] {REF}"),
+        (["registry", "history"], "Usage: mlvc registry history [OPTIONS] {MODEL}"),
+        (["card", "check"], "Usage: mlvc card check [OPTIONS] [CARD]"),
+    ],
+)
+def test_dash_h_is_help_and_usage_lines_name_arguments_in_capitals(
+    argv: list[str], usage: str
+) -> None:
+    short = runner.invoke(app, [*argv, "-h"])
+    long = runner.invoke(app, [*argv, "--help"])
+    assert short.exit_code == 0 and short.stdout == long.stdout
+    assert short.stdout.splitlines()[0] == usage
