@@ -233,10 +233,14 @@ def test_a_schema_may_nest_as_deep_as_any_document(tmp_path: Path, keyword: str)
     """One depth limit for every document (README: MAX_DEPTH), schemas included: a schema
     at the limit is checked (jsonschema's own recursion copes); one level more is refused."""
     from cli.core.documents import MAX_DEPTH
-    from cli.core.schema.document import nesting_depth
 
-    def depth(schema: Any) -> int:
-        return nesting_depth(json.dumps(schema), limit=10 * MAX_DEPTH)
+    def depth(value: Any) -> int:
+        """Levels of objects and arrays, as the JSON text nests its brackets."""
+        if isinstance(value, dict):
+            return 1 + max(map(depth, value.values()), default=0)
+        if isinstance(value, list):
+            return 1 + max(map(depth, value), default=0)
+        return 0
 
     node: Any = {"type": "integer"}
     while depth({"properties": {"a": WRAP[keyword](node)}}) <= MAX_DEPTH:

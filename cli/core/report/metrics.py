@@ -117,13 +117,9 @@ def flatten(document: Any, prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-def _number(value: Any) -> float | None:
-    return finite_float(value)
-
-
 def _is_metric(value: Any) -> bool:
     """Numbers and nulls are metrics; booleans and strings (e.g. ``small``) are not."""
-    return value is None or _number(value) is not None
+    return value is None or finite_float(value) is not None
 
 
 def head_problem(head: Any, key: str) -> str | None:
@@ -151,7 +147,7 @@ def _invalid(path: str, key: str, base: Any, tolerance: float, why: str) -> Metr
     return MetricDiff(
         path=path,
         key=key,
-        base=_number(flatten(base).get(key)) if isinstance(base, Mapping) else None,
+        base=finite_float(flatten(base).get(key)) if isinstance(base, Mapping) else None,
         head=None,
         change=None,
         direction=direction(key),
@@ -182,7 +178,7 @@ def metric_diffs(
         if key in problems:
             diffs.append(_invalid(path, key, base, gated[key], problems[key]))
             continue
-        b, h = _number(base_flat.get(key)), _number(head_flat.get(key))
+        b, h = finite_float(base_flat.get(key)), finite_float(head_flat.get(key))
         way = direction(key)
         change = h - b if b is not None and h is not None else None
         if key not in base_flat:

@@ -2,8 +2,8 @@
 
 Pure: text and parsed JSON in, findings out. A schema file is untrusted input, so
 
-- its JSON nesting is bounded (:func:`nesting_depth`) before it is parsed, so no parser or
-  validator recursion can exhaust the stack;
+- its JSON nesting is bounded by the one JSON reader (:func:`cli.core.documents.load_json`,
+  ``MAX_DEPTH``), so no parser or validator recursion can exhaust the stack;
 - every ``$ref`` and ``$dynamicRef`` must resolve inside the document itself
   (:func:`foreign_refs`), and the registry jsonschema receives (:func:`contained_registry`)
   retrieves nothing: no request leaves the process and no other file is read;
@@ -13,18 +13,13 @@ Pure: text and parsed JSON in, findings out. A schema file is untrusted input, s
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-from cli.core.documents import MAX_DEPTH
-
 if TYPE_CHECKING:
     from referencing import Registry
 
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_BRACKET = re.compile(r"[\[\]{}]")
 
 # Keywords whose values are schemas in Draft 2020-12, as the ``referencing`` library lists
 # them (referencing/jsonschema.py, DRAFT202012): one schema, an array of them, or an
@@ -49,26 +44,6 @@ IN_OBJECT = frozenset(
     {"$defs", "definitions", "dependentSchemas", "patternProperties", "properties"}
 )
 REF_KEYWORDS = ("$ref", "$dynamicRef")
-
-
-def nesting_depth(text: str, *, limit: int = MAX_DEPTH) -> int:
-    """Levels of arrays and objects in JSON ``text``, counted up to ``limit + 1``.
-
-    The limit is every document's (:data:`cli.core.documents.MAX_DEPTH`): a schema
-    within it passes jsonschema's metaschema check and its recursive validation
-    whatever keyword nests it (``tests/unit/test_schema_untrusted.py`` checks the limit).
-
-    Brackets inside strings do not count. Iterative, so any depth is measured without
-    recursion; text that is not JSON gets some number, and the parser then refuses it.
-    """
-    depth = deepest = 0
-    for match in _BRACKET.finditer(_STRING.sub("", text)):
-        depth += 1 if match.group() in "[{" else -1
-        if depth > deepest:
-            deepest = depth
-            if deepest > limit:
-                break
-    return deepest
 
 
 def _pointer_token(key: str | int) -> str:
