@@ -5,8 +5,11 @@ SHELL := /bin/bash
 
 VENV := .venv
 PY := $(VENV)/bin/python
-UV := $(VENV)/bin/uv
 UV_VERSION := 0.13.9
+# The installer lives beside the project's venv, not in it: the venv holds what a run imports.
+UV_HOME := $(HOME)/.cache/mlvc/uv-$(UV_VERSION)
+UV := $(UV_HOME)/bin/uv
+export MLVC_UV := $(UV)
 export DVC_NO_ANALYTICS := 1
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
@@ -15,14 +18,20 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: requirements.lock pyproject.toml
-	@test -x $(PY) || python3 -m venv $(VENV)
-	@test -x $(UV) || $(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+$(UV):
+	python3 -m venv $(UV_HOME)
+	$(UV_HOME)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+# A venv without pip or setuptools (uv installs); the libraries' own test suites
+# (site-packages/*/tests/) are removed: no run imports them. Bytecode is written for
+# what a run imports (.ci/warm-bytecode.py), even under PYTHONDONTWRITEBYTECODE.
+$(VENV)/.installed: requirements.lock pyproject.toml | $(UV)
+	@test -x $(PY) || $(UV) venv --quiet --python "$$(command -v python3)" $(VENV)
 	$(UV) pip install --quiet --python $(PY) -r requirements.lock
 	$(UV) pip install --quiet --python $(PY) --no-deps --config-settings editable_mode=compat -e .
-	@# Bytecode up front: this environment may set PYTHONDONTWRITEBYTECODE. The packages'
-	@# own test suites (*/tests/) are never imported by a run, so they stay source only.
-	$(PY) -m compileall -q -j0 -x '/tests/' $(VENV)/lib cli stages
+	find $(VENV)/lib -depth -type d -name tests -path '*/site-packages/*' -exec rm -rf {} +
+	$(PY) -m compileall -q cli stages
+	$(PY) .ci/warm-bytecode.py
 	@touch $@
 
 # The dev, bench and s3 extras: a superset of requirements.lock at the same versions.

@@ -10,7 +10,7 @@ set -euo pipefail
 GTO_VERSION=1.10.1
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${MLVC_GTO_VENV:-$HOME/.cache/mlvc/gto-venv}"
-UV="$ROOT/.venv/bin/uv"
+UV="${MLVC_UV:-$HOME/.cache/mlvc/uv-0.13.9/bin/uv}"
 
 installed() {
     [ -x "$VENV/bin/gto" ] && [ -x "$VENV/bin/python" ] &&

@@ -34,7 +34,8 @@ from typing import Any
 from budget import Budget, machine
 
 ROOT = Path(__file__).resolve().parent.parent
-UV = Path(sys.executable).parent / "uv"
+# The installer `make` uses (MLVC_UV); the benchmark venv falls back to pip without it.
+UV = Path(os.environ.get("MLVC_UV", Path(sys.executable).parent / "uv"))
 EVIDENTLY = "evidently==0.7.23"
 DEFAULT_VENV = Path.home() / ".cache" / "mlvc-bench" / "evidently-venv"
 

@@ -13,12 +13,15 @@ import gc
 import importlib
 import sys
 from collections.abc import Iterable, Sequence
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from cli import __version__
 from cli.commands._shared import Settings
+
+if TYPE_CHECKING:
+    from cli.adapters.startup import TagListing
 
 HELP = (
     "Data-and-model versioning on Git and DVC: data contracts, validated parameters, "
@@ -101,12 +104,20 @@ def invoked_command(argv: Sequence[str]) -> str | None:
     return None
 
 
-def main() -> None:
-    """Console entry point: build only the invoked command's app, then run it."""
+def main(*, tag_listing: TagListing | None = None) -> None:
+    """Build only the invoked command's app, then run it (``cli.entry.main`` calls this).
+
+    ``tag_listing``: ``mlvc registry``'s git call, started by the entry; discarded when
+    the command line did not use it.
+    """
     name = invoked_command(sys.argv[1:])
+    Settings.tag_listing = tag_listing
     try:
         build_app([name] if name else COMMANDS)(prog_name="mlvc")
     finally:
+        if Settings.tag_listing is not None:
+            Settings.tag_listing.discard()
+            Settings.tag_listing = None
         # The command is done: leave what is still alive to the exit. The interpreter's
         # final garbage collections then skip those objects (a shorter exit); objects are
         # still freed by reference counts and files closed as before.

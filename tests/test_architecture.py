@@ -27,6 +27,7 @@ COMMANDS_MAY_IMPORT = (
     "cli.progress",  # a progress bar on stderr, set up by the command (the edge)
     "cli.adapters.signals",  # signal handlers are process state: set at the edge only
     "cli.adapters.runtime",  # malloc settings and worker pools: process state, set at the edge
+    "cli.adapters.startup",  # work the entry started before the app loaded, handed to the command
 )
 # What a stage may import: the stage rule.
 STAGES_MAY_IMPORT = (

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from cli.adapters import process
+from cli.adapters.startup import FIELD, RECORD, TAG_LISTING, TagListing
 from cli.core.registry import TagRecord
 from cli.errors import (
     CommandFailed,
@@ -25,22 +26,9 @@ from cli.errors import (
     ToolkitError,
 )
 
-_FIELD, _RECORD = "\x1f", "\x1e"
 # " ! [rejected]  TAG -> TAG (already exists)", " ! [remote rejected] TAG -> TAG (hook declined)"
 _REJECTED_RE = re.compile(r"!\s+\[(rejected|remote rejected)\][^(\n]*\(([^)\n]*)\)")
 _USERINFO_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@")
-_FORMAT = (
-    _FIELD.join(
-        [
-            "%(refname:strip=2)",
-            "%(objecttype)",
-            "%(*objectname)",
-            "%(taggerdate:unix)",
-            "%(contents)",
-        ]
-    )
-    + _RECORD
-)
 
 
 def git(repo: Path, *args: str, check: bool = True, stdin: str | None = None) -> str:
@@ -78,12 +66,24 @@ def dirty_paths(repo: Path) -> list[str]:
     return [line[3:] for line in out.splitlines() if line.strip()]
 
 
-def annotated_tags(repo: Path) -> list[TagRecord]:
-    """Every annotated tag with its commit, tagger time and message (one git call)."""
-    out = git(repo, "for-each-ref", f"--format={_FORMAT}", "refs/tags")
+def _tag_listing_output(repo: Path, started: TagListing | None) -> str:
+    if started is not None and started.folder == repo.absolute():
+        return started.output()
+    if started is not None:
+        started.discard()
+    return process.run([*TAG_LISTING, "refs/tags"], cwd=repo).stdout
+
+
+def annotated_tags(repo: Path, *, started: TagListing | None = None) -> list[TagRecord]:
+    """Every annotated tag with its commit, tagger time and message (one git call).
+
+    ``started``: the same listing begun earlier by :func:`start_tag_listing`, used when
+    it was started in ``repo``.
+    """
+    out = _tag_listing_output(repo, started)
     records = []
-    for chunk in out.split(_RECORD):
-        fields = chunk.strip("\n").split(_FIELD)
+    for chunk in out.split(RECORD):
+        fields = chunk.strip("\n").split(FIELD)
         if len(fields) != 5 or fields[1] != "tag":
             continue  # lightweight tags are not registry events (as in GTO)
         name, _, commit, created, message = fields
@@ -91,7 +91,7 @@ def annotated_tags(repo: Path) -> list[TagRecord]:
     return records
 
 
-def registry_tags(repo: Path) -> list[TagRecord]:
+def registry_tags(repo: Path, *, started: TagListing | None = None) -> list[TagRecord]:
     """``annotated_tags`` of a repository with commits, in one git call when there are tags.
 
     ``ensure_repo``'s checks (and their clear errors) run only when git fails or finds
@@ -100,12 +100,14 @@ def registry_tags(repo: Path) -> list[TagRecord]:
     """
     if repo.is_dir():
         try:
-            records = annotated_tags(repo)
+            records = annotated_tags(repo, started=started)
         except CommandFailed:
             ensure_repo(repo)  # the clear error when it is no repository
             raise
         if records:
             return records
+    elif started is not None:
+        started.discard()
     ensure_repo(repo)
     return []
 

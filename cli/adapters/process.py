@@ -23,21 +23,20 @@ def tool_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def run(
+def start(
     argv: Sequence[str],
     *,
     cwd: Path,
     env: Mapping[str, str] | None = None,
-    check: bool = True,
-    stdin: str | None = None,
-) -> subprocess.CompletedProcess[str]:
-    """Run ``argv`` in ``cwd``; raise CommandFailed on a non-zero exit when ``check``."""
+    stdin: bool = False,
+) -> subprocess.Popen[str]:
+    """Start ``argv`` in ``cwd`` with piped output; :func:`finish` collects it."""
     try:
-        child = subprocess.Popen(
+        return subprocess.Popen(
             list(argv),
             cwd=cwd,
             env=dict(env) if env is not None else tool_env(),
-            stdin=subprocess.PIPE if stdin is not None else None,
+            stdin=subprocess.PIPE if stdin else None,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -47,16 +46,36 @@ def run(
             f"'{argv[0]}' is not installed or not on PATH",
             hint="run 'make install' to set up the environment",
         ) from None
+
+
+def finish(
+    child: subprocess.Popen[str], *, check: bool = True, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Wait for a started ``child``; raise CommandFailed on a non-zero exit when ``check``."""
+    argv = [str(arg) for arg in child.args] if isinstance(child.args, list) else [str(child.args)]
     with child:
         try:
             out, err = child.communicate(stdin)
         except BaseException:  # KeyboardInterrupt and the CLI's Interrupted included
             terminate_tree(child.pid)
             raise
-    done = subprocess.CompletedProcess(list(argv), child.returncode, out, err)
+    done = subprocess.CompletedProcess(argv, child.returncode, out, err)
     if check and done.returncode != 0:
-        raise CommandFailed(list(argv), done.returncode, done.stderr or done.stdout)
+        raise CommandFailed(argv, done.returncode, done.stderr or done.stdout)
     return done
+
+
+def run(
+    argv: Sequence[str],
+    *,
+    cwd: Path,
+    env: Mapping[str, str] | None = None,
+    check: bool = True,
+    stdin: str | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``argv`` in ``cwd``; raise CommandFailed on a non-zero exit when ``check``."""
+    child = start(argv, cwd=cwd, env=env, stdin=stdin is not None)
+    return finish(child, check=check, stdin=stdin)
 
 
 def terminate_tree(pid: int, *, grace: float = 2.0) -> None:

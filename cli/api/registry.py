@@ -40,6 +40,7 @@ from cli.errors import (
 )
 
 if TYPE_CHECKING:
+    from cli.adapters.startup import TagListing
     from cli.results.registry import (
         CheckoutResult,
         Gate,
@@ -384,12 +385,15 @@ def rollback(*, model: str, stage: str, repo: Path = Path(), push: bool = False)
         return Promotion(name, target, stage, tag, current, (gate,), True, push, False)
 
 
-def registry(*, repo: Path = Path()) -> RegistryView:
-    """Versions, stages and key metrics of every model with registry tags (one git call)."""
+def registry(*, repo: Path = Path(), started: TagListing | None = None) -> RegistryView:
+    """Versions, stages and key metrics of every model with registry tags (one git call).
+
+    ``started``: the tag listing the CLI began at start-up (``git.start_tag_listing``).
+    """
     from cli.results.registry import RegistryModel, RegistryVersion, RegistryView
 
     models = []
-    for name, state in build_states(git.registry_tags(repo)).items():
+    for name, state in build_states(git.registry_tags(repo, started=started)).items():
         models.append(
             RegistryModel(
                 name=name,

@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Annotated, Any, Concatenate, ParamSpec, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, Concatenate, ParamSpec, get_args, get_origin
 
 import typer
 
@@ -18,6 +18,9 @@ from cli.errors import ExitCode
 from cli.formats import EVERY, TEXT_JSON, TEXT_JSON_MARKDOWN, Format
 from cli.funnel import exit_on_error
 
+if TYPE_CHECKING:
+    from cli.adapters.startup import TagListing
+
 P = ParamSpec("P")
 
 
@@ -25,6 +28,14 @@ class Settings:
     """Process-wide flags set by the root callback."""
 
     traceback: bool = False
+    # ``mlvc registry``'s tag listing, started by ``cli.entry``; the listing takes it
+    tag_listing: TagListing | None = None
+
+    @classmethod
+    def take_tag_listing(cls) -> TagListing | None:
+        """The started tag listing, once (later calls get None)."""
+        listing, cls.tag_listing = cls.tag_listing, None
+        return listing
 
 
 def format_option(offered: tuple[Format, ...], help: str) -> Any:

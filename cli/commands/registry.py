@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from cli.commands._shared import FormatOption, emit, funnel
+from cli.commands._shared import FormatOption, Settings, emit, funnel
 from cli.formats import Format
 
 RepoOption = Annotated[Path, typer.Option("--repo", help="The git repository (default: here).")]
@@ -139,7 +139,7 @@ def registry(
 def _listing(*, repo: Path, fmt: Format) -> int:
     from cli import api
 
-    result = api.registry(repo=repo)
+    result = api.registry(repo=repo, started=Settings.take_tag_listing())
     return emit(result, fmt, ok=result.ok)
 
 

@@ -729,3 +729,25 @@ def test_concurrent_releases_from_two_worktrees_end_in_one_clean_line(
     assert "is running" in line or "already released at this commit" in line, line
     assert "fatal" not in line
     assert tags(repo) == [f"{NAME}@v0.0.1"]
+
+
+def _mlvc(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The installed console script (``cli.entry:main``), as users run it."""
+    mlvc = Path(sys.executable).parent / "mlvc"
+    return subprocess.run([str(mlvc), *args], cwd=cwd, capture_output=True, text=True)
+
+
+def test_the_console_script_lists_the_folder_it_is_given(repo: Path, tmp_path: Path) -> None:
+    reg.release(repo=repo)
+    expected = reg.registry(repo=repo)
+    here = _mlvc("registry", "--format", "json", cwd=repo)
+    assert here.returncode == 0, here.stderr
+    assert json.loads(here.stdout)["models"][0]["latest"] == expected.models[0].latest
+    # started in the working directory (not a repository), used for --repo's folder
+    elsewhere = _mlvc("registry", "--repo", str(repo), "-f", "json", cwd=tmp_path)
+    assert elsewhere.returncode == 0, elsewhere.stderr
+    assert json.loads(elsewhere.stdout) == json.loads(here.stdout)
+    outside = _mlvc("registry", cwd=tmp_path)
+    assert outside.returncode == 2
+    assert "not a git repository" in outside.stderr
+    assert "Traceback" not in outside.stderr
