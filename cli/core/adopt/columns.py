@@ -82,7 +82,7 @@ def is_datetime(values: pd.Series) -> bool:
     if is_numeric(values) or pd.api.types.is_bool_dtype(values):
         return False
     present = values.dropna().astype(str)
-    if present.empty or not present.str.match(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}").all():
+    if present.empty or not present.str.match(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}.*)?$").all():
         return False
     parsed = pd.to_datetime(present, errors="coerce", format="ISO8601")
     return bool(parsed.notna().all())
