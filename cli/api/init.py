@@ -133,7 +133,11 @@ def _files(
     description = describe(summary)
     params = _params_text(root, frame, decisions, current, dataset=dataset, source=summary)
     card = texts.card_document(
-        dataset=dataset, description=description, source=summary["source"], task=decisions.task
+        dataset=dataset,
+        description=description,
+        source=summary["source"],
+        origin=summary.get("origin"),
+        task=decisions.task,
     )
     card_text = texts.CARD_HEADER + yaml.safe_dump(
         card, sort_keys=False, allow_unicode=True, width=88

@@ -23,6 +23,14 @@ def flow(values: list[str] | tuple[str, ...]) -> str:
     return "[" + ", ".join(json.dumps(v) for v in values) + "]"
 
 
+def yaml_list(key: str, values: list[str] | tuple[str, ...], *, indent: str = "  ") -> str:
+    """``key: [...]`` on one line when short, else one item per line."""
+    line = f"{indent}{key}: {flow(values)}"
+    if len(line) <= 88:
+        return line
+    return "\n".join([f"{indent}{key}:", *(f"{indent}  - {json.dumps(v)}" for v in values)])
+
+
 def data_section(d: Decisions, *, name: str) -> str:
     """The ``data`` section, with why each column has its role."""
     lines = [
@@ -32,10 +40,10 @@ def data_section(d: Decisions, *, name: str) -> str:
         f"  target: {json.dumps(d.target)}",
         f"  # classification | regression; mlvc init chose: {d.task_reason}",
         f"  task: {d.task}",
-        f"  numeric_features: {flow(d.columns(NUMERIC))}",
-        f"  categorical_features: {flow(d.columns(CATEGORICAL))}",
+        yaml_list("numeric_features", d.columns(NUMERIC)),
+        yaml_list("categorical_features", d.columns(CATEGORICAL)),
         "  # date/datetime columns expanded into calendar parts inside the model pipeline",
-        f"  datetime_features: {flow(d.columns(DATETIME))}",
+        yaml_list("datetime_features", d.columns(DATETIME)),
     ]
     excluded = [r for r in d.roles if r.role == EXCLUDED]
     if excluded:
@@ -202,14 +210,20 @@ def todo(text: str) -> str:
     return f"TODO: {text}"
 
 
-def card_document(*, dataset: str, description: str, source: str, task: str) -> dict[str, Any]:
+def card_document(
+    *, dataset: str, description: str, source: str, origin: str | None, task: str
+) -> dict[str, Any]:
     """``models/card.yaml`` for an adopted dataset: facts from the file, TODOs for a person."""
     return {
         "description": f"A {task} model trained on the {dataset} data. {description}",
         "owners": [{"name": todo("who owns this model"), "contact": todo("how to reach them")}],
         "license": "other",
         "tags": [dataset, task],
-        "dataset": {"id": dataset, "name": dataset, "source": description + f" Source: {source}."},
+        "dataset": {
+            "id": dataset,
+            "name": dataset,
+            "source": source if origin is None else f"{source}, copied by mlvc init from {origin}",
+        },
         "intended_use": {
             "primary_uses": [todo("what this model is for")],
             "primary_users": [todo("who uses its predictions")],
