@@ -37,8 +37,9 @@ def init(
         Task,
         typer.Option(
             "--task",
-            help="classification or regression; auto: a text, boolean or whole-number target "
-            "with at most 20 values is classification, another number regression.",
+            help="auto, classification or regression. auto: a text, boolean or whole-number "
+            "target with at most 20 values is classification, another number regression.",
+            metavar="TASK",
         ),
     ] = Task.auto,
     name: Annotated[
