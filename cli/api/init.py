@@ -185,7 +185,21 @@ def _params_text(
         "report": texts.report_section(decisions, target_std=std),
     }
     current_text = (root / paths.PARAMS).read_text(encoding="utf-8")
-    return texts.params_text(current_text, sections, estimator=decisions.estimator)
+    text = texts.params_text(current_text, sections, estimator=decisions.estimator)
+    _refuse_invalid_params(text, root / paths.PARAMS)
+    return text
+
+
+def _refuse_invalid_params(text: str, where: Path) -> None:
+    """Raise ParamsInvalid when the params init would write break the params schema."""
+    from cli.adapters.files import parse_yaml
+    from cli.core.params_check import check_params_document
+    from cli.errors import ParamsInvalid
+    from cli.params import load_schema
+
+    problems = check_params_document(parse_yaml(text, source=str(where)), load_schema())
+    if problems:
+        raise ParamsInvalid(paths.shown(where), [p.message for p in problems])
 
 
 def _years(frame: pd.DataFrame) -> list[int] | None:

@@ -206,3 +206,22 @@ def test_a_failure_changes_nothing(project: Path, tmp_path: Path) -> None:
         api.init_project(data=data, target="churned", repo=project)
     assert snapshot(project) == before
     assert not (project / "data/external/churn.csv").exists()
+
+
+def test_json_lines_tables_are_read(tmp_path: Path) -> None:
+    from cli.adapters.adopt import read_any_table
+
+    path = tmp_path / "t.jsonl"
+    path.write_text('{"a": 1, "b": "x"}\n{"a": 2, "b": "y"}\n')
+    frame = read_any_table(path)
+    assert list(frame.columns) == ["a", "b"] and len(frame) == 2
+
+
+def test_params_that_break_the_schema_are_never_written(project: Path, tmp_path: Path) -> None:
+    params = load(project, "params.yaml")
+    params["drift"]["psi_bins"] = "ten"  # a section init keeps as it is
+    (project / "params.yaml").write_text(yaml.safe_dump(params))
+    before = snapshot(project)
+    with pytest.raises(ToolkitError, match="psi_bins"):
+        api.init_project(data=mixed_table(tmp_path / "churn.csv"), target="churned", repo=project)
+    assert snapshot(project) == before
