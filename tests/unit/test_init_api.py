@@ -15,7 +15,13 @@ from typer.testing import CliRunner
 
 from cli import api
 from cli.app import app
-from cli.errors import InitTargetMissing, InitTaskUnfit, ProjectAlreadyInitialised, ToolkitError
+from cli.errors import (
+    InitTargetMissing,
+    InitTaskUnfit,
+    InitWouldOverwrite,
+    ProjectAlreadyInitialised,
+    ToolkitError,
+)
 from cli.params import params_from_dict
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -225,3 +231,14 @@ def test_params_that_break_the_schema_are_never_written(project: Path, tmp_path:
     with pytest.raises(ToolkitError, match="psi_bins"):
         api.init_project(data=mixed_table(tmp_path / "churn.csv"), target="churned", repo=project)
     assert snapshot(project) == before
+
+
+def test_copying_over_a_different_file_needs_force(project: Path, tmp_path: Path) -> None:
+    (project / "data/external/churn.csv").write_text("other,data\n1,2\n")
+    before = snapshot(project)
+    data = mixed_table(tmp_path / "churn.csv")
+    with pytest.raises(InitWouldOverwrite, match="--force"):
+        api.init_project(data=data, target="churned", repo=project)
+    assert snapshot(project) == before
+    api.init_project(data=data, target="churned", force=True, repo=project)
+    assert (project / "data/external/churn.csv").read_bytes() == data.read_bytes()
