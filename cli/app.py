@@ -32,6 +32,7 @@ HELP = (
 
 # command name -> (module, attribute): a Typer sub-app (a command group) or a command function
 COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("cli.commands.init", "init"),
     "card": ("cli.commands.card", "app"),
     "params": ("cli.commands.params", "app"),
     "pipeline": ("cli.commands.pipeline", "app"),

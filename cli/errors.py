@@ -253,6 +253,58 @@ class MissingColumns(ToolkitError):
         self.missing = missing
 
 
+class InitTargetMissing(ToolkitError):
+    """``mlvc init --target`` names a column the data file does not have."""
+
+    def __init__(self, path: str, target: str, found: list[str]) -> None:
+        super().__init__(
+            f"{path}: no column '{target}' to predict; columns: {', '.join(found)}",
+            hint="pass one of those columns as --target",
+        )
+
+
+class InitTaskUnfit(ToolkitError):
+    """The target column cannot serve the task ``mlvc init`` was asked for (or any task)."""
+
+    def __init__(self, path: str, target: str, problem: str) -> None:
+        super().__init__(
+            f"{path}: column '{target}' cannot be the target: {problem}",
+            hint="choose another --target, or --task classification",
+        )
+
+
+class InitModelNameInvalid(ToolkitError):
+    """``mlvc init --name`` is not a valid DVC artifact (and registry) name."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"--name '{name}' is not a valid model name: use lower-case letters, digits and '-', "
+            "starting and ending with a letter or digit",
+            hint="e.g. --name wine-classifier",
+        )
+
+
+class ProjectAlreadyInitialised(ToolkitError):
+    """``mlvc init`` would replace a project set up for other data."""
+
+    def __init__(self, params: str, current: str, requested: str) -> None:
+        super().__init__(
+            f"{params}: the project is already set up for {current}, not {requested}; "
+            "nothing was changed",
+            hint="rerun with --force to replace it",
+        )
+
+
+class InitWouldOverwrite(ToolkitError):
+    """``mlvc init`` would copy the data over a different file of the same name."""
+
+    def __init__(self, path: str, data: str) -> None:
+        super().__init__(
+            f"{path} already exists and differs from {data}; nothing was changed",
+            hint="rerun with --force to replace it, or rename the data file",
+        )
+
+
 class SchemaColumnsMissing(ToolkitError):
     """The reference lacks columns that the schema requires: it cannot serve as a reference."""
 

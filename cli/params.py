@@ -62,9 +62,12 @@ class Section:
 class DataParams(Section):
     """Columns shared by every stage: what to predict and from what."""
 
+    name: str
     target: str
+    task: str
     numeric_features: tuple[str, ...]
     categorical_features: tuple[str, ...]
+    datetime_features: tuple[str, ...]
 
 
 @dataclass(frozen=True)

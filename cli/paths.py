@@ -15,7 +15,8 @@ DVC_YAML = Path("dvc.yaml")
 DVC_LOCK = Path("dvc.lock")
 
 EXTERNAL_DIR = Path("data/external")  # bring-your-own data files live here
-RAW_DATA = Path("data/raw/penguins.csv")
+RAW_DIR = Path("data/raw")  # the ingest stage writes data/raw/<data.name>.csv here
+BUNDLED_NAME = "penguins"  # data.name of the bundled dataset
 DATA_SCHEMA = Path("data/schema.json")  # the data contract of the raw data (hand-editable)
 VALIDATION_REPORT = Path("data/validation.json")  # written by the validate stage
 TRAIN_DATA = Path("data/prepared/train.csv")
@@ -38,6 +39,14 @@ CARD_INPUT_SCHEMA = SCHEMAS / "card_input.schema.json"
 MODEL_CARD_SCHEMA = SCHEMAS / "model_card.schema.json"
 MODEL_META_SCHEMA = SCHEMAS / "model_meta.schema.json"
 TABLE_RULES_SCHEMA = SCHEMAS / "x-mlvc.schema.json"  # the x-mlvc keyword of a row schema
+
+
+def raw_data(name: str) -> Path:
+    """The raw data file of the dataset named ``name`` (``params.yaml`` ``data.name``).
+
+    ``dvc.yaml`` names the same file as ``data/raw/${data.name}.csv``.
+    """
+    return RAW_DIR / f"{name}.csv"
 
 
 def repository_root(start: Path) -> Path | None:
@@ -76,7 +85,7 @@ class CardSources:
     slices: Path = SLICE_METRICS
     meta: Path = MODEL_META
     model: Path = MODEL
-    raw: Path = RAW_DATA
+    raw: Path = RAW_DIR / f"{BUNDLED_NAME}.csv"  # callers pass raw_data(data.name)
     train: Path = TRAIN_DATA
     test: Path = TEST_DATA
     human: Path = CARD_INPUT

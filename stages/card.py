@@ -29,7 +29,9 @@ def run(params: Params, *, sources: CardSources, card: Path) -> None:
 
 def main() -> None:
     with stage_errors("card", os.environ):
-        run(load_stage_params("card"), sources=CardSources(), card=paths.MODEL_CARD)
+        params = load_stage_params("card")
+        sources = CardSources(raw=paths.raw_data(params.data.name))
+        run(params, sources=sources, card=paths.MODEL_CARD)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 Inputs: the bundled Palmer penguins CSV (``ingest.source: palmerpenguins``) or a
 CSV/Parquet file under ``data/external/``.
-Outputs: ``data/raw/penguins.csv``.
+Outputs: ``data/raw/<data.name>.csv``.
 Params: ``data.*`` (columns that must exist), ``ingest.source``, ``ingest.years``.
 """
 
@@ -88,7 +88,11 @@ def run(params: Params, *, source: Path, output: Path) -> None:
 def main() -> None:
     with stage_errors("ingest", os.environ):
         params = load_stage_params("ingest")
-        run(params, source=source_path(params.ingest.source), output=paths.RAW_DATA)
+        run(
+            params,
+            source=source_path(params.ingest.source),
+            output=paths.raw_data(params.data.name),
+        )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """split: stratified, seeded train/test split.
 
-Inputs: ``data/raw/penguins.csv``.
+Inputs: ``data/raw/<data.name>.csv``.
 Outputs: ``data/prepared/train.csv``, ``data/prepared/test.csv``.
 Params: ``data.target``, ``split.test_size``, ``split.seed``.
 """
@@ -58,7 +58,12 @@ def run(params: Params, *, raw: Path, train: Path, test: Path) -> None:
 def main() -> None:
     with stage_errors("split", os.environ):
         params = load_stage_params("split")
-        run(params, raw=paths.RAW_DATA, train=paths.TRAIN_DATA, test=paths.TEST_DATA)
+        run(
+            params,
+            raw=paths.raw_data(params.data.name),
+            train=paths.TRAIN_DATA,
+            test=paths.TEST_DATA,
+        )
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 """validate: check the raw data against its data contract before anything trains on it.
 
-Inputs: ``data/raw/penguins.csv``, ``data/schema.json``.
+Inputs: ``data/raw/<data.name>.csv``, ``data/schema.json``.
 Outputs: ``data/validation.json`` (the full report, written even when the data fail).
-Params: none. Violations stop ``dvc repro`` (exit 1) with one line naming the report.
+Params: ``data.name`` (which raw file). Violations stop ``dvc repro`` (exit 1) with one
+line naming the report.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from cli import paths
 from cli.api.schema import check_schema
-from cli.api.stage_io import write_text
+from cli.api.stage_io import load_stage_params, write_text
 from cli.errors import SchemaViolations
 from cli.funnel import stage_errors
 from cli.render import render
@@ -33,7 +34,8 @@ def run(*, data: Path, schema: Path, report: Path) -> None:
 
 def main() -> None:
     with stage_errors("validate", os.environ):
-        run(data=paths.RAW_DATA, schema=paths.DATA_SCHEMA, report=paths.VALIDATION_REPORT)
+        name = load_stage_params("validate").data.name
+        run(data=paths.raw_data(name), schema=paths.DATA_SCHEMA, report=paths.VALIDATION_REPORT)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ NOT_OUTPUTS = {
     "DVC_YAML",
     "DVC_LOCK",
     "EXTERNAL_DIR",
+    "RAW_DIR",  # the raw file itself is raw_data(data.name), resolved below
     "CARD_INPUT",
     "DATA_SCHEMA",
     "SCHEMAS",
@@ -36,8 +38,20 @@ NOT_OUTPUTS = {
 }
 
 
+def resolve(text: str) -> str:
+    """``text`` with DVC's ``${section.key}`` placeholders filled from params.yaml."""
+
+    def value(match: re.Match[str]) -> str:
+        node: Any = PARAMS
+        for part in match.group(1).split("."):
+            node = node[part]
+        return str(node)
+
+    return re.sub(r"\$\{([^}]+)\}", value, text)
+
+
 def entry_path(entry: Any) -> str:
-    return entry if isinstance(entry, str) else next(iter(entry))
+    return resolve(entry if isinstance(entry, str) else next(iter(entry)))
 
 
 def stage_outputs(stage: dict[str, Any]) -> set[str]:
@@ -69,12 +83,13 @@ def test_outputs_match_paths_module() -> None:
         for name, value in vars(paths).items()
         if isinstance(value, Path) and name.isupper() and name not in NOT_OUTPUTS
     }
+    constants.add(str(paths.raw_data(PARAMS["data"]["name"])))
     assert declared == constants
 
 
 def test_stage_deps_exist_and_list_imported_cli_modules() -> None:
     for name, stage in STAGES.items():
-        deps = set(stage["deps"])
+        deps = {resolve(d) for d in stage["deps"]}
         for dep in deps:
             assert (ROOT / dep).exists() or dep in stage_outputs_of_others(name), (
                 f"{name}: {dep} missing"

@@ -109,14 +109,16 @@ def _class_counts(frame: Any, target: str) -> dict[str, int]:
     return {str(k): int(counts[k]) for k in sorted(counts.index)}
 
 
-def data_summary(sources: CardSources, target: str, test_size: float) -> dict[str, Any]:
+def data_summary(
+    sources: CardSources, target: str, test_size: float, *, name: str
+) -> dict[str, Any]:
     """Rows, columns, missing values and class balance of the raw, train and test data."""
     raw = read_table(sources.raw, hint="run 'dvc repro'")
     train = read_table(sources.train, hint="run 'dvc repro'")
     test = read_table(sources.test, hint="run 'dvc repro'")
     return {
         "raw": {
-            "path": str(paths.RAW_DATA),
+            "path": str(paths.raw_data(name)),
             "rows": len(raw),
             "columns": raw.shape[1],
             "missing": {str(c): int(raw[c].isna().sum()) for c in raw.columns},
@@ -190,7 +192,7 @@ def gather_facts(
         meta=read_model_meta(sources.meta),
         metrics=read_json(sources.metrics, what="metrics file"),
         slices=read_json(sources.slices, what="slice metrics file"),
-        data=data_summary(sources, target, test_size),
+        data=data_summary(sources, target, test_size, name=params.data.name),
         lineage={
             "raw data": md5_file(sources.raw),
             "training data": md5_file(sources.train),

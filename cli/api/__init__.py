@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from cli.api.card import CardSources, build_card, check_card
 from cli.api.drift import check_drift, drift_policy
+from cli.api.init import init_project
 from cli.api.params import check_params
 from cli.api.pipeline import verify_reproduction
 from cli.api.registry import checkout, promote, registry, registry_history, release, rollback
@@ -39,6 +40,7 @@ __all__ = [
     "checkout",
     "drift_policy",
     "infer_schema",
+    "init_project",
     "load_model",
     "load_stage_params",
     "md5_file",

@@ -35,10 +35,10 @@ def build_card(
     from cli.params import load_params
     from cli.results.card import CardBuild
 
-    sources = sources or CardSources()
+    params = params or load_params(params_file)
+    sources = sources or CardSources(raw=paths.raw_data(params.data.name))
     output_target(output)  # a directory, FIFO or device is refused before any work
     refuse_input_as_output(output, [*sources.inputs(), (params_file, "params file")])
-    params = params or load_params(params_file)
     facts = gather_facts(
         sources,
         params=params,

@@ -49,6 +49,7 @@ RENDERERS: dict[tuple[str, Format], tuple[str, str]] = {
         "cli.render.schema",
         "schema_inferred_text",
     ),
+    ("cli.results.init.InitResult", Format.text): ("cli.render.init", "init_result_text"),
     ("cli.results.drift.DriftReport", Format.text): ("cli.render.drift", "drift_report_text"),
     ("cli.results.drift.DriftReport", Format.markdown): (
         "cli.render.drift",

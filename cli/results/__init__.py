@@ -6,6 +6,7 @@ One module per feature, each type defined once, in its feature's module:
 - :mod:`cli.results.pipeline`: ``OutputCheck``, ``ReproReport``
 - :mod:`cli.results.card`: ``CardBuild``, ``CardReport``
 - :mod:`cli.results.schema`: ``SchemaReport``, ``SchemaInferred``
+- :mod:`cli.results.init`: ``ColumnDecision``, ``InitResult``
 - :mod:`cli.results.registry`: ``Gate``, ``Release``, ``Promotion``, ``RegistryVersion``,
   ``RegistryModel``, ``RegistryView``, ``HistoryEvent``, ``RegistryHistory``,
   ``CheckoutResult``

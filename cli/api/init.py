@@ -1,0 +1,261 @@
+"""``init_project``: the Python API of ``mlvc init`` (adopt a user's table in one call)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cli import paths
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from cli.core.adopt.columns import Decisions
+    from cli.results.init import InitResult
+
+BUNDLED_SOURCE = "palmerpenguins"  # the shipped default: not "initialised for other data"
+YEAR = "year"
+
+
+def init_project(
+    *,
+    data: Path,
+    target: str,
+    task: str = "auto",
+    name: str | None = None,
+    force: bool = False,
+    repo: Path | None = None,
+) -> InitResult:
+    """Retarget the project in ``repo`` (default: the working directory) to ``data``.
+
+    Decides each column's role, the task, the estimator and the slices; writes
+    ``data/schema.json``, ``params.yaml``, ``models/card.yaml`` and the model artifact
+    of ``dvc.yaml`` (and copies ``data`` under ``data/external/`` when it is
+    elsewhere). Everything is checked and prepared before any file is replaced:
+    on a failure nothing is changed. Refuses (``ProjectAlreadyInitialised``) a
+    project set up for other data unless ``force``.
+    """
+    from cli.adapters.adopt import publish, read_any_table
+    from cli.adapters.files import read_yaml
+    from cli.core.adopt.columns import (
+        MODEL_NAME_RE,
+        dataset_name,
+        decide,
+        default_model_name,
+        task_problem,
+    )
+    from cli.errors import InitModelNameInvalid, InitTargetMissing, InitTaskUnfit
+
+    root = repo or Path.cwd()
+    if name is not None and not MODEL_NAME_RE.match(name):
+        raise InitModelNameInvalid(name)
+    frame = read_any_table(data)
+    columns = [str(c) for c in frame.columns]
+    if target not in columns:
+        raise InitTargetMissing(str(data), target, columns)
+    dataset = dataset_name(data.name)
+    source, copy_to = _placement(data, root, dataset)
+    current = read_yaml(root / paths.PARAMS, what="parameters file")
+    _refuse_other_data(current, target=target, source=source, force=force, root=root)
+    if copy_to is not None:
+        _refuse_other_file(data, copy_to, force=force)
+    decisions = decide(frame, target=target, task=task)
+    problem = task_problem(frame[target], decisions.task)
+    if problem:
+        raise InitTaskUnfit(str(data), target, problem)
+    model = name or default_model_name(data.name, decisions.task)
+    summary: dict[str, Any] = {"rows": len(frame), "columns": len(columns), "source": source}
+    if copy_to is not None:
+        summary["origin"] = str(data)
+    files = _files(
+        root, data, frame, decisions, current, dataset=dataset, model=model, summary=summary
+    )
+    if copy_to is not None:
+        files[copy_to] = data.read_bytes()
+    publish(files)
+    return _result(data, root, decisions, files, source, dataset, model, len(frame), copy_to)
+
+
+def _placement(data: Path, root: Path, dataset: str) -> tuple[str, Path | None]:
+    """``ingest.source`` for ``data``, and where to copy it (None when already in place)."""
+    external = (root / paths.EXTERNAL_DIR).resolve()
+    resolved = data.resolve()
+    if resolved.parent == external:
+        return (paths.EXTERNAL_DIR / resolved.name).as_posix(), None
+    copy_name = f"{dataset}{data.suffix.lower()}"
+    return (paths.EXTERNAL_DIR / copy_name).as_posix(), root / paths.EXTERNAL_DIR / copy_name
+
+
+def _refuse_other_data(
+    current: dict[str, Any], *, target: str, source: str, force: bool, root: Path
+) -> None:
+    """Raise unless the project is the bundled default or already set up for this data."""
+    from cli.errors import ProjectAlreadyInitialised
+
+    data = current.get("data") or {}
+    ingest = current.get("ingest") or {}
+    old_source, old_target = ingest.get("source"), data.get("target")
+    if force or old_source in (None, BUNDLED_SOURCE):
+        return
+    if (old_source, old_target) != (source, target):
+        raise ProjectAlreadyInitialised(
+            paths.shown(root / paths.PARAMS),
+            f"target '{old_target}' of {old_source}",
+            f"target '{target}' of {source}",
+        )
+
+
+def _refuse_other_file(data: Path, copy_to: Path, *, force: bool) -> None:
+    """Raise when the copy would replace a different file of the same name."""
+    from cli.errors import InitWouldOverwrite
+
+    if not force and copy_to.exists() and copy_to.read_bytes() != data.read_bytes():
+        raise InitWouldOverwrite(paths.shown(copy_to), str(data))
+
+
+def _files(
+    root: Path,
+    data: Path,
+    frame: pd.DataFrame,
+    decisions: Decisions,
+    current: dict[str, Any],
+    *,
+    dataset: str,
+    model: str,
+    summary: dict[str, Any],
+) -> dict[Path, bytes]:
+    """Every file init writes, as bytes, keyed by its path."""
+    import yaml
+
+    from cli.core.adopt import texts
+    from cli.core.adopt.columns import describe
+
+    description = describe(summary)
+    params = _params_text(root, frame, decisions, current, dataset=dataset, source=summary)
+    card = texts.card_document(
+        dataset=dataset,
+        description=description,
+        source=summary["source"],
+        origin=summary.get("origin"),
+        task=decisions.task,
+    )
+    card_text = texts.CARD_HEADER + yaml.safe_dump(
+        card, sort_keys=False, allow_unicode=True, width=88
+    )
+    pipeline = texts.artifact_text(
+        (root / paths.DVC_YAML).read_text(encoding="utf-8"),
+        name=model,
+        description=f"{dataset} {decisions.task} model (scikit-learn Pipeline, skops format)",
+        task=decisions.task,
+    )
+    # Per-task plots in dvc.yaml: call core's plots_section(task) here once it exists.
+    return {
+        root / paths.DATA_SCHEMA: _schema_bytes(data, dataset),
+        root / paths.PARAMS: params.encode(),
+        root / paths.CARD_INPUT: card_text.encode(),
+        root / paths.DVC_YAML: pipeline.encode(),
+    }
+
+
+def _params_text(
+    root: Path,
+    frame: pd.DataFrame,
+    decisions: Decisions,
+    current: dict[str, Any],
+    *,
+    dataset: str,
+    source: dict[str, Any],
+) -> str:
+    """``params.yaml`` with the decided sections, every other section kept."""
+    from cli.core.adopt import texts
+
+    evaluate = current.get("evaluate") or {}
+    release = current.get("release") or {}
+    target_values = frame[decisions.target]
+    std = float(target_values.std()) if decisions.task == "regression" else 0.0
+    sections = {
+        "data": texts.data_section(decisions, name=dataset),
+        "ingest": texts.ingest_section(source["source"], years=_years(frame)),
+        "evaluate": texts.evaluate_section(
+            decisions, min_slice_size=int(evaluate.get("min_slice_size", 20))
+        ),
+        "release": texts.release_section(
+            decisions, stages=list(release.get("stages", ["dev", "staging", "prod"]))
+        ),
+        "report": texts.report_section(decisions, target_std=std),
+    }
+    current_text = (root / paths.PARAMS).read_text(encoding="utf-8")
+    text = texts.params_text(current_text, sections, estimator=decisions.estimator)
+    _refuse_invalid_params(text, root / paths.PARAMS)
+    return text
+
+
+def _refuse_invalid_params(text: str, where: Path) -> None:
+    """Raise ParamsInvalid when the params init would write break the params schema."""
+    from cli.adapters.files import parse_yaml
+    from cli.core.params_check import check_params_document
+    from cli.errors import ParamsInvalid
+    from cli.params import load_schema
+
+    problems = check_params_document(parse_yaml(text, source=str(where)), load_schema())
+    if problems:
+        raise ParamsInvalid(paths.shown(where), [p.message for p in problems])
+
+
+def _years(frame: pd.DataFrame) -> list[int] | None:
+    """The survey years to keep: every year present when there is a ``year`` column of years."""
+    from cli.core.adopt.columns import is_integral, is_numeric
+
+    if YEAR not in frame.columns or not is_numeric(frame[YEAR]) or not is_integral(frame[YEAR]):
+        return None
+    years = sorted(int(y) for y in frame[YEAR].dropna().unique())
+    return years if years and years[0] >= 1900 and years[-1] <= 2100 else None
+
+
+def _schema_bytes(data: Path, dataset: str) -> bytes:
+    """The data contract inferred from ``data`` (through ``mlvc schema infer``'s API)."""
+    import tempfile
+
+    from cli.api.schema import infer_schema
+
+    with tempfile.TemporaryDirectory(prefix="mlvc-init-") as folder:
+        output = Path(folder) / "schema.json"
+        infer_schema(data=data, output=output, title=f"One row of the {dataset} data")
+        return output.read_bytes()
+
+
+def _result(
+    data: Path,
+    root: Path,
+    decisions: Decisions,
+    files: dict[Path, bytes],
+    source: str,
+    dataset: str,
+    model: str,
+    rows: int,
+    copy_to: Path | None,
+) -> InitResult:
+    from cli.results.init import ColumnDecision, InitResult
+
+    todos = files[root / paths.CARD_INPUT].decode().count("TODO:")
+    return InitResult(
+        data=source,
+        copied_from=str(data) if copy_to is not None else None,
+        dataset=dataset,
+        model=model,
+        target=decisions.target,
+        task=decisions.task,
+        task_reason=decisions.task_reason,
+        estimator=decisions.estimator,
+        rows=rows,
+        columns=tuple(ColumnDecision(r.column, r.role, r.reason) for r in decisions.roles),
+        slices=decisions.slices,
+        written=tuple(sorted(p.relative_to(root).as_posix() for p in files)),
+        next_steps=(
+            f"replace the {todos} TODO markers in {paths.CARD_INPUT} (mlvc card check)",
+            f"review {paths.PARAMS}: excluded columns, slices and release gates",
+            "dvc repro",
+            f"git add -A && git commit -m 'Adopt the {dataset} data'",
+            f"mlvc release  (registers {model})",
+        ),
+    )

@@ -1,0 +1,191 @@
+"""Column roles, the task, the slices and the default names for ``mlvc init`` (pure).
+
+The input is a pandas DataFrame already read; nothing here reads files.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+CLASSIFICATION = "classification"
+REGRESSION = "regression"
+TASKS = (CLASSIFICATION, REGRESSION)
+MAX_CLASSES_AUTO = 20  # an integer target with at most this many values is classification
+SLICE_VALUES = (2, 20)  # a slice column has between these many distinct values
+MAX_SLICES = 3
+HIGH_CARDINALITY = 100  # a text column with more values than this (and than half the rows)
+ESTIMATOR = {CLASSIFICATION: "random_forest", REGRESSION: "random_forest"}
+MODEL_SUFFIX = {CLASSIFICATION: "classifier", REGRESSION: "regressor"}
+MODEL_NAME_RE = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")  # DVC artifact names
+
+TARGET = "target"
+NUMERIC = "numeric"
+CATEGORICAL = "categorical"
+DATETIME = "datetime"
+EXCLUDED = "excluded"
+
+
+@dataclass(frozen=True)
+class ColumnRole:
+    """What ``mlvc init`` does with one column, and why."""
+
+    column: str
+    role: str  # target | numeric | categorical | datetime | excluded
+    reason: str
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """Everything ``mlvc init`` decided about a table."""
+
+    target: str
+    task: str
+    task_reason: str
+    estimator: str
+    roles: tuple[ColumnRole, ...]
+    slices: tuple[str, ...]
+    classes: int  # distinct target values (0 for regression)
+
+    def columns(self, role: str) -> list[str]:
+        """The columns with ``role``, in table order."""
+        return [r.column for r in self.roles if r.role == role]
+
+
+def is_integral(values: pd.Series) -> bool:
+    """Whether a numeric series holds whole numbers only (missing values aside)."""
+    import pandas as pd
+
+    present = values.dropna()
+    if pd.api.types.is_integer_dtype(values):
+        return True
+    return bool(pd.api.types.is_float_dtype(values) and (present == present.round()).all())
+
+
+def is_numeric(values: pd.Series) -> bool:
+    """Numbers, not booleans."""
+    import pandas as pd
+
+    return bool(pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values))
+
+
+def is_datetime(values: pd.Series) -> bool:
+    """A datetime column, or text whose every present value is an ISO date or date-time."""
+    import pandas as pd
+
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return True
+    if is_numeric(values) or pd.api.types.is_bool_dtype(values):
+        return False
+    present = values.dropna().astype(str)
+    if present.empty or not present.str.match(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}.*)?$").all():
+        return False
+    parsed = pd.to_datetime(present, errors="coerce", format="ISO8601")
+    return bool(parsed.notna().all())
+
+
+def choose_task(values: pd.Series, requested: str) -> tuple[str, str]:
+    """The task and why: ``requested`` unless it is ``auto``.
+
+    Auto: a non-numeric, boolean or whole-number target with at most
+    ``MAX_CLASSES_AUTO`` values is classification; any other numeric one regression.
+    """
+    distinct = int(values.nunique(dropna=True))
+    if requested != "auto":
+        return requested, f"--task {requested}"
+    if not is_numeric(values):
+        return CLASSIFICATION, f"the target is not numeric ({distinct} classes)"
+    if is_integral(values) and distinct <= MAX_CLASSES_AUTO:
+        return CLASSIFICATION, f"the target holds {distinct} whole-number values (<= 20)"
+    return REGRESSION, f"the target is numeric with {distinct} distinct values"
+
+
+def column_role(name: str, values: pd.Series, rows: int) -> ColumnRole:
+    """The role of one feature column (not the target) and the reason for it."""
+    distinct = int(values.nunique(dropna=True))
+    if distinct <= 1:
+        return ColumnRole(name, EXCLUDED, f"constant ({distinct} distinct value)")
+    if is_datetime(values):
+        return ColumnRole(name, DATETIME, "dates: expanded into calendar parts in the model")
+    if is_numeric(values):
+        return ColumnRole(name, NUMERIC, "numbers")
+    if rows > 1 and distinct == rows:
+        return ColumnRole(name, EXCLUDED, "ID-like: a different text value on every row")
+    if distinct > HIGH_CARDINALITY and distinct > rows // 2:
+        return ColumnRole(name, EXCLUDED, f"free text: {distinct} distinct values in {rows} rows")
+    return ColumnRole(name, CATEGORICAL, f"categories ({distinct} distinct values)")
+
+
+def choose_slices(frame: pd.DataFrame, roles: list[ColumnRole]) -> tuple[str, ...]:
+    """Up to ``MAX_SLICES`` categorical features with 2-20 values, in table order."""
+    low, high = SLICE_VALUES
+    chosen = [
+        r.column
+        for r in roles
+        if r.role == CATEGORICAL and low <= frame[r.column].nunique(dropna=True) <= high
+    ]
+    return tuple(chosen[:MAX_SLICES])
+
+
+def decide(frame: pd.DataFrame, *, target: str, task: str = "auto") -> Decisions:
+    """Every decision for ``frame`` with ``target`` (which must be one of its columns)."""
+    values = frame[target]
+    chosen, why = choose_task(values, task)
+    rows = len(frame)
+    roles = [
+        ColumnRole(str(name), TARGET, f"the target ({chosen})")
+        if name == target
+        else column_role(str(name), frame[name], rows)
+        for name in frame.columns
+    ]
+    classes = int(values.nunique(dropna=True)) if chosen == CLASSIFICATION else 0
+    return Decisions(
+        target=target,
+        task=chosen,
+        task_reason=why,
+        estimator=ESTIMATOR[chosen],
+        roles=tuple(roles),
+        slices=choose_slices(frame, roles),
+        classes=classes,
+    )
+
+
+def slug(text: str, *, keep: str = "") -> str:
+    """Lower-case letters, digits and ``-`` (plus ``keep``), runs of others as one ``-``."""
+    cleaned = re.sub(rf"[^a-z0-9{re.escape(keep)}]+", "-", text.lower()).strip("-_.")
+    return cleaned or "data"
+
+
+def dataset_name(file_name: str) -> str:
+    """``data.name`` from a file name: ``Wine Data.csv`` -> ``wine-data``."""
+    return slug(file_name.split(".")[0], keep="_")
+
+
+def default_model_name(file_name: str, task: str) -> str:
+    """The model artifact's name: ``wine.csv`` -> ``wine-classifier``."""
+    return f"{slug(file_name.split('.')[0])}-{MODEL_SUFFIX[task]}"
+
+
+def task_problem(values: pd.Series, task: str) -> str | None:
+    """Why ``task`` cannot fit this target, or None when it can."""
+    distinct = int(values.nunique(dropna=True))
+    if distinct < 2:
+        return f"the target has {distinct} distinct value(s); a model needs at least 2"
+    if task == REGRESSION and not is_numeric(values):
+        return "regression needs a numeric target, and this one is not numeric"
+    return None
+
+
+def describe(summary: dict[str, Any]) -> str:
+    """One sentence describing a table: rows, columns and where it came from."""
+    return (
+        f"{summary['rows']} rows and {summary['columns']} columns read from "
+        f"{summary['source']} (copied from {summary['origin']})."
+        if summary.get("origin") and summary["origin"] != summary["source"]
+        else f"{summary['rows']} rows and {summary['columns']} columns read from "
+        f"{summary['source']}."
+    )

@@ -1,0 +1,118 @@
+"""``mlvc init``'s pure decisions: column roles, task, slices and default names."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from cli.core.adopt.columns import dataset_name, decide, default_model_name, task_problem
+
+
+def roles(frame: pd.DataFrame, target: str, task: str = "auto") -> dict[str, tuple[str, str]]:
+    decided = decide(frame, target=target, task=task)
+    return {r.column: (r.role, r.reason) for r in decided.roles}
+
+
+def base(rows: int = 8) -> dict[str, list[object]]:
+    return {
+        "size": [float(i) * 1.5 for i in range(rows)],
+        "colour": ["red", "blue"] * (rows // 2),
+        "label": ["a", "b"] * (rows // 2),
+    }
+
+
+def test_id_like_text_is_excluded_with_its_reason() -> None:
+    frame = pd.DataFrame({**base(), "name": [f"n{i}" for i in range(8)]})
+    role, reason = roles(frame, "label")["name"]
+    assert role == "excluded" and "ID-like" in reason
+
+
+def test_constant_column_is_excluded() -> None:
+    frame = pd.DataFrame({**base(), "site": ["x"] * 8, "empty": [None] * 8})
+    decided = roles(frame, "label")
+    assert decided["site"][0] == "excluded" and "constant" in decided["site"][1]
+    assert decided["empty"][0] == "excluded"
+
+
+def test_date_and_datetime_text_columns_are_datetime_features() -> None:
+    frame = pd.DataFrame(
+        {
+            **base(),
+            "day": [f"2024-01-0{i + 1}" for i in range(8)],
+            "at": [f"2024-02-01T10:0{i}:00" for i in range(8)],
+            "code": [f"2024-01-0{i + 1}x" for i in range(8)],
+        }
+    )
+    decided = roles(frame, "label")
+    assert decided["day"][0] == decided["at"][0] == "datetime"
+    assert decided["code"][0] != "datetime"
+
+
+def test_target_has_its_own_role_and_is_never_a_feature_or_slice() -> None:
+    frame = pd.DataFrame(base())
+    decided = decide(frame, target="label")
+    assert roles(frame, "label")["label"][0] == "target"
+    assert "label" not in decided.columns("categorical") and "label" not in decided.slices
+    assert decided.columns("numeric") == ["size"] and decided.columns("categorical") == ["colour"]
+
+
+@pytest.mark.parametrize(
+    ("values", "task"),
+    [
+        (["yes", "no"] * 10, "classification"),  # text
+        ([True, False] * 10, "classification"),  # boolean
+        ([0, 1] * 10, "classification"),  # 0/1
+        ([0.0, 1.0, None, 2.0] * 5, "classification"),  # whole numbers read as floats
+        (list(range(20)), "classification"),  # 20 whole-number values
+        (list(range(21)), "regression"),  # 21: too many classes
+        ([i * 0.37 for i in range(20)], "regression"),  # real numbers
+    ],
+)
+def test_auto_task_follows_the_target(values: list[object], task: str) -> None:
+    frame = pd.DataFrame({"x": range(len(values)), "y": values})
+    assert decide(frame, target="y").task == task
+
+
+def test_explicit_task_wins_and_an_unfit_one_is_named() -> None:
+    frame = pd.DataFrame({"x": range(20), "y": list(range(20))})
+    assert decide(frame, target="y", task="regression").task == "regression"
+    assert task_problem(pd.Series(["a", "b"]), "regression") is not None
+    assert task_problem(pd.Series(["a", "a"]), "classification") is not None
+    assert task_problem(pd.Series([1.5, 2.5]), "regression") is None
+
+
+def test_slices_are_categorical_with_2_to_20_values_at_most_3() -> None:
+    rows = 42
+    frame = pd.DataFrame(
+        {
+            "y": ["p", "q"] * (rows // 2),
+            "wide": [f"v{i % 21}" for i in range(rows)],  # 21 values: too many
+            "a": ["x", "y"] * (rows // 2),
+            "b": ["x", "y", "z"] * (rows // 3),
+            "c": ["u", "v"] * (rows // 2),
+            "d": ["k", "l"] * (rows // 2),
+            "n": [float(i % 3) + 0.5 for i in range(rows)],  # numeric: never a slice
+        }
+    )
+    assert decide(frame, target="y").slices == ("a", "b", "c")
+
+
+def test_no_slice_when_no_categorical_column_fits() -> None:
+    frame = pd.DataFrame({"x": [0.5 * i for i in range(10)], "y": ["a", "b"] * 5})
+    assert decide(frame, target="y").slices == ()
+
+
+@pytest.mark.parametrize(
+    ("file", "task", "model", "dataset"),
+    [
+        ("wine.csv", "classification", "wine-classifier", "wine"),
+        ("diabetes.parquet", "regression", "diabetes-regressor", "diabetes"),
+        ("Breast_Cancer.csv", "classification", "breast-cancer-classifier", "breast_cancer"),
+        ("My Data v2.jsonl", "regression", "my-data-v2-regressor", "my-data-v2"),
+    ],
+)
+def test_default_names_come_from_the_file_name(
+    file: str, task: str, model: str, dataset: str
+) -> None:
+    assert default_model_name(file, task) == model
+    assert dataset_name(file) == dataset

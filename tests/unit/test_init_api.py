@@ -1,0 +1,244 @@
+"""``mlvc init`` / ``api.init_project`` on a copy of the project files (no git, no DVC run)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pandas as pd
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from cli import api
+from cli.app import app
+from cli.errors import (
+    InitTargetMissing,
+    InitTaskUnfit,
+    InitWouldOverwrite,
+    ProjectAlreadyInitialised,
+    ToolkitError,
+)
+from cli.params import params_from_dict
+
+ROOT = Path(__file__).resolve().parents[2]
+PROJECT_FILES = ("params.yaml", "dvc.yaml", "models/card.yaml", "data/schema.json")
+runner = CliRunner()
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """The project's editable files, as shipped (set up for the bundled penguins)."""
+    root = tmp_path / "project"
+    for name in PROJECT_FILES:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, root / name)
+    (root / "data/external").mkdir(parents=True)
+    return root
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def mixed_table(path: Path) -> Path:
+    """A date column, an ID-like text column, a constant, categories and missing targets."""
+    rows = 40
+    frame = pd.DataFrame(
+        {
+            "customer id": [f"C-{i:04d}" for i in range(rows)],
+            "signup date": [f"2024-03-{(i % 28) + 1:02d}" for i in range(rows)],
+            "plan": ["basic", "pro", "team", "basic"] * (rows // 4),
+            "country": ["FR", "DE"] * (rows // 2),
+            "source": ["web"] * rows,
+            "monthly spend": [10.5 + i for i in range(rows)],
+            "churned": [("yes" if i % 3 else "no") if i % 10 else None for i in range(rows)],
+        }
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(path, index=False)
+    return path
+
+
+def diabetes(path: Path) -> Path:
+    from sklearn.datasets import load_diabetes
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    load_diabetes(as_frame=True).frame.to_csv(path, index=False)
+    return path
+
+
+def load(root: Path, name: str) -> Any:
+    return yaml.safe_load((root / name).read_text())
+
+
+def test_init_writes_every_decision_and_keeps_other_sections(project: Path, tmp_path: Path) -> None:
+    before = load(project, "params.yaml")
+    result = api.init_project(
+        data=mixed_table(tmp_path / "in" / "Churn.csv"), target="churned", repo=project
+    )
+    params = load(project, "params.yaml")
+    params_from_dict(params)  # valid against the params schema
+    assert params["data"] == {
+        "name": "churn",
+        "target": "churned",
+        "task": "classification",
+        "numeric_features": ["monthly spend"],
+        "categorical_features": ["plan", "country"],
+        "datetime_features": ["signup date"],
+    }
+    assert params["ingest"] == {"source": "data/external/churn.csv", "years": None}
+    assert params["evaluate"]["slices"] == ["plan", "country"]
+    for kept in ("split", "card", "drift"):
+        assert params[kept] == before[kept]
+    assert params["train"] == {**before["train"], "estimator": "random_forest"}
+    text = (project / "params.yaml").read_text()
+    assert "#   customer id: ID-like" in text and "#   source: constant" in text
+    assert (project / "data/external/churn.csv").read_bytes() == (
+        tmp_path / "in" / "Churn.csv"
+    ).read_bytes()
+    assert result.model == "churn-classifier" and result.copied_from
+    roles = {c.column: c.role for c in result.columns}
+    assert roles["customer id"] == "excluded" and roles["churned"] == "target"
+
+
+def test_card_yaml_is_the_datasets_with_todos_and_valid(project: Path, tmp_path: Path) -> None:
+    api.init_project(data=mixed_table(tmp_path / "churn.csv"), target="churned", repo=project)
+    text = (project / "models/card.yaml").read_text()
+    card = yaml.safe_load(text)
+    schema = json.loads((ROOT / "cli/schemas/card_input.schema.json").read_text())
+    jsonschema.validate(card, schema)
+    assert "penguin" not in text.lower()
+    assert card["dataset"]["id"] == "churn" and "40 rows and 7 columns" in card["description"]
+    todos = [
+        card["owners"][0]["name"],
+        card["intended_use"]["primary_uses"][0],
+        card["intended_use"]["out_of_scope"][0],
+        card["ethical_considerations"][0]["name"],
+        card["caveats"][0],
+    ]
+    assert all(value.startswith("TODO:") for value in todos)
+
+
+def test_dvc_yaml_gets_the_model_name_and_keeps_everything_else(
+    project: Path, tmp_path: Path
+) -> None:
+    before = (project / "dvc.yaml").read_text()
+    api.init_project(
+        data=diabetes(tmp_path / "diabetes.csv"), target="target", name="sugar", repo=project
+    )
+    after = (project / "dvc.yaml").read_text()
+    assert yaml.safe_load(after)["artifacts"]["sugar"]["path"] == "models/model.skops"
+    assert "penguins-classifier" not in after
+    head = before.split("\nartifacts:")[0]
+    assert after.startswith(head)  # stages and comments unchanged, byte for byte
+
+
+def test_regression_gates_and_tolerances_use_its_metric_names(
+    project: Path, tmp_path: Path
+) -> None:
+    result = api.init_project(
+        data=diabetes(tmp_path / "diabetes.csv"), target="target", repo=project
+    )
+    params = load(project, "params.yaml")
+    assert result.task == "regression" and result.model == "diabetes-regressor"
+    assert params["data"]["task"] == "regression"
+    assert {g["metric"] for g in params["release"]["gates"]} == {"r2", "rmse"}
+    assert set(params["report"]["tolerances"]) == {"rmse", "mae", "r2"}
+    assert params["report"]["tolerances"]["rmse"] > 0
+    assert "sex" in params["data"]["numeric_features"]  # scaled numbers in this table
+
+
+def test_missing_target_column_is_exit_2_naming_the_columns(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = mixed_table(tmp_path / "churn.csv")
+    before = snapshot(project)
+    monkeypatch.chdir(project)
+    done = runner.invoke(app, ["init", "--data", str(data), "--target", "churn"])
+    assert done.exit_code == 2
+    assert "no column 'churn'" in done.output and "customer id, signup date" in done.output
+    assert "Traceback" not in done.output
+    assert snapshot(project) == before
+    with pytest.raises(InitTargetMissing):
+        api.init_project(data=data, target="nope", repo=project)
+
+
+def test_other_data_needs_force(project: Path, tmp_path: Path) -> None:
+    api.init_project(data=mixed_table(tmp_path / "churn.csv"), target="churned", repo=project)
+    before = snapshot(project)
+    other = diabetes(tmp_path / "diabetes.csv")
+    with pytest.raises(ProjectAlreadyInitialised) as raised:
+        api.init_project(data=other, target="target", repo=project)
+    assert "--force" in str(raised.value) and "nothing was changed" in str(raised.value)
+    assert snapshot(project) == before
+    api.init_project(data=mixed_table(tmp_path / "churn.csv"), target="churned", repo=project)
+    assert snapshot(project) == before  # the same data again: allowed, same files
+    api.init_project(data=other, target="target", force=True, repo=project)
+    assert load(project, "params.yaml")["data"]["target"] == "target"
+
+
+def test_cli_refusal_is_one_line_naming_force(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(project)
+    first = runner.invoke(
+        app, ["init", "--data", str(mixed_table(tmp_path / "c.csv")), "--target", "churned"]
+    )
+    assert first.exit_code == 0, first.output
+    assert "signup date" in first.output and "dvc repro" in first.output
+    other = str(diabetes(tmp_path / "diabetes.csv"))
+    refused = runner.invoke(app, ["init", "--data", other, "--target", "target"])
+    assert refused.exit_code == 2 and "--force" in refused.output
+    forced = runner.invoke(
+        app, ["init", "--data", other, "--target", "target", "--force", "--format", "json"]
+    )
+    assert forced.exit_code == 0, forced.output
+    assert json.loads(forced.output)["task"] == "regression"
+
+
+def test_a_failure_changes_nothing(project: Path, tmp_path: Path) -> None:
+    before = snapshot(project)
+    data = mixed_table(tmp_path / "churn.csv")
+    with pytest.raises(InitTaskUnfit):
+        api.init_project(data=data, target="plan", task="regression", repo=project)
+    (project / "models/card.yaml").unlink()
+    (project / "models/card.yaml").mkdir()  # card.yaml's write fails
+    before = snapshot(project)
+    with pytest.raises(ToolkitError):  # files before card.yaml were staged, then removed
+        api.init_project(data=data, target="churned", repo=project)
+    assert snapshot(project) == before
+    assert not (project / "data/external/churn.csv").exists()
+
+
+def test_json_lines_tables_are_read(tmp_path: Path) -> None:
+    from cli.adapters.adopt import read_any_table
+
+    path = tmp_path / "t.jsonl"
+    path.write_text('{"a": 1, "b": "x"}\n{"a": 2, "b": "y"}\n')
+    frame = read_any_table(path)
+    assert list(frame.columns) == ["a", "b"] and len(frame) == 2
+
+
+def test_params_that_break_the_schema_are_never_written(project: Path, tmp_path: Path) -> None:
+    params = load(project, "params.yaml")
+    params["drift"]["psi_bins"] = "ten"  # a section init keeps as it is
+    (project / "params.yaml").write_text(yaml.safe_dump(params))
+    before = snapshot(project)
+    with pytest.raises(ToolkitError, match="psi_bins"):
+        api.init_project(data=mixed_table(tmp_path / "churn.csv"), target="churned", repo=project)
+    assert snapshot(project) == before
+
+
+def test_copying_over_a_different_file_needs_force(project: Path, tmp_path: Path) -> None:
+    (project / "data/external/churn.csv").write_text("other,data\n1,2\n")
+    before = snapshot(project)
+    data = mixed_table(tmp_path / "churn.csv")
+    with pytest.raises(InitWouldOverwrite, match="--force"):
+        api.init_project(data=data, target="churned", repo=project)
+    assert snapshot(project) == before
+    api.init_project(data=data, target="churned", force=True, repo=project)
+    assert (project / "data/external/churn.csv").read_bytes() == data.read_bytes()
