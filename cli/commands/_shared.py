@@ -19,6 +19,7 @@ from cli.formats import EVERY, TEXT_JSON, TEXT_JSON_MARKDOWN, Format
 from cli.funnel import exit_on_error
 
 P = ParamSpec("P")
+STDOUT = Path("-")  # an output option's value for standard output
 
 
 class Settings:
@@ -80,9 +81,10 @@ def _takes_path(annotation: Any) -> bool:
 def _from_invocation(value: Path, here: Path, root: Path) -> Path:
     """A path typed relative to ``here``, made relative to ``root`` (absolute when outside it).
 
-    Absolute paths stay as typed. ``..`` is collapsed as the shell would from ``here``.
+    Absolute paths and ``-`` (standard input or output) stay as typed. ``..`` is
+    collapsed as the shell would from ``here``.
     """
-    if value.is_absolute():
+    if value.is_absolute() or value == STDOUT:
         return value
     full = Path(os.path.normpath(here / value))
     return full.relative_to(root) if full.is_relative_to(root) else full
