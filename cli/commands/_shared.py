@@ -154,8 +154,14 @@ def _typed(ctx: typer.Context, name: str) -> bool:
 
 
 def emit(result: Any, fmt: str, *, ok: bool) -> ExitCode:
-    """Print ``result`` on stdout; the exit code is 0 when ``ok``, else 1 (findings)."""
-    from cli.render import render
+    """Print ``result`` on stdout; the exit code is 0 when ``ok``, else 1 (findings).
 
-    typer.echo(render(result, fmt, pretty=sys.stdout.isatty()))
+    Text is coloured on a terminal only (never piped, never with ``NO_COLOR`` set).
+    """
+    from cli.render import render
+    from cli.render.colour import wants_colour
+
+    terminal = sys.stdout.isatty()
+    colour = wants_colour(terminal, os.environ)
+    typer.echo(render(result, fmt, pretty=terminal, colour=colour), color=colour)
     return ExitCode.OK if ok else ExitCode.FINDINGS
