@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import typer
+import yaml
 from typer.testing import CliRunner
 
 from cli.app import app
@@ -112,3 +113,39 @@ def test_the_console_script_completes_commands_and_options(
     done = _run(env=env)
     assert done.returncode == 0, done.stderr
     assert expected in done.stdout.split(), done.stdout
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _recipe(target: str) -> list[str]:
+    """The command lines of a Makefile target's recipe (comments and echo lines dropped)."""
+    makefile = (ROOT / "Makefile").read_text()
+    body = makefile.partition(f"\n{target}:")[2].partition("\n")[2].split("\n\n", 1)[0]
+    lines = [line.strip().lstrip("@") for line in body.splitlines()]
+    return [line for line in lines if line and not line.startswith(("#", "echo"))]
+
+
+def test_make_run_prints_the_metrics_within_100_columns() -> None:
+    """``make run``'s metrics step, run on this checkout's committed metrics."""
+    steps = _recipe("run")
+    assert steps[0] == "dvc repro" and not any("dvc metrics show" in s for s in steps)
+    (shown,) = [s for s in steps if s.startswith("mlvc ")]
+    done = subprocess.run(
+        [MLVC, *shown.split()[1:]], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert "accuracy" in done.stdout and "log_loss" in done.stdout
+    assert max(len(line) for line in lines) <= 100, max(lines, key=len)
+
+
+def test_slice_metrics_are_a_plain_output_not_a_metric() -> None:
+    """``dvc exp show``/``dvc metrics show`` list metrics files' keys as columns: the
+    per-slice file (one column per slice, metric and class) is an output, so the
+    headline metrics lead and are not buried."""
+    stages = yaml.safe_load((ROOT / "dvc.yaml").read_text())["stages"]
+    metrics = {next(iter(e)) for s in stages.values() for e in s.get("metrics", [])}
+    assert metrics == {"metrics/metrics.json"}
+    outs = [e for e in stages["evaluate"].get("outs", []) if isinstance(e, dict)]
+    assert {"metrics/slices.json": {"cache": False}} in outs
