@@ -50,7 +50,9 @@ lock: install ## Re-pin both lock files after editing pyproject.toml's dependenc
 run: install ## Rebuild the model from raw data with `dvc repro` (offline) and print the metrics
 	dvc repro
 	@echo
-	dvc metrics show metrics/metrics.json
+	@# the headline metrics beside the last commit's, one per line (fits 100 columns;
+	@# `dvc metrics show` prints one column per class and key)
+	mlvc report --base HEAD
 	@echo
 	@echo "model:    models/model.skops (metadata: models/model.meta.json)"
 	@echo "card:     models/README.md (check it: mlvc card check)"

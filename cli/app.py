@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from cli import __version__
 from cli.commands._shared import Settings
@@ -68,14 +69,77 @@ def root(
     Settings.traceback = traceback
 
 
+def summary(help_text: str | None) -> str:
+    """A command's one-line summary: the first line of its help, whole.
+
+    Click cuts a summary to the width left in the command list and ends it with
+    "..."; every mlvc summary is one sentence that the list shows whole (wrapped).
+    """
+    return (help_text or "").strip().split("\n", 1)[0].strip()
+
+
+class Command(TyperCommand):
+    """A command whose usage line names its arguments as their metavariables (``MODEL``)
+    and whose summary is its help's first sentence, whole.
+
+    Typer wraps a required argument's metavariable in braces (``{MODEL}``); Click, GTO
+    and the POSIX utility conventions write the bare upper-case name.
+    """
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        """The usage line's pieces, a required argument's braces removed.
+
+        ``ctx`` is the Click context Typer vendors (not a public name of typer).
+        """
+        return [_unbraced(piece) for piece in super().collect_usage_pieces(ctx)]
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        """The summary in a command list: the help's first line, whole."""
+        return self.short_help or summary(self.help)
+
+
+class Group(TyperGroup):
+    """A command group whose summary is its help's first sentence, whole."""
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        """The summary in a command list: the help's first line, whole."""
+        return self.short_help or summary(self.help)
+
+
+def _unbraced(piece: str) -> str:
+    """``MODEL`` from ``{MODEL}``; any other piece unchanged."""
+    if piece.startswith("{") and piece.endswith("}"):
+        return piece[1:-1]
+    return piece
+
+
+def _use_command_class(group: typer.Typer) -> None:
+    """Give every command of ``group`` and its sub-groups the :class:`Command` class.
+
+    Set here, once, so a command added to any sub-app gets the same usage lines.
+    """
+    for info in group.registered_commands:
+        if info.cls in (None, TyperCommand):  # Typer's default: no class of its own
+            info.cls = Command
+    for sub in group.registered_groups:
+        if sub.typer_instance is not None:
+            _use_command_class(sub.typer_instance)
+
+
 def build_app(names: Iterable[str] = COMMANDS) -> typer.Typer:
-    """A root app holding the commands ``names`` (every command by default), in table order."""
+    """A root app holding the commands ``names`` (every command by default), in table order.
+
+    The root app offers ``--install-completion`` and ``--show-completion`` (Typer's
+    shell completion). A completing shell runs ``mlvc`` with no command-line arguments
+    (the words are in ``COMP_WORDS``), so it gets the full app and completes every
+    command and option.
+    """
     wanted = set(names)
     root_app = typer.Typer(
         name="mlvc",
         help=HELP,
         no_args_is_help=True,
-        add_completion=False,
+        add_completion=True,
         pretty_exceptions_enable=False,
         rich_markup_mode=None,  # plain help: rich is never imported (start-up stays short)
         context_settings={"help_option_names": ["-h", "--help"]},  # inherited by every command
@@ -85,9 +149,10 @@ def build_app(names: Iterable[str] = COMMANDS) -> typer.Typer:
             continue
         target = getattr(importlib.import_module(module), attribute)
         if isinstance(target, typer.Typer):
-            root_app.add_typer(target, name=name)
+            _use_command_class(target)
+            root_app.add_typer(target, name=name, cls=Group)
         else:
-            root_app.command(name)(target)
+            root_app.command(name, cls=Command)(target)
     root_app.callback()(root)
     return root_app
 

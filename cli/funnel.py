@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -10,12 +11,17 @@ from cli.errors import ExitCode, ToolkitError
 
 
 def _stderr_is_tty() -> bool:
-    return sys.stderr.isatty()
+    """Whether the error line may be coloured: stderr is a terminal and NO_COLOR is unset."""
+    from cli.render.colour import wants_colour
+
+    return wants_colour(sys.stderr.isatty(), os.environ)
 
 
 def format_error(exc: ToolkitError, *, colour: bool = False) -> str:
     """``error: <what and where>`` plus the next step, on one line."""
-    label = "\x1b[31merror\x1b[0m" if colour else "error"
+    from cli.render.colour import error_label
+
+    label = error_label(colour)
     hint = f"; next: {exc.hint}" if exc.hint else ""
     return f"{label}: {exc.message}{hint}"
 

@@ -18,7 +18,7 @@ versions = st.builds(
     RegistryVersion,
     version=names,
     commit=names,
-    created=st.integers(0, 2**40),
+    created=names,
     stages=st.tuples(names) | st.just(()),
     active=st.booleans(),
     metrics=st.dictionaries(names, st.floats(allow_nan=False), max_size=3),

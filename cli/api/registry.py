@@ -21,6 +21,8 @@ from cli.core.registry import (
     build_states,
     check_metric_gates,
     check_promotion_order,
+    in_stage_order,
+    iso_time,
     parse_shortcut,
     resolve_shortcut,
     stage_tag,
@@ -388,26 +390,51 @@ def rollback(*, model: str, stage: str, repo: Path = Path(), push: bool = False)
 def registry(*, repo: Path = Path(), started: TagListing | None = None) -> RegistryView:
     """Versions, stages and key metrics of every model with registry tags (one git call).
 
-    ``started``: the tag listing the CLI began at start-up (``git.start_tag_listing``).
+    Stages are listed in the policy's order (release.stages), times in ISO 8601 (UTC).
+    ``started``: the tag listing the CLI began at start-up (``startup.start_tag_listing``).
     """
     from cli.results.registry import RegistryModel, RegistryVersion, RegistryView
 
+    states = build_states(git.registry_tags(repo, started=started))
+    seen = {stage for state in states.values() for stage in state.stages}
+    order = _listing_order(repo, seen)
     models = []
-    for name, state in build_states(git.registry_tags(repo, started=started)).items():
+    for name, state in states.items():
+        held = in_stage_order(state.stages, order)
         models.append(
             RegistryModel(
                 name=name,
                 latest=state.latest.version if state.latest else None,
-                stages=dict(state.stages),
+                stages={s: state.stages[s] for s in held},
                 versions=tuple(
                     RegistryVersion(
-                        v.version, v.commit, v.created, v.stages, v.active, dict(v.metrics)
+                        v.version,
+                        v.commit,
+                        iso_time(v.created),
+                        in_stage_order(v.stages, order),
+                        v.active,
+                        dict(v.metrics),
                     )
                     for v in state.versions
                 ),
+                stage_order=held,
             )
         )
     return RegistryView(models=tuple(models))
+
+
+def _listing_order(repo: Path, seen: set[str]) -> tuple[str, ...]:
+    """The stage order a listing follows: release.stages when a stage outside the default
+    order (dev, staging, prod) is held, else the default (the listing then parses no YAML).
+
+    A repository without a readable params.yaml (a bare mirror) lists by the default order.
+    """
+    if seen <= set(DEFAULT_STAGES):
+        return DEFAULT_STAGES
+    try:
+        return tuple(_policy(repo).stages) or DEFAULT_STAGES
+    except (ToolkitError, OSError):
+        return DEFAULT_STAGES
 
 
 def registry_history(

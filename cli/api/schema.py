@@ -83,27 +83,31 @@ def check_schema(
 def infer_schema(
     *,
     data: Path,
-    output: Path,
+    output: Path | None,
     title: str | None = None,
     progress: Progress | None = None,
     pools: Pools | None = None,
 ) -> SchemaInferred:
     """Infer a row schema from ``data`` and write it to ``output`` (atomically).
 
+    With ``output`` None nothing is written: the result's ``document`` holds the
+    schema's JSON text (``mlvc schema infer -o -`` prints it on standard output).
     ``pools.parse`` parses CSV ranges ahead; without it nothing runs on another thread.
     """
     from cli.adapters.arrow_tables import open_stream
     from cli.adapters.files import output_target, refuse_input_as_output, write_text
     from cli.core.schema.infer import SchemaInferrer, pretty_json
 
-    output_target(output)  # a directory, FIFO or device is refused before reading the data
-    refuse_input_as_output(output, [(data, "data file")])
+    if output is not None:
+        output_target(output)  # a directory, FIFO or device is refused before reading the data
+        refuse_input_as_output(output, [(data, "data file")])
     stream = open_stream(data, progress=progress, parse=pools.parse if pools else None)
     inferrer = SchemaInferrer(stream.columns, as_text=stream.as_text)
     for chunk in stream.chunks:
         inferrer.feed(chunk)
-    document = inferrer.schema(title=title or f"One row of {data.name}")
-    write_text(output, pretty_json(document))
-    return SchemaInferred(
-        data=str(data), schema=str(output), rows=inferrer.rows, columns=tuple(stream.columns)
-    )
+    text = pretty_json(inferrer.schema(title=title or f"One row of {data.name}"))
+    columns = tuple(stream.columns)
+    if output is None:
+        return SchemaInferred(str(data), "-", inferrer.rows, columns, document=text)
+    write_text(output, text)
+    return SchemaInferred(str(data), str(output), inferrer.rows, columns)

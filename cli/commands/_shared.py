@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from cli.adapters.startup import TagListing
 
 P = ParamSpec("P")
+STDOUT = Path("-")  # an output option's value for standard output
 
 
 class Settings:
@@ -91,9 +92,10 @@ def _takes_path(annotation: Any) -> bool:
 def _from_invocation(value: Path, here: Path, root: Path) -> Path:
     """A path typed relative to ``here``, made relative to ``root`` (absolute when outside it).
 
-    Absolute paths stay as typed. ``..`` is collapsed as the shell would from ``here``.
+    Absolute paths and ``-`` (standard input or output) stay as typed. ``..`` is
+    collapsed as the shell would from ``here``.
     """
-    if value.is_absolute():
+    if value.is_absolute() or value == STDOUT:
         return value
     full = Path(os.path.normpath(here / value))
     return full.relative_to(root) if full.is_relative_to(root) else full
@@ -163,8 +165,14 @@ def _typed(ctx: typer.Context, name: str) -> bool:
 
 
 def emit(result: Any, fmt: str, *, ok: bool) -> ExitCode:
-    """Print ``result`` on stdout; the exit code is 0 when ``ok``, else 1 (findings)."""
-    from cli.render import render
+    """Print ``result`` on stdout; the exit code is 0 when ``ok``, else 1 (findings).
 
-    typer.echo(render(result, fmt, pretty=sys.stdout.isatty()))
+    Text is coloured on a terminal only (never piped, never with ``NO_COLOR`` set).
+    """
+    from cli.render import render
+    from cli.render.colour import wants_colour
+
+    terminal = sys.stdout.isatty()
+    colour = wants_colour(terminal, os.environ)
+    typer.echo(render(result, fmt, pretty=terminal, colour=colour), color=colour)
     return ExitCode.OK if ok else ExitCode.FINDINGS

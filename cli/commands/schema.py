@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from cli.commands._shared import FormatOption, ReportFormatOption, emit, funnel
+from cli.commands._shared import STDOUT, FormatOption, ReportFormatOption, emit, funnel
+from cli.errors import ExitCode
 from cli.formats import Format
 from cli.progress import ProgressBar
 
@@ -23,6 +24,8 @@ def infer(
     data: Annotated[
         Path, typer.Argument(help="CSV, Parquet or JSON Lines file to learn from.", metavar="DATA")
     ],
+    # '-' prints the schema on standard output (docs/cli-conventions.md); the help text
+    # stays as the README's generated reference quotes it
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the schema.")],
     title: Annotated[
         str | None, typer.Option("--title", help="Title of the schema (default: from the file).")
@@ -38,15 +41,25 @@ def infer(
     """
     from cli import api
     from cli.adapters.runtime import configure  # the process's malloc settings and pools
+    from cli.render import render
 
     bar = ProgressBar(f"reading {data.name}")
     try:
         result = api.infer_schema(
-            data=data, output=output, title=title, progress=bar, pools=configure()
+            data=data,
+            output=None if output == STDOUT else output,
+            title=title,
+            progress=bar,
+            pools=configure(),
         )
     finally:
         bar.close()
-    return emit(result, fmt, ok=result.ok)
+    if result.document is None:
+        return emit(result, fmt, ok=result.ok)
+    # standard output carries the schema alone; the summary is a diagnostic (stderr)
+    typer.echo(result.document, nl=False)
+    typer.echo(render(result, Format.text), err=True)
+    return ExitCode.OK
 
 
 @app.command("check")

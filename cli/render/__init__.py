@@ -91,19 +91,25 @@ def formats(result_type: type) -> tuple[Format, ...]:
     return tuple(f for f in Format if f in listed or f is Format.json)
 
 
-def render(result: Any, fmt: str, *, pretty: bool = True) -> str:
+def render(result: Any, fmt: str, *, pretty: bool = True, colour: bool = False) -> str:
     """The result in format ``fmt`` (text, json, markdown or md, github), no trailing newline.
 
     JSON is indented when ``pretty`` and on one line otherwise (the CLI indents it on a
     terminal only, as DVC does: one-line JSON is several times faster to write).
-    A format the result type does not render in is a TypeError (a bug: commands offer
-    only the formats of their result).
+    ``colour`` paints the status words of text (:mod:`cli.render.colour`); every other
+    format is never coloured. A format the result type does not render in is a
+    TypeError (a bug: commands offer only the formats of their result).
     """
     chosen = Format(fmt).canonical
     if chosen is Format.json:
         document = _jsonable(result)
         return json.dumps(document, indent=2 if pretty else None, sort_keys=True, default=_fields)
-    return _renderer(type(result), chosen)(result)
+    text = _renderer(type(result), chosen)(result)
+    if colour and chosen is Format.text:
+        from cli.render.colour import paint
+
+        return paint(text)
+    return text
 
 
 def _renderer(result_type: type, fmt: Format) -> Callable[[Any], str]:

@@ -52,14 +52,14 @@ def registry_view_text(result: RegistryView) -> str:
         stages = ", ".join(f"{s}={v}" for s, v in model.stages.items()) or "none"
         lines.append(f"{model.name}  latest {model.latest or '-'}  stages: {stages}")
         keys = sorted({k for v in model.versions for k in v.metrics})
-        header = f"  {'version':<14}{'commit':<10}{'stages':<18}" + "".join(
+        header = f"  {'version':<14}{'created':<27}{'commit':<10}{'stages':<18}" + "".join(
             f"{k[:12]:>13}" for k in keys
         )
         lines.append(header)
         for v in reversed(model.versions):
             stages = ",".join(v.stages) + ("" if v.active else " (deregistered)")
             metrics = "".join(f"{v.metrics.get(k, float('nan')):>13.4f}" for k in keys)
-            lines.append(f"  {v.version:<14}{v.commit[:8]:<10}{stages:<18}{metrics}")
+            lines.append(f"  {v.version:<14}{v.created:<27}{v.commit[:8]:<10}{stages:<18}{metrics}")
     return "\n".join(lines)
 
 

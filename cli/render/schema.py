@@ -114,7 +114,7 @@ def schema_report_github(result: SchemaReport) -> str:
 
 
 def schema_inferred_text(result: SchemaInferred) -> str:
-    return (
-        f"wrote {result.schema}: {len(result.columns)} columns inferred from {result.rows} rows "
-        f"of {result.data}; review and commit it"
-    )
+    found = f"{len(result.columns)} columns inferred from {result.rows} rows of {result.data}"
+    if result.document is not None:  # printed on standard output, not written
+        return f"printed the schema on standard output: {found}"
+    return f"wrote {result.schema}: {found}; review and commit it"

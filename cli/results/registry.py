@@ -62,8 +62,8 @@ class RegistryVersion:
 
     version: str
     commit: str
-    created: int
-    stages: tuple[str, ...]
+    created: str  # ISO 8601 in UTC, e.g. 2026-12-01T02:03:04+00:00
+    stages: tuple[str, ...]  # in the policy's order (release.stages)
     active: bool
     metrics: dict[str, float]
 
@@ -74,8 +74,10 @@ class RegistryModel:
 
     name: str
     latest: str | None
-    stages: dict[str, str]
+    stages: dict[str, str]  # stage -> version, in the policy's order (release.stages)
     versions: tuple[RegistryVersion, ...]
+    # the held stages in the policy's order: JSON prints an object's keys sorted
+    stage_order: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

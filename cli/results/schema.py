@@ -5,7 +5,7 @@ A leaf: imports nothing from ``cli`` at run time (core types only for annotation
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -32,12 +32,14 @@ class SchemaReport:
 
 @dataclass(frozen=True)
 class SchemaInferred:
-    """A schema inferred from a data file and written to disk."""
+    """A schema inferred from a data file: written to disk, or held as text (``-o -``)."""
 
     data: str
-    schema: str
+    schema: str  # the file written, or "-" when nothing was written
     rows: int
     columns: tuple[str, ...]
+    # the schema's JSON text when it was not written to a file (the caller prints it)
+    document: str | None = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:

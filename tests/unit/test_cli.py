@@ -282,10 +282,10 @@ def test_api_reaches_every_public_function_statically() -> None:
     ("argv", "usage"),
     [
         ([], "Usage: mlvc [OPTIONS] COMMAND [ARGS]..."),
-        (["schema", "check"], "Usage: mlvc schema check [OPTIONS] {DATA}"),
-        (["promote"], "Usage: mlvc promote [OPTIONS] {MODEL} {VERSION} {STAGE}"),
-        (["checkout"], "Usage: mlvc checkout [OPTIONS] {REF}"),
-        (["registry", "history"], "Usage: mlvc registry history [OPTIONS] {MODEL}"),
+        (["schema", "check"], "Usage: mlvc schema check [OPTIONS] DATA"),
+        (["promote"], "Usage: mlvc promote [OPTIONS] MODEL VERSION STAGE"),
+        (["checkout"], "Usage: mlvc checkout [OPTIONS] REF"),
+        (["registry", "history"], "Usage: mlvc registry history [OPTIONS] MODEL"),
         (["card", "check"], "Usage: mlvc card check [OPTIONS] [CARD]"),
     ],
 )

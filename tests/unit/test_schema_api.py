@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -189,3 +191,28 @@ def test_infer_writes_nothing_on_failure(tmp_path: Path) -> None:
     result = runner.invoke(app, ["schema", "infer", str(empty), "-o", str(out)])
     assert result.exit_code == 2 and "empty" in result.stderr
     assert out.read_text() == "previous"
+
+
+def test_infer_dash_o_dash_prints_the_schema_alone_on_stdout(tmp_path: Path) -> None:
+    written = tmp_path / "schema.json"
+    api.infer_schema(data=TINY_CSV, output=written)
+    inside = tmp_path / "repo" / "sub"  # in a repository's sub-folder: '-' is not a path
+    inside.mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(tmp_path / "repo")], check=True)
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("mlvc")), "schema", "infer", str(TINY_CSV), "-o", "-"],
+        cwd=inside,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == written.read_text()  # the schema, byte for byte, and nothing else
+    assert "standard output" in done.stderr
+    assert not [p for p in tmp_path.rglob("-")]  # no file named '-'
+
+
+def test_infer_without_output_returns_the_schema_text() -> None:
+    result = api.infer_schema(data=TINY_CSV, output=None)
+    assert result.schema == "-" and json.loads(result.document or "")["type"] == "object"

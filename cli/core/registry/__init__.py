@@ -24,6 +24,8 @@ from cli.core.registry.state import (
     build_history,
     build_state,
     build_states,
+    in_stage_order,
+    iso_time,
     version_of_stage_event,
     versions_by_commit,
 )
@@ -70,6 +72,8 @@ __all__ = [
     "build_states",
     "check_metric_gates",
     "check_promotion_order",
+    "in_stage_order",
+    "iso_time",
     "parse_release_message",
     "parse_shortcut",
     "parse_tag",

@@ -212,6 +212,21 @@ def build_history(
         version = e.version
         if e.event in (Event.assignment, Event.unassignment):
             version = version_of_stage_event(e, by_commit) or e.commit
-        when = datetime.fromtimestamp(e.created, tz=UTC).isoformat()
+        when = iso_time(e.created)
         entries.append(HistoryEntry(when, e.event.value, version, e.stage, e.commit, e.tag))
     return tuple(reversed(entries))
+
+
+def in_stage_order(stages: Iterable[str], order: Sequence[str]) -> tuple[str, ...]:
+    """``stages`` in the policy's ``order`` (release.stages), then any others by name.
+
+    A registry written by another tool (GTO) may hold stages the policy does not list:
+    they follow the policy's, so a listing never hides one.
+    """
+    rank = {stage: i for i, stage in enumerate(order)}
+    return tuple(sorted(set(stages), key=lambda s: (rank.get(s, len(rank)), s)))
+
+
+def iso_time(created: int) -> str:
+    """A tag's tagger time (Unix seconds) as ISO 8601 in UTC: ``2026-12-01T02:03:04+00:00``."""
+    return datetime.fromtimestamp(created, tz=UTC).isoformat()
