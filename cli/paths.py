@@ -17,6 +17,7 @@ DVC_LOCK = Path("dvc.lock")
 EXTERNAL_DIR = Path("data/external")  # bring-your-own data files live here
 RAW_DATA = Path("data/raw/penguins.csv")
 DATA_SCHEMA = Path("data/schema.json")  # the data contract of the raw data (hand-editable)
+INGEST_REPORT = Path("data/ingest.json")  # rows read, dropped (no target) and written by ingest
 VALIDATION_REPORT = Path("data/validation.json")  # written by the validate stage
 TRAIN_DATA = Path("data/prepared/train.csv")
 TEST_DATA = Path("data/prepared/test.csv")
@@ -31,6 +32,8 @@ SLICE_METRICS = Path("metrics/slices.json")
 CONFUSION_PLOT = Path("plots/confusion.csv")
 ROC_DIR = Path("plots/roc")  # one CSV per class: fpr, tpr
 PR_DIR = Path("plots/pr")  # one CSV per class: recall, precision
+PREDICTIONS_PLOT = Path("plots/predictions.csv")  # regression: actual, predicted
+RESIDUALS_PLOT = Path("plots/residuals.csv")  # regression: predicted, residual
 
 SCHEMAS = Path(__file__).parent / "schemas"
 PARAMS_SCHEMA = SCHEMAS / "params.schema.json"
