@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
-DATE_PARTS = ("year", "month", "day", "dayofweek")
+DATE_PARTS = ("year", "month", "day", "day_of_week")
 TIME_PARTS = ("hour",)
 
 
