@@ -319,6 +319,19 @@ class TooFewRows(ToolkitError):
         self.column = column
 
 
+class TargetNotNumeric(ToolkitError):
+    """A regression target holds a value that is not a number."""
+
+    def __init__(self, path: str, column: str, row: int, value: Any) -> None:
+        super().__init__(
+            f"{path}: column '{column}' is the target of a regression (data.task) but data "
+            f"row {row} holds {str(value)!r}, not a number",
+            hint="fix the value, or set data.task: classification in params.yaml",
+        )
+        self.column = column
+        self.row = row
+
+
 class NoRowsSelected(ToolkitError):
     """A filter (such as the survey years) selected no rows."""
 

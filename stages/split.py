@@ -16,11 +16,22 @@ import pandas as pd
 from cli import paths
 from cli.api.stage_io import load_stage_params, read_table, write_csv
 from cli.core.modeling import CLASSIFICATION
-from cli.errors import MissingColumns, TooFewRows
+from cli.errors import MissingColumns, TargetNotNumeric, TooFewRows
 from cli.funnel import stage_errors
 
 if TYPE_CHECKING:
     from cli.api.stage_io import Params
+
+
+def check_numeric_target(values: pd.Series, where: str) -> None:
+    """A TargetNotNumeric naming the first data row whose target is not a number."""
+    numbers = pd.to_numeric(values, errors="coerce")
+    bad = numbers.isna() & values.notna()
+    if bad.any():
+        position = int(bad.to_numpy().argmax())
+        raise TargetNotNumeric(
+            where, str(values.name), int(values.index[position]) + 1, values.iloc[position]
+        )
 
 
 def split_frame(
@@ -48,13 +59,15 @@ def split_frame(
                 hint="add rows for those classes or drop them from the data",
             )
         stratify = labelled[target]
-    elif len(labelled) < 4:
-        raise TooFewRows(
-            where,
-            target,
-            f"{len(labelled)} labelled rows; a regression split needs at least 4",
-            hint="add rows to the data",
-        )
+    else:
+        check_numeric_target(labelled[target], where)
+        if len(labelled) < 4:
+            raise TooFewRows(
+                where,
+                target,
+                f"{len(labelled)} labelled rows; a regression split needs at least 4",
+                hint="add rows to the data",
+            )
     train, test = train_test_split(
         labelled, test_size=test_size, random_state=seed, stratify=stratify
     )

@@ -27,7 +27,7 @@ from cli.core.metrics import (
     regression_slice_metrics,
 )
 from cli.core.modeling import build_pipeline, label_strings, make_estimator
-from cli.errors import EstimatorTaskMismatch, ParamsInvalid, TooFewRows
+from cli.errors import EstimatorTaskMismatch, ParamsInvalid, TargetNotNumeric, TooFewRows
 from cli.params import Params, params_from_dict
 from stages import evaluate, ingest, split, train, validate
 
@@ -425,3 +425,19 @@ def test_a_table_of_only_unlabelled_rows_is_a_named_error(
     )
     with pytest.raises(TooFewRows, match=r"column 'y': all 2 rows lack a value"):
         ingest.run(params, source=source, output=tmp_path / "raw.csv", report=tmp_path / "i.json")
+
+
+def test_a_regression_target_that_is_not_a_number_is_named(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"f": [1.0, 2.0, 3.0, 4.0, 5.0], "y": ["1.5", "2", "n/a?", "4", "5"]})
+    with pytest.raises(TargetNotNumeric, match=r"raw\.csv: column 'y' .* data row 3 holds 'n/a\?'"):
+        split.split_frame(
+            frame, target="y", test_size=0.4, seed=0, task="regression", where="raw.csv"
+        )
+
+
+def test_a_regression_split_is_not_stratified(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"f": range(10), "y": [float(i) for i in range(10)]})
+    train_rows, test_rows = split.split_frame(
+        frame, target="y", test_size=0.3, seed=0, task="regression"
+    )
+    assert len(test_rows) == 3 and len(train_rows) == 7  # unique values: no stratification
