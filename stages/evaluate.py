@@ -5,7 +5,7 @@ Inputs: ``models/model.skops``, ``data/prepared/test.csv``, ``data/prepared/trai
 Outputs: ``metrics/metrics.json`` (with ``baseline``), ``metrics/slices.json``; for
 classification ``plots/confusion.csv``, ``plots/roc/<class>.csv``, ``plots/pr/<class>.csv``;
 for regression ``plots/predictions.csv`` and ``plots/residuals.csv``
-(:func:`cli.core.metrics.plots_section` is the ``plots:`` list of each task).
+(:func:`cli.core.plots.plots_section` is the ``plots:`` list of each task).
 Params: ``data.*``, ``evaluate.slices``, ``evaluate.min_slice_size``.
 """
 
@@ -30,14 +30,13 @@ from cli.core.metrics import (
     classification_metrics,
     confusion_rows,
     pr_curves,
-    prediction_rows,
     regression_metrics,
     regression_slice_metrics,
-    residual_rows,
     roc_curves,
     slice_metrics,
 )
 from cli.core.modeling import REGRESSION, label_strings
+from cli.core.plots import prediction_rows, residual_rows
 from cli.errors import MissingColumns
 from cli.funnel import stage_errors
 

@@ -12,8 +12,8 @@ import yaml
 
 from cli import paths
 from cli.adapters.card_sources import CardSources
-from cli.core.metrics import plots_section
 from cli.core.modeling import TASKS
+from cli.core.plots import plots_section
 from cli.params import load_stage_params
 from stages import card, evaluate, ingest, split, train
 

@@ -2,7 +2,7 @@
 
 Each test writes a table scikit-learn ships to ``data/external/``, points ``params.yaml``
 at it (as ``mlvc init`` will), infers the data contract, puts the task's plots into
-``dvc.yaml`` with :func:`cli.core.metrics.plots_section`, runs ``dvc repro evaluate`` and
+``dvc.yaml`` with :func:`cli.core.plots.plots_section`, runs ``dvc repro evaluate`` and
 checks the metric keys, the baseline, the plot files and that ``dvc plots show`` renders.
 """
 
@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from cli import api
-from cli.core.metrics import plots_section
+from cli.core.plots import plots_section
 from tests.e2e.test_pipeline_e2e import isolated_env, make_repo, sh
 
 pytestmark = pytest.mark.slow

@@ -22,11 +22,11 @@ from cli.adapters.model_store import TRUSTED_TYPES, load_model, save_model, untr
 from cli.core.metrics import (
     baseline_metrics,
     classification_metrics,
-    plots_section,
     regression_metrics,
     regression_slice_metrics,
 )
 from cli.core.modeling import build_pipeline, label_strings, make_estimator
+from cli.core.plots import plots_section
 from cli.errors import EstimatorTaskMismatch, ParamsInvalid, TargetNotNumeric, TooFewRows
 from cli.params import Params, params_from_dict
 from stages import evaluate, ingest, split, train, validate
