@@ -145,6 +145,19 @@ class UndeclaredParameter(ToolkitError):
         self.stage = stage
 
 
+class EstimatorTaskMismatch(ToolkitError):
+    """``train.estimator`` names an estimator that does not fit ``data.task``."""
+
+    def __init__(self, estimator: str, task: str, allowed: list[str]) -> None:
+        super().__init__(
+            f"params.yaml: train.estimator '{estimator}' does not fit data.task '{task}'; "
+            f"a {task} task takes {' or '.join(allowed)}",
+            hint=f"set train.estimator to one of {', '.join(allowed)}, or change data.task",
+        )
+        self.estimator = estimator
+        self.task = task
+
+
 class UnknownStage(ToolkitError):
     """A stage name that ``dvc.yaml`` does not define."""
 
@@ -348,6 +361,27 @@ class PredictionFailed(ToolkitError):
             f"{path}: the model {model} could not predict data rows {first}-{last}: {detail}",
             hint="check that the file has the columns and types the model was trained on",
         )
+
+
+class TooFewRows(ToolkitError):
+    """A data file has too few labelled rows to split, train or score."""
+
+    def __init__(self, path: str, column: str, detail: str, *, hint: str) -> None:
+        super().__init__(f"{path}: column '{column}': {detail}", hint=hint)
+        self.column = column
+
+
+class TargetNotNumeric(ToolkitError):
+    """A regression target holds a value that is not a number."""
+
+    def __init__(self, path: str, column: str, row: int, value: Any) -> None:
+        super().__init__(
+            f"{path}: column '{column}' is the target of a regression (data.task) but data "
+            f"row {row} holds {str(value)!r}, not a number",
+            hint="fix the value, or set data.task: classification in params.yaml",
+        )
+        self.column = column
+        self.row = row
 
 
 class NoRowsSelected(ToolkitError):

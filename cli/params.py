@@ -11,7 +11,7 @@ read fail loudly instead of leaving a stale output.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any, TypeVar, get_type_hints
 
@@ -64,10 +64,11 @@ class DataParams(Section):
 
     name: str
     target: str
-    task: str
+    task: str  # classification | regression (cli.core.modeling.TASKS)
     numeric_features: tuple[str, ...]
     categorical_features: tuple[str, ...]
-    datetime_features: tuple[str, ...]
+    # columns expanded into calendar parts inside the model pipeline (absent: none)
+    datetime_features: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,11 @@ class RandomForestParams(Section):
 
 
 @dataclass(frozen=True)
+class RidgeParams(Section):
+    alpha: float
+
+
+@dataclass(frozen=True)
 class TrainParams(Section):
     """Which estimator to fit, with its hyperparameters."""
 
@@ -107,6 +113,7 @@ class TrainParams(Section):
     seed: int
     logistic_regression: LogisticRegressionParams
     random_forest: RandomForestParams
+    ridge: RidgeParams
 
 
 @dataclass(frozen=True)
@@ -182,6 +189,9 @@ def _build(cls: type[S], raw: dict[str, Any], prefix: str, guard: _Guard | None)
         if spec.name.startswith("_"):
             continue
         kind = hints[spec.name]
+        if spec.name not in raw and spec.default is not MISSING:
+            values[spec.name] = spec.default  # an optional key the schema lets be absent
+            continue
         value = raw[spec.name]
         if isinstance(kind, type) and is_dataclass(kind):
             # is_dataclass narrows to any dataclass; a nested field's class is a Section.

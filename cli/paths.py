@@ -18,6 +18,7 @@ EXTERNAL_DIR = Path("data/external")  # bring-your-own data files live here
 RAW_DIR = Path("data/raw")  # the ingest stage writes data/raw/<data.name>.csv here
 BUNDLED_NAME = "penguins"  # data.name of the bundled dataset
 DATA_SCHEMA = Path("data/schema.json")  # the data contract of the raw data (hand-editable)
+INGEST_REPORT = Path("data/ingest.json")  # rows read, dropped (no target) and written by ingest
 VALIDATION_REPORT = Path("data/validation.json")  # written by the validate stage
 TRAIN_DATA = Path("data/prepared/train.csv")
 TEST_DATA = Path("data/prepared/test.csv")
@@ -32,6 +33,8 @@ SLICE_METRICS = Path("metrics/slices.json")
 CONFUSION_PLOT = Path("plots/confusion.csv")
 ROC_DIR = Path("plots/roc")  # one CSV per class: fpr, tpr
 PR_DIR = Path("plots/pr")  # one CSV per class: recall, precision
+PREDICTIONS_PLOT = Path("plots/predictions.csv")  # regression: actual, predicted
+RESIDUALS_PLOT = Path("plots/residuals.csv")  # regression: predicted, residual
 
 SCHEMAS = Path(__file__).parent / "schemas"
 PARAMS_SCHEMA = SCHEMAS / "params.schema.json"

@@ -1,8 +1,9 @@
-"""ingest: bring the raw data into the repository, byte-stable.
+"""ingest: bring the raw data into the repository, byte-stable, without unlabelled rows.
 
 Inputs: the bundled Palmer penguins CSV (``ingest.source: palmerpenguins``) or a
-CSV/Parquet file under ``data/external/``.
-Outputs: ``data/raw/<data.name>.csv``.
+CSV/Parquet/JSON Lines file under ``data/external/``.
+Outputs: ``data/raw/<data.name>.csv``; ``data/ingest.json`` (rows read, rows dropped for a
+missing target, rows written).
 Params: ``data.*`` (columns that must exist), ``ingest.source``, ``ingest.years``.
 """
 
@@ -16,8 +17,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from cli import paths
-from cli.api.stage_io import load_stage_params, read_table, write_csv
-from cli.errors import DataFileEmpty, MissingColumns, NoRowsSelected
+from cli.api.stage_io import load_stage_params, read_table, write_csv, write_json
+from cli.errors import DataFileEmpty, MissingColumns, NoRowsSelected, TooFewRows
 from cli.funnel import stage_errors
 
 if TYPE_CHECKING:
@@ -61,17 +62,36 @@ def select_years(frame: pd.DataFrame, years: tuple[int, ...] | None, where: str)
     return selected.reset_index(drop=True)
 
 
+def drop_missing_target(frame: pd.DataFrame, target: str, where: str) -> tuple[pd.DataFrame, int]:
+    """Rows whose ``target`` is present, and how many were dropped; none left is an error."""
+    present = frame[target].notna()
+    if not present.any():
+        raise TooFewRows(
+            where,
+            target,
+            f"all {len(frame)} rows lack a value, so there is nothing to learn from",
+            hint="fill the target column, or set data.target in params.yaml to another column",
+        )
+    return frame[present].reset_index(drop=True), int((~present).sum())
+
+
 def required_columns(params: Params) -> list[str]:
     """Columns the pipeline reads from the raw data."""
     data = params.data
-    needed = [data.target, *data.numeric_features, *data.categorical_features]
+    needed = [
+        data.target,
+        *data.numeric_features,
+        *data.categorical_features,
+        *data.datetime_features,
+    ]
     if params.ingest.years is not None:
         needed.append(YEAR)
-    return needed
+    return list(dict.fromkeys(needed))
 
 
-def run(params: Params, *, source: Path, output: Path) -> None:
-    """Read ``source``, keep the selected years, write ``output`` as CSV."""
+def run(params: Params, *, source: Path, output: Path, report: Path) -> None:
+    """Read ``source``, drop rows without a target, keep the selected years; write ``output``
+    as CSV and the row counts to ``report``."""
     try:
         frame = read_table(source, hint="check ingest.source in params.yaml")
     except DataFileEmpty:
@@ -81,8 +101,19 @@ def run(params: Params, *, source: Path, output: Path) -> None:
     missing = [c for c in required_columns(params) if c not in frame.columns]
     if missing:
         raise MissingColumns(str(source), missing, [str(c) for c in frame.columns])
-    frame = select_years(frame, params.ingest.years, str(source))
-    write_csv(output, integral_floats_to_int(frame))
+    rows_read = len(frame)
+    labelled, dropped = drop_missing_target(frame, params.data.target, str(source))
+    selected = select_years(labelled, params.ingest.years, str(source))
+    write_csv(output, integral_floats_to_int(selected))
+    write_json(
+        report,
+        {
+            "source": params.ingest.source,
+            "rows_read": rows_read,
+            "rows_dropped_missing_target": dropped,
+            "rows_written": len(selected),
+        },
+    )
 
 
 def main() -> None:
@@ -92,6 +123,7 @@ def main() -> None:
             params,
             source=source_path(params.ingest.source),
             output=paths.raw_data(params.data.name),
+            report=paths.INGEST_REPORT,
         )
 
 

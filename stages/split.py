@@ -1,8 +1,8 @@
-"""split: stratified, seeded train/test split.
+"""split: seeded train/test split, stratified by the label for classification.
 
 Inputs: ``data/raw/<data.name>.csv``.
 Outputs: ``data/prepared/train.csv``, ``data/prepared/test.csv``.
-Params: ``data.target``, ``split.test_size``, ``split.seed``.
+Params: ``data.target``, ``data.task``, ``split.test_size``, ``split.seed``.
 """
 
 from __future__ import annotations
@@ -15,29 +15,61 @@ import pandas as pd
 
 from cli import paths
 from cli.api.stage_io import load_stage_params, read_table, write_csv
-from cli.errors import MissingColumns, ToolkitError
+from cli.core.modeling import CLASSIFICATION
+from cli.errors import MissingColumns, TargetNotNumeric, TooFewRows
 from cli.funnel import stage_errors
 
 if TYPE_CHECKING:
     from cli.api.stage_io import Params
 
 
+def check_numeric_target(values: pd.Series, where: str) -> None:
+    """A TargetNotNumeric naming the first data row whose target is not a number."""
+    numbers = pd.to_numeric(values, errors="coerce")
+    bad = numbers.isna() & values.notna()
+    if bad.any():
+        position = int(bad.to_numpy().argmax())
+        raise TargetNotNumeric(
+            where, str(values.name), int(values.index[position]) + 1, values.iloc[position]
+        )
+
+
 def split_frame(
-    frame: pd.DataFrame, *, target: str, test_size: float, seed: int
+    frame: pd.DataFrame,
+    *,
+    target: str,
+    test_size: float,
+    seed: int,
+    task: str = CLASSIFICATION,
+    where: str = "data",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Drop rows without a label, then split stratified by ``target``."""
+    """Drop rows without a label, then split (stratified by ``target`` for classification)."""
     from sklearn.model_selection import train_test_split
 
     labelled = frame[frame[target].notna()]
-    counts = labelled[target].value_counts()
-    if (counts < 2).any():
-        rare = ", ".join(f"{k} ({v})" for k, v in counts[counts < 2].items())
-        raise ToolkitError(
-            f"column '{target}': classes with fewer than 2 rows cannot be stratified: {rare}",
-            hint="add rows for those classes or drop them from the data",
-        )
+    stratify = None
+    if task == CLASSIFICATION:
+        counts = labelled[target].value_counts()
+        if (counts < 2).any():
+            rare = ", ".join(f"{k} ({v})" for k, v in counts[counts < 2].items())
+            raise TooFewRows(
+                where,
+                target,
+                f"classes with fewer than 2 rows cannot be stratified: {rare}",
+                hint="add rows for those classes or drop them from the data",
+            )
+        stratify = labelled[target]
+    else:
+        check_numeric_target(labelled[target], where)
+        if len(labelled) < 4:
+            raise TooFewRows(
+                where,
+                target,
+                f"{len(labelled)} labelled rows; a regression split needs at least 4",
+                hint="add rows to the data",
+            )
     train, test = train_test_split(
-        labelled, test_size=test_size, random_state=seed, stratify=labelled[target]
+        labelled, test_size=test_size, random_state=seed, stratify=stratify
     )
     return train.sort_index(), test.sort_index()
 
@@ -49,7 +81,12 @@ def run(params: Params, *, raw: Path, train: Path, test: Path) -> None:
     if target not in frame.columns:
         raise MissingColumns(str(raw), [target], [str(c) for c in frame.columns])
     train_rows, test_rows = split_frame(
-        frame, target=target, test_size=params.split.test_size, seed=params.split.seed
+        frame,
+        target=target,
+        test_size=params.split.test_size,
+        seed=params.split.seed,
+        task=params.data.task,
+        where=str(raw),
     )
     write_csv(train, train_rows)
     write_csv(test, test_rows)

@@ -2,7 +2,8 @@
 
 Inputs: ``data/prepared/train.csv``.
 Outputs: ``models/model.skops``, ``models/model.meta.json``.
-Params: ``data.*``, ``train.estimator``, ``train.seed`` and the chosen estimator's section.
+Params: ``data.*`` (target, task, features), ``train.estimator``, ``train.seed`` and the
+chosen estimator's section.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pandas as pd
 
 from cli import paths
 from cli.api.stage_io import load_stage_params, md5_file, read_table, save_model, write_json
-from cli.core.modeling import build_pipeline
+from cli.core.modeling import CLASSIFICATION, build_pipeline, target_values
 from cli.errors import MissingColumns
 from cli.funnel import stage_errors
 
@@ -37,15 +38,18 @@ def hyperparameters(params: Params) -> dict[str, Any]:
 def model_metadata(
     params: Params, frame: pd.DataFrame, classes: list[str], train_md5: str
 ) -> dict[str, Any]:
-    """Feature names and dtypes, classes, library versions and the training data's md5."""
+    """Task, feature names and dtypes, classes (``[]`` for regression), library versions and
+    the training data's md5."""
     data = params.data
-    features = [*data.numeric_features, *data.categorical_features]
     return {
+        "task": data.task,
         "estimator": params.train.estimator,
         "hyperparameters": hyperparameters(params),
         "target": data.target,
         "classes": classes,
-        "features": [{"name": name, "dtype": str(frame[name].dtype)} for name in features],
+        "features": [
+            {"name": name, "dtype": str(frame[name].dtype)} for name in feature_columns(params)
+        ],
         "training_rows": len(frame),
         "training_data_md5": train_md5,
         "libraries": {
@@ -55,24 +59,31 @@ def model_metadata(
     }
 
 
+def feature_columns(params: Params) -> list[str]:
+    """The columns the model predicts from, in the order the pipeline takes them."""
+    data = params.data
+    return [*data.numeric_features, *data.categorical_features, *data.datetime_features]
+
+
 def run(params: Params, *, train_data: Path, model: Path, meta: Path) -> None:
     """Fit on ``train_data``; write ``model`` and ``meta``."""
     frame = read_table(train_data, hint="run 'dvc repro split' first")
     data = params.data
-    needed = [data.target, *data.numeric_features, *data.categorical_features]
-    missing = [c for c in needed if c not in frame.columns]
+    needed = [data.target, *feature_columns(params)]
+    missing = [c for c in dict.fromkeys(needed) if c not in frame.columns]
     if missing:
         raise MissingColumns(str(train_data), missing, [str(c) for c in frame.columns])
     pipeline = build_pipeline(
         numeric=data.numeric_features,
         categorical=data.categorical_features,
+        datetime=data.datetime_features,
+        task=data.task,
         estimator=params.train.estimator,
         hyperparameters=hyperparameters(params),
         seed=params.train.seed,
     )
-    features = frame[[*data.numeric_features, *data.categorical_features]]
-    pipeline.fit(features, frame[data.target].astype(str))
-    classes = [str(c) for c in pipeline.classes_]
+    pipeline.fit(frame[feature_columns(params)], target_values(frame[data.target], data.task))
+    classes = [str(c) for c in pipeline.classes_] if data.task == CLASSIFICATION else []
     save_model(pipeline, model)
     write_json(meta, model_metadata(params, frame, classes, md5_file(train_data)))
 

@@ -13,6 +13,8 @@ import yaml
 
 from cli import paths
 from cli.adapters.card_sources import CardSources
+from cli.core.modeling import TASKS
+from cli.core.plots import plots_section
 from cli.params import load_stage_params
 from stages import card, evaluate, ingest, split, train
 
@@ -76,15 +78,26 @@ def test_stage_names_match_modules_and_commands() -> None:
         assert module.__doc__ and name in module.__doc__.splitlines()[0]
 
 
+def plot_paths(entries: list[Any]) -> set[str]:
+    return {entry_path(e) for e in entries}
+
+
 def test_outputs_match_paths_module() -> None:
+    """Every output constant is declared, or is a plot of a task other than the shipped one."""
     declared = set().union(*(stage_outputs(s) for s in STAGES.values()))
+    every_task_plot = set().union(*(plot_paths(plots_section(task)) for task in TASKS))
     constants = {
         str(value)
         for name, value in vars(paths).items()
         if isinstance(value, Path) and name.isupper() and name not in NOT_OUTPUTS
     }
     constants.add(str(paths.raw_data(PARAMS["data"]["name"])))
-    assert declared == constants
+    assert declared | every_task_plot == constants
+
+
+def test_evaluate_plots_are_the_shipped_tasks_section() -> None:
+    """dvc.yaml's plots are plots_section(data.task) verbatim, so init can swap them."""
+    assert STAGES["evaluate"]["plots"] == plots_section(PARAMS["data"]["task"])
 
 
 def test_stage_deps_exist_and_list_imported_cli_modules() -> None:
@@ -185,7 +198,9 @@ def test_stages_read_only_declared_params(tmp_path: Path, tiny_csv: Path) -> Non
         return load_stage_params(stage, path=params_file, dvc_yaml=ROOT / "dvc.yaml")
 
     out = tmp_path / "out"
-    ingest.run(guarded("ingest"), source=tiny_csv, output=out / "raw.csv")
+    ingest.run(
+        guarded("ingest"), source=tiny_csv, output=out / "raw.csv", report=out / "ingest.json"
+    )
     split.run(guarded("split"), raw=out / "raw.csv", train=out / "train.csv", test=out / "test.csv")
     train.run(
         guarded("train"), train_data=out / "train.csv", model=out / "m.skops", meta=out / "m.json"
@@ -194,11 +209,16 @@ def test_stages_read_only_declared_params(tmp_path: Path, tiny_csv: Path) -> Non
         guarded("evaluate"),
         model=out / "m.skops",
         test_data=out / "test.csv",
+        train_data=out / "train.csv",
         metrics=out / "metrics.json",
         slices=out / "slices.json",
-        confusion=out / "confusion.csv",
-        roc=out / "roc",
-        pr=out / "pr",
+        plots=evaluate.Plots(
+            confusion=out / "confusion.csv",
+            roc=out / "roc",
+            pr=out / "pr",
+            predictions=out / "predictions.csv",
+            residuals=out / "residuals.csv",
+        ),
     )
     card.run(
         guarded("card"),

@@ -281,7 +281,11 @@ def read_json(path: Path, *, what: str = "JSON file") -> Any:
 
 
 def read_table(path: Path, *, what: str = "data file", hint: str | None = None) -> pd.DataFrame:
-    """Read a CSV or Parquet file into a DataFrame, with one clear error per failure."""
+    """Read a CSV, Parquet or JSON Lines file into a DataFrame, with one clear error per failure.
+
+    JSON Lines goes through the one streaming reader (:mod:`cli.adapters.frames`), so a
+    file ``mlvc schema check`` refuses is refused here with the same error.
+    """
     import pandas as pd
 
     require_file(path, what=what, hint=hint)
@@ -289,13 +293,18 @@ def read_table(path: Path, *, what: str = "data file", hint: str | None = None) 
         raise DataFileEmpty(str(path))
     suffix = path.suffix.lower()
     try:
-        if suffix == ".parquet":
+        if suffix in (".jsonl", ".ndjson"):
+            from cli.adapters.frames import iter_frames  # it reads through this module
+
+            chunks = list(iter_frames(path))
+            frame = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame()
+        elif suffix == ".parquet":
             frame = pd.read_parquet(path)
         elif suffix == ".csv":
             frame = pd.read_csv(path, encoding="utf-8")
         else:
             raise DataFileUnreadable(
-                str(path), f"unsupported format '{suffix}'; use .csv or .parquet"
+                str(path), f"unsupported format '{suffix}'; use .csv, .parquet or .jsonl"
             )
     except pd.errors.EmptyDataError:
         raise DataFileEmpty(str(path)) from None

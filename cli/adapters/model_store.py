@@ -29,18 +29,22 @@ from cli.errors import (
 # Types a model archive may hold beyond skops' defaults. Extend only after review.
 TRUSTED_TYPES: tuple[str, ...] = (
     "builtins.NoneType",
+    "cli.core.calendar.CalendarParts",
     "numpy.dtype",
     "numpy.float64",
     "numpy.int64",
     "numpy.ndarray",
     "sklearn.compose._column_transformer.ColumnTransformer",
     "sklearn.ensemble._forest.RandomForestClassifier",
+    "sklearn.ensemble._forest.RandomForestRegressor",
     "sklearn.impute._base.SimpleImputer",
     "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.linear_model._ridge.Ridge",
     "sklearn.pipeline.Pipeline",
     "sklearn.preprocessing._data.StandardScaler",
     "sklearn.preprocessing._encoders.OneHotEncoder",
     "sklearn.tree._classes.DecisionTreeClassifier",
+    "sklearn.tree._classes.DecisionTreeRegressor",
     "sklearn.tree._tree.Tree",
 )
 

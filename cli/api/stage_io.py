@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cli import paths
+from cli.adapters import files
 from cli.adapters.files import md5_file, read_table, write_csv, write_json, write_text
 
 if TYPE_CHECKING:
@@ -22,6 +23,7 @@ __all__ = [
     "load_model",
     "load_stage_params",
     "md5_file",
+    "read_json",
     "read_table",
     "save_model",
     "write_csv",
@@ -37,6 +39,12 @@ def load_stage_params(
     from cli.params import load_stage_params as load
 
     return load(stage, path=path, dvc_yaml=dvc_yaml)
+
+
+def read_json(path: Path, *, what: str, hint: str | None = None) -> Any:
+    """A JSON file another stage wrote; missing, it is named with ``hint`` (the stage to run)."""
+    files.require_file(path, what=what, hint=hint)
+    return files.read_json(path, what=what)
 
 
 def load_model(path: Path) -> Any:

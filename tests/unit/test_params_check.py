@@ -66,7 +66,7 @@ def test_missing_key_and_unknown_key_messages(params_doc: dict[str, Any]) -> Non
     messages = sorted(p.message for p in check_params_document(params_doc, SCHEMA))
     assert messages == [
         "train.sed: got an unknown key; allowed: one of estimator, logistic_regression, "
-        "random_forest, seed",
+        "random_forest, ridge, seed",
         "train.seed: missing; it is required",
     ]
 

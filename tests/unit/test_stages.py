@@ -23,6 +23,7 @@ def replace_section(params: Params, section: str, **changes: object) -> Params:
 def run_all(params: Params, source: Path, out: Path) -> dict[str, Path]:
     files = {
         "raw": out / "data/raw/penguins.csv",
+        "ingest": out / "data/ingest.json",
         "train": out / "data/prepared/train.csv",
         "test": out / "data/prepared/test.csv",
         "model": out / "models/model.skops",
@@ -33,18 +34,23 @@ def run_all(params: Params, source: Path, out: Path) -> dict[str, Path]:
         "roc": out / "plots/roc",
         "pr": out / "plots/pr",
     }
-    ingest.run(params, source=source, output=files["raw"])
+    ingest.run(params, source=source, output=files["raw"], report=files["ingest"])
     split.run(params, raw=files["raw"], train=files["train"], test=files["test"])
     train.run(params, train_data=files["train"], model=files["model"], meta=files["meta"])
     evaluate.run(
         params,
         model=files["model"],
         test_data=files["test"],
+        train_data=files["train"],
         metrics=files["metrics"],
         slices=files["slices"],
-        confusion=files["confusion"],
-        roc=files["roc"],
-        pr=files["pr"],
+        plots=evaluate.Plots(
+            confusion=files["confusion"],
+            roc=files["roc"],
+            pr=files["pr"],
+            predictions=out / "plots/predictions.csv",
+            residuals=out / "plots/residuals.csv",
+        ),
     )
     return files
 
@@ -63,6 +69,7 @@ def test_pipeline_on_tiny_frame_writes_only_declared_outputs(
     written = set(tree_bytes(out))
     assert written == {
         "data/raw/penguins.csv",
+        "data/ingest.json",
         "data/prepared/train.csv",
         "data/prepared/test.csv",
         "models/model.skops",
@@ -108,7 +115,10 @@ def test_ingest_keeps_selected_years_and_integers(
 ) -> None:
     output = tmp_path / "raw.csv"
     ingest.run(
-        replace_section(params, "ingest", years=(2007, 2008)), source=tiny_csv, output=output
+        replace_section(params, "ingest", years=(2007, 2008)),
+        source=tiny_csv,
+        output=output,
+        report=tmp_path / "ingest.json",
     )
     frame = pd.read_csv(output)
     assert sorted(frame["year"].unique()) == [2007, 2008]
@@ -119,7 +129,12 @@ def test_ingest_keeps_selected_years_and_integers(
 
 def test_ingest_bundled_dataset(params: Params, tmp_path: Path) -> None:
     output = tmp_path / "raw.csv"
-    ingest.run(params, source=ingest.source_path("palmerpenguins"), output=output)
+    ingest.run(
+        params,
+        source=ingest.source_path("palmerpenguins"),
+        output=output,
+        report=tmp_path / "ingest.json",
+    )
     frame = pd.read_csv(output)
     assert frame.shape == (344, 8)
     assert int(frame.isna().sum().sum()) == 19
@@ -133,6 +148,7 @@ def test_ingest_no_rows_for_years(params: Params, tiny_csv: Path, tmp_path: Path
             replace_section(params, "ingest", years=(2020,)),
             source=tiny_csv,
             output=tmp_path / "o.csv",
+            report=tmp_path / "ingest.json",
         )
     assert not (tmp_path / "o.csv").exists()
 
@@ -141,7 +157,9 @@ def test_ingest_missing_columns_names_them(params: Params, tmp_path: Path) -> No
     source = tmp_path / "mine.csv"
     source.write_text("species,island,year\nAdelie,Dream,2007\n")
     with pytest.raises(MissingColumns) as caught:
-        ingest.run(params, source=source, output=tmp_path / "o.csv")
+        ingest.run(
+            params, source=source, output=tmp_path / "o.csv", report=tmp_path / "ingest.json"
+        )
     assert caught.value.missing == [
         "bill_length_mm",
         "bill_depth_mm",
@@ -154,33 +172,42 @@ def test_ingest_missing_columns_names_them(params: Params, tmp_path: Path) -> No
 
 def test_ingest_missing_and_empty_files(params: Params, tmp_path: Path) -> None:
     with pytest.raises(FileMissing, match="data file not found"):
-        ingest.run(params, source=tmp_path / "absent.csv", output=tmp_path / "o.csv")
+        ingest.run(
+            params,
+            source=tmp_path / "absent.csv",
+            output=tmp_path / "o.csv",
+            report=tmp_path / "ingest.json",
+        )
     empty = tmp_path / "empty.csv"
     empty.write_text("")
     with pytest.raises(DataFileEmpty) as caught:
-        ingest.run(params, source=empty, output=tmp_path / "o.csv")
+        ingest.run(params, source=empty, output=tmp_path / "o.csv", report=tmp_path / "ingest.json")
     assert "ingest.source in params.yaml" in (caught.value.hint or "")  # the path came from there
     header_only = tmp_path / "header.csv"
     header_only.write_text("species,island\n")
     with pytest.raises(DataFileEmpty):
-        ingest.run(params, source=header_only, output=tmp_path / "o.csv")
+        ingest.run(
+            params, source=header_only, output=tmp_path / "o.csv", report=tmp_path / "ingest.json"
+        )
 
 
 def test_ingest_reads_parquet(params: Params, tiny_csv: Path, tmp_path: Path) -> None:
     source = tmp_path / "tiny.parquet"
     pd.read_csv(tiny_csv).to_parquet(source)
     from_parquet, from_csv = tmp_path / "p.csv", tmp_path / "c.csv"
-    ingest.run(params, source=source, output=from_parquet)
-    ingest.run(params, source=tiny_csv, output=from_csv)
+    ingest.run(params, source=source, output=from_parquet, report=tmp_path / "ingest.json")
+    ingest.run(params, source=tiny_csv, output=from_csv, report=tmp_path / "ingest.json")
     assert from_parquet.read_bytes() == from_csv.read_bytes()
 
 
 def test_failed_ingest_keeps_earlier_output(params: Params, tiny_csv: Path, tmp_path: Path) -> None:
     output = tmp_path / "raw.csv"
-    ingest.run(params, source=tiny_csv, output=output)
+    ingest.run(params, source=tiny_csv, output=output, report=tmp_path / "ingest.json")
     before = output.read_bytes()
     with pytest.raises(FileMissing):
-        ingest.run(params, source=tmp_path / "absent.csv", output=output)
+        ingest.run(
+            params, source=tmp_path / "absent.csv", output=output, report=tmp_path / "ingest.json"
+        )
     assert output.read_bytes() == before
 
 
