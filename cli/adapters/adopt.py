@@ -48,8 +48,13 @@ def read_any_table(path: Path) -> pd.DataFrame:
     return frame
 
 
-def publish(files: dict[Path, bytes]) -> None:
-    """Replace every file of ``files`` with its bytes: all written first, then all renamed."""
+def publish(files: dict[Path, bytes], *, remove: tuple[Path, ...] = ()) -> None:
+    """Replace every file of ``files`` with its bytes: all written first, then all renamed.
+
+    Then ``remove`` the outputs the new project no longer declares (files or folders);
+    they are regenerated data, so a failure there loses nothing.
+    """
+    import shutil
     import tempfile
 
     staged: list[tuple[Path, Path]] = []
@@ -70,3 +75,8 @@ def publish(files: dict[Path, bytes]) -> None:
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)
         raise
+    for path in remove:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)

@@ -72,8 +72,20 @@ def init_project(
     )
     if copy_to is not None:
         files[copy_to] = data.read_bytes()
-    publish(files)
+    publish(files, remove=_undeclared_plots(root, decisions.task))
     return _result(data, root, decisions, files, source, dataset, model, len(frame), copy_to)
+
+
+def _undeclared_plots(root: Path, task: str) -> tuple[Path, ...]:
+    """Plot outputs of the other task that exist under ``root`` (``dvc.yaml`` drops them)."""
+    from cli.core.plots import plots_section
+
+    def declared(of: str) -> set[str]:
+        return {path for plot in plots_section(of) for path in plot}
+
+    other = "regression" if task != "regression" else "classification"
+    stale = sorted(declared(other) - declared(task))
+    return tuple(root / path for path in stale if (root / path).exists())
 
 
 def _placement(data: Path, root: Path, dataset: str) -> tuple[str, Path | None]:
@@ -129,6 +141,7 @@ def _files(
 
     from cli.core.adopt import texts
     from cli.core.adopt.columns import describe
+    from cli.core.plots import plots_section
 
     description = describe(summary)
     params = _params_text(root, frame, decisions, current, dataset=dataset, source=summary)
@@ -148,7 +161,7 @@ def _files(
         description=f"{dataset} {decisions.task} model (scikit-learn Pipeline, skops format)",
         task=decisions.task,
     )
-    # Per-task plots in dvc.yaml: call core's plots_section(task) here once it exists.
+    pipeline = texts.plots_text(pipeline, plots_section(decisions.task))
     return {
         root / paths.DATA_SCHEMA: _schema_bytes(data, dataset),
         root / paths.PARAMS: params.encode(),

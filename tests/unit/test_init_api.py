@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from cli import api
 from cli.app import app
+from cli.core.plots import plots_section
 from cli.errors import (
     InitTargetMissing,
     InitTaskUnfit,
@@ -127,14 +128,30 @@ def test_dvc_yaml_gets_the_model_name_and_keeps_everything_else(
     project: Path, tmp_path: Path
 ) -> None:
     before = (project / "dvc.yaml").read_text()
-    api.init_project(
-        data=diabetes(tmp_path / "diabetes.csv"), target="target", name="sugar", repo=project
-    )
+    api.init_project(data=mixed_table(tmp_path / "churn.csv"), target="churned", repo=project)
     after = (project / "dvc.yaml").read_text()
-    assert yaml.safe_load(after)["artifacts"]["sugar"]["path"] == "models/model.skops"
+    assert yaml.safe_load(after)["artifacts"]["churn-classifier"]["path"] == "models/model.skops"
     assert "penguins-classifier" not in after
     head = before.split("\nartifacts:")[0]
     assert after.startswith(head)  # stages and comments unchanged, byte for byte
+
+
+def test_regression_swaps_the_plots_and_removes_the_classification_ones(
+    project: Path, tmp_path: Path
+) -> None:
+    for stale in ("plots/confusion.csv", "plots/roc/Adelie.csv", "plots/pr/Adelie.csv"):
+        (project / stale).parent.mkdir(parents=True, exist_ok=True)
+        (project / stale).write_text("x,y\n")
+    before = yaml.safe_load((project / "dvc.yaml").read_text())
+    api.init_project(
+        data=diabetes(tmp_path / "diabetes.csv"), target="target", name="sugar", repo=project
+    )
+    after = yaml.safe_load((project / "dvc.yaml").read_text())
+    assert after["stages"]["evaluate"]["plots"] == plots_section("regression")
+    del before["stages"]["evaluate"]["plots"], after["stages"]["evaluate"]["plots"]
+    assert after["stages"] == before["stages"]
+    assert not (project / "plots/confusion.csv").exists()
+    assert not (project / "plots/roc").exists() and not (project / "plots/pr").exists()
 
 
 def test_regression_gates_and_tolerances_use_its_metric_names(

@@ -193,6 +193,41 @@ def artifact_text(current: str, *, name: str, description: str, task: str) -> st
     )
 
 
+def plots_text(current: str, plots: list[dict[str, Any]]) -> str:
+    """``dvc.yaml`` with the evaluate stage's ``plots:`` block replaced by ``plots``.
+
+    The block runs from the evaluate stage's ``    plots:`` line up to the next line that
+    is indented four spaces or less and not blank (the stage's next key, the next stage
+    or a top-level key); blank lines before that line are kept.
+    """
+    stage = re.search(r"(?m)^  evaluate:\n", current)
+    block = re.compile(r"(?m)^    plots:.*\n(?:      .*\n)*")
+    match = block.search(current, stage.end()) if stage else None
+    if match is None:
+        return current
+    return current[: match.start()] + plots_block(plots) + current[match.end() :]
+
+
+def plots_block(plots: list[dict[str, Any]]) -> str:
+    """The evaluate stage's ``plots:`` block, one ``- FILE:`` item per plot with its settings."""
+    lines = ["    plots:  # per task: cli.core.plots.plots_section(data.task)"]
+    for plot in plots:
+        for path, settings in plot.items():
+            lines.append(f"      - {path}:")
+            lines.extend(f"          {key}: {_scalar(value)}" for key, value in settings.items())
+    return "\n".join(lines) + "\n"
+
+
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 _().,/-]*")
+
+
+def _scalar(value: Any) -> str:
+    """A YAML scalar: plain when it reads back as the same string, else JSON (valid YAML)."""
+    if isinstance(value, str) and _PLAIN.fullmatch(value) and value not in ("true", "false"):
+        return value
+    return json.dumps(value)
+
+
 def artifact_block(name: str, description: str, task: str) -> str:
     """The ``artifacts:`` block for the model."""
     return (
