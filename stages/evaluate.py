@@ -58,7 +58,8 @@ def run(
     needed = [data.target, *data.numeric_features, *data.categorical_features, *settings.slices]
     missing = [c for c in dict.fromkeys(needed) if c not in frame.columns]
     if missing:
-        raise MissingColumns(str(test_data), missing, [str(c) for c in frame.columns])
+        keys = {c: f"evaluate.slices[{i}]" for i, c in enumerate(settings.slices)}
+        raise MissingColumns(str(test_data), missing, [str(c) for c in frame.columns], keys)
     classes = [str(c) for c in pipeline.classes_]
     truth = frame[data.target].astype(str).tolist()
     proba = pipeline.predict_proba(frame[[*data.numeric_features, *data.categorical_features]])
