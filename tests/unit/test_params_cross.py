@@ -147,3 +147,11 @@ def test_evaluate_names_the_slice_key_of_a_missing_column(
         )
     assert "change evaluate.slices[1] in params.yaml" in caught.value.hint
     assert "data.*" not in caught.value.hint
+
+
+def test_an_unknown_estimator_is_reported_once_by_the_schema(
+    tmp_path: Path, params_doc: dict[str, Any]
+) -> None:
+    params_doc["train"]["estimator"] = "svm"
+    (message,) = messages(tmp_path, params_doc)
+    assert message.startswith('train.estimator: got "svm"; allowed: one of')
