@@ -227,7 +227,7 @@ def _release_gates(repo: Path, state: ModelState) -> tuple[Gate, ...]:
     if card.is_file():
         from cli.api.card import check_card
 
-        report = check_card(card=card)
+        report = check_card(card=card, card_input=repo / paths.CARD_INPUT)
         results.append(
             GateResult(
                 "model card",
