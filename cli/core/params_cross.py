@@ -12,8 +12,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from cli.core.metric_names import task_produces
 from cli.core.params_check import ParamProblem
-from cli.core.report.metrics import task_produces
 
 TASK_ESTIMATORS: Mapping[str, tuple[str, ...]] = {
     "classification": ("logistic_regression", "random_forest"),

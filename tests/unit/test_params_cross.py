@@ -87,18 +87,19 @@ def test_gates_and_tolerances_must_name_metrics_the_task_writes(
 
     assert check_metric_names(params_doc) == []
     params_doc["release"]["gates"].append({"metric": "rmse", "higher_is_better": False})
+    rmse = len(params_doc["release"]["gates"]) - 1
     params_doc["release"]["promotion"]["prod"][0]["metric"] = "balanced_acuracy"
     params_doc["report"]["tolerances"]["per_class.Adelie.recall"] = 0.1
     params_doc["report"]["tolerances"]["r2"] = 0.1
     keys = [p.key for p in check_metric_names(params_doc)]
     assert keys == [
-        "release.gates[2].metric",
+        f"release.gates[{rmse}].metric",
         "release.promotion.prod[0].metric",
         "report.tolerances.r2",
     ]
     params_doc["data"]["task"] = "regression"
     keys = [p.key for p in check_metric_names(params_doc)]
-    assert "release.gates[2].metric" not in keys and "report.tolerances.accuracy" in keys
+    assert f"release.gates[{rmse}].metric" not in keys and "report.tolerances.accuracy" in keys
 
 
 def test_cli_exit_1_text_and_json_exit_2_without_a_contract(
