@@ -26,6 +26,7 @@ def check_params(*, params: Path = paths.PARAMS, schema: Path = paths.DATA_SCHEM
         check_metric_names,
         check_params_columns,
         check_task_estimator,
+        target_classes,
     )
     from cli.params import load_schema
     from cli.results.params import ParamsReport
@@ -36,5 +37,8 @@ def check_params(*, params: Path = paths.PARAMS, schema: Path = paths.DATA_SCHEM
     columns = [str(c) for c in properties] if isinstance(properties, dict) else []
     problems += check_params_columns(document, columns, str(schema))
     problems += check_task_estimator(document)
-    problems += check_metric_names(document)
+    data = document.get("data") if isinstance(document, dict) else None
+    target = data.get("target") if isinstance(data, dict) else None
+    classes = target_classes(properties, target) if isinstance(properties, dict) else None
+    problems += check_metric_names(document, classes)
     return ParamsReport(path=str(params), problems=tuple(problems))

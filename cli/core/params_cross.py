@@ -102,12 +102,34 @@ def check_task_estimator(document: Any) -> list[ParamProblem]:
     ]
 
 
-def check_metric_names(document: Any) -> list[ParamProblem]:
+def target_classes(properties: Mapping[str, Any], target: Any) -> int | None:
+    """How many classes the contract allows the target (an ``enum``, or 2 for a boolean).
+
+    None when the contract does not bound them: then either ROC AUC key may be written.
+    """
+    column = properties.get(target) if isinstance(target, str) else None
+    if not isinstance(column, Mapping):
+        return None
+    enum = column.get("enum")
+    if isinstance(enum, list):
+        return len([v for v in enum if v is not None])
+    kinds = column.get("type")
+    kinds = [kinds] if isinstance(kinds, str) else kinds if isinstance(kinds, list) else []
+    return 2 if [k for k in kinds if k != "null"] == ["boolean"] else None
+
+
+# The ROC AUC key a classifier does not write: roc_auc_ovr when binary, roc_auc otherwise.
+_OTHER_AUC = {True: "roc_auc_ovr", False: "roc_auc"}
+
+
+def check_metric_names(document: Any, classes: int | None = None) -> list[ParamProblem]:
     """Release gates, promotion gates and report tolerances naming metrics the task lacks.
 
-    What each task writes is :func:`cli.core.report.metrics.task_produces`. A gate on an
-    absent metric fails every release (gates fail closed) and a tolerance on one never
-    applies, so both are problems now, not later.
+    What each task writes is :func:`cli.core.metric_names.task_produces`; with ``classes``
+    (from :func:`target_classes`) a binary classifier has no ``roc_auc_ovr`` and a
+    multiclass one no ``roc_auc``. Findings, not warnings: a gate on an absent metric
+    fails every release (gates fail closed) and a gated tolerance on one fails every
+    ``mlvc report --fail-on-regression`` as invalid, so both are caught here, first.
     """
     if not isinstance(document, Mapping):
         return []
@@ -116,6 +138,7 @@ def check_metric_names(document: Any) -> list[ParamProblem]:
     if not isinstance(task, str) or task not in TASK_ESTIMATORS:
         return []
     allowed = f"a metric that {task} (data.task) writes to metrics/metrics.json"
+    absent = _OTHER_AUC[classes == 2] if task == "classification" and classes else None
     named: list[tuple[str, Any]] = []
     release = document.get("release")
     if isinstance(release, Mapping):
@@ -131,7 +154,8 @@ def check_metric_names(document: Any) -> list[ParamProblem]:
     return [
         ParamProblem(key, _json(metric), allowed)
         for key, metric in named
-        if isinstance(metric, str) and not task_produces(task, metric)
+        if isinstance(metric, str)
+        and (not task_produces(task, metric) or metric.split(".")[-1] == absent)
     ]
 
 

@@ -156,3 +156,18 @@ def test_an_unknown_estimator_is_reported_once_by_the_schema(
     params_doc["train"]["estimator"] = "svm"
     (message,) = messages(tmp_path, params_doc)
     assert message.startswith('train.estimator: got "svm"; allowed: one of')
+
+
+def test_the_roc_auc_key_must_fit_the_number_of_classes(
+    tmp_path: Path, params_doc: dict[str, Any]
+) -> None:
+    contract = json.loads(CONTRACT.read_text())
+    assert messages(tmp_path, params_doc) == []  # three species: roc_auc_ovr is written
+    contract["properties"]["species"]["enum"] = ["Adelie", "Gentoo"]
+    binary = tmp_path / "schema.json"
+    binary.write_text(json.dumps(contract))
+    report = api.check_params(params=write(tmp_path, params_doc), schema=binary)
+    assert [p.message for p in report.problems] == [
+        'report.tolerances.roc_auc_ovr: got "roc_auc_ovr"; allowed: a metric that '
+        "classification (data.task) writes to metrics/metrics.json"
+    ]
