@@ -208,10 +208,12 @@ def gather_facts(
     ):
         require_file(path, what=what, hint="run 'dvc repro' to build it")
     check_metrics_fresh(sources)
+    name = model_name(sources.dvc_yaml)
+    human = read_human_parts(sources.human)  # the person's text first: its errors come first
     meta = read_model_meta(sources.meta)
     return CardFacts(
-        name=model_name(sources.dvc_yaml),
-        human=read_human_parts(sources.human),
+        name=name,
+        human=human,
         meta=meta,
         metrics=read_json(sources.metrics, what="metrics file"),
         slices=read_json(sources.slices, what="slice metrics file"),
