@@ -13,12 +13,14 @@ from typer.testing import CliRunner
 
 from cli import api
 from cli.app import app
+from cli.core.params_cross import check_params_columns
 from cli.errors import MissingColumns
 from cli.params import Params
 from stages import evaluate, ingest, split, train
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTRACT = ROOT / "data" / "schema.json"
+COLUMNS = list(json.loads(CONTRACT.read_text())["properties"])
 
 
 def write(tmp_path: Path, document: dict[str, Any]) -> Path:
@@ -53,8 +55,14 @@ def test_target_and_each_feature_list_name_their_index(
     params_doc["data"]["target"] = "kind"
     params_doc["data"]["numeric_features"][2] = "wing_mm"
     params_doc["data"]["categorical_features"] = ["island", "colour"]
-    keys = [m.split(":")[0] for m in messages(tmp_path, params_doc)]
-    assert keys == ["data.target", "data.numeric_features[2]", "data.categorical_features[1]"]
+    params_doc["data"]["datetime_features"] = ["seen_at"]
+    keys = [p.key for p in check_params_columns(params_doc, COLUMNS, "schema.json")]
+    assert keys == [
+        "data.target",
+        "data.numeric_features[2]",
+        "data.categorical_features[1]",
+        "data.datetime_features[0]",
+    ]
 
 
 def test_a_slice_on_the_target_is_refused(tmp_path: Path, params_doc: dict[str, Any]) -> None:
