@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Mapping
 from enum import IntEnum
 from typing import Any
 
@@ -256,12 +257,24 @@ class RecordNotObject(DataFileUnreadable):
 
 
 class MissingColumns(ToolkitError):
-    """A data file lacks columns the pipeline needs."""
+    """A data file lacks columns the pipeline needs.
 
-    def __init__(self, path: str, missing: list[str], found: list[str]) -> None:
+    ``keys`` maps a column to the params.yaml key that names it (``evaluate.slices[1]``);
+    a column without one is named by a feature list or the target, ``data.*``.
+    """
+
+    def __init__(
+        self,
+        path: str,
+        missing: list[str],
+        found: list[str],
+        keys: Mapping[str, str] | None = None,
+    ) -> None:
+        named = sorted({(keys or {}).get(column, "data.*") for column in missing})
         super().__init__(
             f"{path}: missing column(s) {', '.join(missing)}; found: {', '.join(found)}",
-            hint="rename the columns, or change data.* in params.yaml to match",
+            hint=f"change {', '.join(named)} in params.yaml to name existing columns, or "
+            "rename the columns ('mlvc params check' names each key)",
         )
         self.missing = missing
 

@@ -92,6 +92,7 @@ class CardSources:
     train: Path = TRAIN_DATA
     test: Path = TEST_DATA
     human: Path = CARD_INPUT
+    validation: Path = VALIDATION_REPORT  # its ``ingest`` counts (rows dropped, no target)
     dvc_yaml: Path = DVC_YAML
     dvc_lock: Path = DVC_LOCK
 
@@ -109,6 +110,7 @@ _WHAT = {
     "train": "training data",
     "test": "test data",
     "human": "card text file",
+    "validation": "validation report",
     "dvc_yaml": "pipeline file (dvc.yaml)",
     "dvc_lock": "lock file (dvc.lock)",
 }

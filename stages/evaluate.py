@@ -62,12 +62,15 @@ def file_stem(label: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", label).strip("._") or "class"
 
 
-def read_checked(path: Path, columns: list[str], hint: str) -> pd.DataFrame:
-    """``path`` as a frame; MissingColumns names any of ``columns`` it lacks."""
+def read_checked(
+    path: Path, columns: list[str], hint: str, keys: dict[str, str] | None = None
+) -> pd.DataFrame:
+    """``path`` as a frame; MissingColumns names any of ``columns`` it lacks (and the
+    params.yaml key in ``keys`` that names it)."""
     frame = read_table(path, hint=hint)
     missing = [c for c in dict.fromkeys(columns) if c not in frame.columns]
     if missing:
-        raise MissingColumns(str(path), missing, [str(c) for c in frame.columns])
+        raise MissingColumns(str(path), missing, [str(c) for c in frame.columns], keys)
     return frame
 
 
@@ -127,8 +130,12 @@ def run(
     pipeline = load_model(model)
     data, settings = params.data, params.evaluate
     features = [*data.numeric_features, *data.categorical_features, *data.datetime_features]
+    slice_keys = {c: f"evaluate.slices[{i}]" for i, c in enumerate(settings.slices)}
     frame = read_checked(
-        test_data, [data.target, *features, *settings.slices], "run 'dvc repro split' first"
+        test_data,
+        [data.target, *features, *settings.slices],
+        "run 'dvc repro split' first",
+        slice_keys,
     )
     train_frame = read_checked(train_data, [data.target], "run 'dvc repro split' first")
     if data.task == REGRESSION:

@@ -1,7 +1,8 @@
 """A tiny committed git + DVC project with a model artifact, shared by the registry tests.
 
 One stage writes ``models/model.skops`` (bytes depend on ``train.seed``) and
-``metrics/metrics.json`` (accuracy 0.97, or 0.5 when the seed is 13, for gate tests).
+``metrics/metrics.json`` (accuracy 0.97, or 0.5 when the seed is 13, for gate tests; a
+baseline below both, for the default beats-baseline gate).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ pathlib.Path("metrics").mkdir(exist_ok=True)
 pathlib.Path("models/model.skops").write_bytes(b"model-" + str(p["train"]["seed"]).encode())
 acc = 0.97 if p["train"]["seed"] != 13 else 0.5
 metrics = {"accuracy": acc, "balanced_accuracy": acc, "log_loss": 0.1}
+metrics["baseline"] = {"accuracy": 0.4, "balanced_accuracy": 0.33, "log_loss": 1.1}
 json.dump(metrics, open("metrics/metrics.json", "w"))
 """
 PIPELINE = {

@@ -109,13 +109,39 @@ def _class_counts(frame: Any, target: str) -> dict[str, int]:
     return {str(k): int(counts[k]) for k in sorted(counts.index)}
 
 
+def _target_summary(frame: Any, target: str) -> dict[str, Any]:
+    """Mean, standard deviation, minimum and maximum of a numeric target (rounded, stable)."""
+    import pandas as pd
+
+    values = pd.to_numeric(frame[target], errors="coerce").dropna()
+    stats = {
+        "mean": values.mean(),
+        "std": values.std(),
+        "min": values.min(),
+        "max": values.max(),
+    }
+    return {k: round(float(v), 6) if pd.notna(v) else None for k, v in stats.items()}
+
+
+def _split_part(frame: Any, target: str, task: str) -> dict[str, Any]:
+    if task == "regression":
+        return {"rows": len(frame), "target": _target_summary(frame, target)}
+    return {"rows": len(frame), "class_counts": _class_counts(frame, target)}
+
+
 def data_summary(
-    sources: CardSources, target: str, test_size: float, *, name: str
+    sources: CardSources,
+    target: str,
+    test_size: float,
+    task: str = "classification",
+    *,
+    name: str,
 ) -> dict[str, Any]:
-    """Rows, columns, missing values and class balance of the raw, train and test data."""
+    """Rows, columns, missing values and class balance (or target spread) of each split."""
     raw = read_table(sources.raw, hint="run 'dvc repro'")
     train = read_table(sources.train, hint="run 'dvc repro'")
     test = read_table(sources.test, hint="run 'dvc repro'")
+    how = f"stratified by `{target}`" if task != "regression" else "at random"
     return {
         "raw": {
             "path": str(paths.raw_data(name)),
@@ -123,9 +149,9 @@ def data_summary(
             "columns": raw.shape[1],
             "missing": {str(c): int(raw[c].isna().sum()) for c in raw.columns},
         },
-        "train": {"rows": len(train), "class_counts": _class_counts(train, target)},
-        "test": {"rows": len(test), "class_counts": _class_counts(test, target)},
-        "split_note": f"stratified by `{target}`, {test_size:.0%} held out for testing",
+        "train": _split_part(train, target, task),
+        "test": _split_part(test, target, task),
+        "split_note": f"{how}, {test_size:.0%} held out for testing",
     }
 
 
@@ -176,6 +202,7 @@ def gather_facts(
     test_size: float,
     max_slice_gap: float,
     confidence: float,
+    version: str | None = None,
 ) -> CardFacts:
     """Read every input of the card; a missing one raises FileMissing naming what to run."""
     for path, what in (
@@ -186,13 +213,22 @@ def gather_facts(
     ):
         require_file(path, what=what, hint="run 'dvc repro' to build it")
     check_metrics_fresh(sources)
+    name = model_name(sources.dvc_yaml)
+    human = read_human_parts(sources.human)  # the person's text first: its errors come first
+    meta = read_model_meta(sources.meta)
     return CardFacts(
-        name=model_name(sources.dvc_yaml),
-        human=read_human_parts(sources.human),
-        meta=read_model_meta(sources.meta),
+        name=name,
+        human=human,
+        meta=meta,
         metrics=read_json(sources.metrics, what="metrics file"),
         slices=read_json(sources.slices, what="slice metrics file"),
-        data=data_summary(sources, target, test_size, name=params.data.name),
+        data=data_summary(
+            sources,
+            target,
+            test_size,
+            str(meta.get("task", "classification")),
+            name=params.data.name,
+        ),
         lineage={
             "raw data": md5_file(sources.raw),
             "training data": md5_file(sources.train),
@@ -202,4 +238,19 @@ def gather_facts(
         },
         max_slice_gap=max_slice_gap,
         confidence=confidence,
+        ingest=ingest_record(sources.validation),
+        version=version,
     )
+
+
+def ingest_record(validation: Path) -> dict[str, Any] | None:
+    """data/validation.json's ``ingest`` object (what ingest read and dropped), when present.
+
+    A report written before ingest recorded its counts has no such key: the card then
+    states nothing about dropped rows rather than a number it does not have.
+    """
+    if not validation.is_file():
+        return None
+    record = read_json(validation, what="validation report")
+    ingest = record.get("ingest") if isinstance(record, Mapping) else None
+    return dict(ingest) if isinstance(ingest, Mapping) else None

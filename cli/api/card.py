@@ -21,11 +21,15 @@ def build_card(
     params_file: Path = paths.PARAMS,
     params: Params | None = None,
     sources: CardSources | None = None,
+    version: str | None = None,
 ) -> CardBuild:
     """Write the model card from the pipeline's outputs and models/card.yaml.
 
     Every number comes from a pipeline output; the card is written atomically,
-    so on any error the previous card stays in place.
+    so on any error the previous card stays in place. ``version`` (``vX.Y.Z``) is the
+    registry version the card describes: the ``card`` stage never passes one, so its
+    output does not depend on git tags; ``mlvc card build --version`` writes a card for
+    publishing a released version. NotAVersion (exit 2) for anything else.
     """
     import json
 
@@ -37,6 +41,14 @@ def build_card(
 
     params = params or load_params(params_file)
     sources = sources or CardSources(raw=paths.raw_data(params.data.name))
+    if version is not None:
+        from cli.core.registry.tags import Version
+        from cli.errors import NotAVersion
+
+        try:
+            version = str(Version.parse(version))
+        except ValueError:
+            raise NotAVersion(version) from None
     output_target(output)  # a directory, FIFO or device is refused before any work
     refuse_input_as_output(output, [*sources.inputs(), (params_file, "params file")])
     facts = gather_facts(
@@ -46,13 +58,14 @@ def build_card(
         test_size=params.split.test_size,
         max_slice_gap=params.card.max_slice_gap,
         confidence=params.card.confidence,
+        version=version,
     )
     text = render_card(facts)
     problems = check_card(text, json.loads(paths.MODEL_CARD_SCHEMA.read_text(encoding="utf-8")))
     if problems:  # a bug in the renderer, never the user's input: refuse to write it
         raise AssertionError(f"generated card fails its own check: {problems}")
     write_text(output, text)
-    gaps = [d for d in disparities(facts.slices, facts.max_slice_gap) if d.flagged]
+    gaps = [d for d in disparities(facts.slices, facts.max_slice_gap, facts.task) if d.flagged]
     small = [
         f"{factor}={value} (n={group['n']})"
         for factor, groups in facts.slices.items()
@@ -67,8 +80,15 @@ def build_card(
     )
 
 
-def check_card(*, card: Path = paths.MODEL_CARD) -> CardReport:
-    """Check a card's front matter against our schema and its required sections."""
+def check_card(
+    *, card: Path = paths.MODEL_CARD, card_input: Path | None = paths.CARD_INPUT
+) -> CardReport:
+    """Check a card's front matter, its required sections, and the TODOs of its text.
+
+    Each value of ``card_input`` (models/card.yaml) that starts with ``TODO`` is a problem
+    named by its key, so a release cannot ship a template card. ``None``, or a file that
+    does not exist, skips that part (a card checked on its own).
+    """
     import json
 
     import yaml
@@ -96,4 +116,10 @@ def check_card(*, card: Path = paths.MODEL_CARD) -> CardReport:
             f"front matter is not valid YAML{where}: {getattr(exc, 'problem', exc)}",
             hint="fix the YAML between the '---' lines, or rebuild with 'mlvc card build'",
         ) from None
+    if card_input is not None and card_input.is_file():
+        from cli.adapters.files import read_yaml
+        from cli.core.card_todos import todo_findings
+
+        document = read_yaml(card_input, what="card text file")
+        problems += todo_findings(document, paths.shown(card_input))
     return CardReport(path=str(card), problems=tuple(problems))

@@ -10,6 +10,7 @@ from cli import paths
 from cli.adapters import dvc_cli, git
 from cli.adapters.dvcfile import artifacts
 from cli.adapters.files import md5_bytes, md5_file, parse_yaml, read_json
+from cli.core.metric_names import TASK_METRICS
 from cli.core.registry import (
     DEFAULT_STAGES,
     GateResult,
@@ -52,7 +53,8 @@ if TYPE_CHECKING:
         Release,
     )
 
-KEY_METRICS = ("accuracy", "balanced_accuracy", "f1_macro", "roc_auc_ovr", "log_loss")
+# Every task's headline metrics, recorded in the release tag for the change gates.
+KEY_METRICS = tuple(dict.fromkeys(k for keys in TASK_METRICS.values() for k in keys))
 
 
 def _gates(results: list[GateResult]) -> tuple[Gate, ...]:
@@ -230,7 +232,7 @@ def _release_gates(repo: Path, state: ModelState) -> tuple[Gate, ...]:
     if card.is_file():
         from cli.api.card import check_card
 
-        report = check_card(card=card)
+        report = check_card(card=card, card_input=repo / paths.CARD_INPUT)
         results.append(
             GateResult(
                 "model card",

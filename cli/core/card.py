@@ -2,8 +2,9 @@
 
 Pure functions. The card is Markdown with YAML front matter (license, tags,
 datasets, library, ``model-index``) and a body with the nine sections of
-Mitchell et al. (2019), "Model Cards for Model Reporting". It holds no
-timestamps, so the same facts always give the same bytes.
+Mitchell et al. (2019), "Model Cards for Model Reporting", plus "How to use". It
+holds no timestamps, so the same facts always give the same bytes. Every sentence
+is a pipeline fact or text from models/card.yaml: nothing names a dataset.
 
 Over 400 lines for a reason: writing the card and checking it share one format (the
 front matter's keys, the section names); kept together, they cannot drift apart.
@@ -23,6 +24,7 @@ from cli.core.documents import load_yaml
 
 SECTIONS: tuple[str, ...] = (
     "Model details",
+    "How to use",
     "Intended use",
     "Factors",
     "Metrics",
@@ -33,14 +35,42 @@ SECTIONS: tuple[str, ...] = (
     "Caveats and recommendations",
 )
 
-HEADLINE_METRICS: tuple[tuple[str, str], ...] = (
-    ("accuracy", "Accuracy"),
-    ("balanced_accuracy", "Balanced accuracy"),
-    ("f1_macro", "Macro F1"),
-    ("roc_auc_ovr", "ROC AUC (one-vs-rest)"),
-    ("log_loss", "Log loss"),
-)
-SLICE_METRICS: tuple[str, ...] = ("accuracy", "balanced_accuracy", "f1_macro")
+CLASSIFICATION = "classification"
+REGRESSION = "regression"
+
+# Per task: the headline metrics of metrics/metrics.json (and of its ``baseline``), labelled.
+HEADLINE_METRICS: dict[str, tuple[tuple[str, str], ...]] = {
+    CLASSIFICATION: (
+        ("accuracy", "Accuracy"),
+        ("balanced_accuracy", "Balanced accuracy"),
+        ("f1_macro", "Macro F1"),
+        ("roc_auc", "ROC AUC"),
+        ("roc_auc_ovr", "ROC AUC (one-vs-rest)"),
+        ("log_loss", "Log loss"),
+    ),
+    REGRESSION: (
+        ("rmse", "RMSE"),
+        ("mae", "MAE"),
+        ("r2", "R²"),
+    ),
+}
+# Per task: the per-group metrics of metrics/slices.json, labelled.
+SLICE_METRICS: dict[str, tuple[tuple[str, str], ...]] = {
+    CLASSIFICATION: (
+        ("accuracy", "accuracy"),
+        ("balanced_accuracy", "balanced acc."),
+        ("f1_macro", "macro F1"),
+    ),
+    REGRESSION: (("rmse", "RMSE"), ("mae", "MAE"), ("r2", "R²")),
+}
+# Metrics in the target's units: their gaps across groups are shown, never flagged against
+# card.max_slice_gap, which is a share (accuracy, R²), not an amount of the target.
+UNIT_METRICS = frozenset({"rmse", "mae"})
+# The baseline of interface 3: fitted on the same training split as the model.
+BASELINE_MODELS = {
+    CLASSIFICATION: 'a `DummyClassifier(strategy="prior")`',
+    REGRESSION: 'a `DummyRegressor(strategy="mean")`',
+}
 
 
 @dataclass(frozen=True)
@@ -56,6 +86,13 @@ class CardFacts:
     lineage: Mapping[str, str]  # name -> md5
     max_slice_gap: float
     confidence: float
+    ingest: Mapping[str, Any] | None = None  # data/validation.json's ``ingest``, when recorded
+    version: str | None = None  # the registry version the card describes, when known
+
+    @property
+    def task(self) -> str:
+        """``classification`` or ``regression``, as the train stage recorded it."""
+        return str(self.meta.get("task", CLASSIFICATION))
 
 
 @dataclass(frozen=True)
@@ -91,7 +128,9 @@ def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[f
 
 
 def disparities(
-    slices: Mapping[str, Mapping[str, Mapping[str, Any]]], max_gap: float
+    slices: Mapping[str, Mapping[str, Mapping[str, Any]]],
+    max_gap: float,
+    task: str = CLASSIFICATION,
 ) -> list[Disparity]:
     """Per slice column and metric: group min, max, difference, ratio; flag gaps over ``max_gap``.
 
@@ -99,7 +138,7 @@ def disparities(
     """
     rows: list[Disparity] = []
     for factor, groups in slices.items():
-        for metric in SLICE_METRICS:
+        for metric, _ in SLICE_METRICS.get(task, ()):
             values = [
                 float(g[metric])
                 for value, g in groups.items()
@@ -116,7 +155,7 @@ def disparities(
                     group_max=round(high, 6),
                     difference=round(high - low, 6),
                     ratio=round(low / high, 6) if high else None,
-                    flagged=high - low > max_gap,
+                    flagged=high - low > max_gap and metric not in UNIT_METRICS,
                 )
             )
     return rows
@@ -126,26 +165,22 @@ def front_matter(facts: CardFacts) -> dict[str, Any]:
     """The YAML metadata block, in the Hugging Face model-card format."""
     human, dataset = facts.human, facts.human["dataset"]
     metrics = [
-        {"type": key, "value": facts.metrics[key], "name": label}
-        for key, label in HEADLINE_METRICS
-        if facts.metrics.get(key) is not None
+        {"type": key, "value": facts.metrics[key], "name": label} for key, label in _headline(facts)
     ]
+    kind = f"tabular-{facts.task}"
     return {
         "license": human["license"],
         "library_name": "sklearn",
-        "tags": sorted({"tabular-classification", "sklearn", "mlvc", *human.get("tags", [])}),
+        "tags": sorted({kind, "sklearn", "mlvc", *human.get("tags", [])}),
         "datasets": [dataset["id"]],
         "metrics": [m["type"] for m in metrics],
-        "pipeline_tag": "tabular-classification",
+        "pipeline_tag": kind,
         "model-index": [
             {
                 "name": facts.name,
                 "results": [
                     {
-                        "task": {
-                            "type": "tabular-classification",
-                            "name": "Tabular classification",
-                        },
+                        "task": {"type": kind, "name": f"Tabular {facts.task}"},
                         "dataset": {
                             "type": dataset["id"],
                             "name": dataset["name"],
@@ -159,9 +194,18 @@ def front_matter(facts: CardFacts) -> dict[str, Any]:
     }
 
 
+def _headline(facts: CardFacts) -> list[tuple[str, str]]:
+    """``(key, label)`` of the task's headline metrics that metrics/metrics.json holds."""
+    return [
+        (key, label)
+        for key, label in HEADLINE_METRICS.get(facts.task, ())
+        if facts.metrics.get(key) is not None
+    ]
+
+
 def _fmt(value: Any) -> str:
     if value is None:
-        return "n/a"
+        return "none"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
@@ -182,17 +226,23 @@ def _bullets(items: Sequence[str]) -> list[str]:
 def _details(facts: CardFacts) -> list[str]:
     human, meta = facts.human, facts.meta
     owners = ", ".join(f"{o['name']} ({o['contact']})" for o in human["owners"])
+    if facts.task == REGRESSION:
+        target = f"- **Target:** column `{meta['target']}` (regression: a number per row)"
+    else:
+        target = f"- **Classes:** {', '.join(meta['classes'])} (target column `{meta['target']}`)"
+    tag = f"{facts.name}@{facts.version}"
+    version = [f"- **Version:** `{facts.version}` in the registry (git tag `{tag}`)"]
     lines = [
         human["description"].strip(),
         "",
         f"- **Model:** `{facts.name}`, a scikit-learn Pipeline (imputation and encoding inside, "
         f"so it predicts from raw columns) ending in `{meta['estimator']}`.",
+        *(version if facts.version else []),
         f"- **Owners:** {owners}",
         f"- **License:** {human['license']}",
-        f"- **Classes:** {', '.join(meta['classes'])} (target column `{meta['target']}`)",
+        target,
         "- **Features:** " + ", ".join(f"`{f['name']}` ({f['dtype']})" for f in meta["features"]),
-        "- **Format:** skops archive (no pickle); load it with "
-        "`cli.adapters.model_store.load_model`, which refuses untrusted types.",
+        "- **Format:** skops archive (no pickle), loaded with an allowlist of trusted types.",
         "",
         "Hyperparameters (from `params.yaml`, as recorded when the model was trained):",
         "",
@@ -206,6 +256,33 @@ def _details(facts: CardFacts) -> list[str]:
     ]
     if human.get("citation"):
         lines += ["", f"Citation: {human['citation'].strip()}"]
+    return lines
+
+
+def _how_to_use(facts: CardFacts) -> list[str]:
+    """Loading the released version: batch scoring, the HTTP service and the Python API."""
+    version = facts.version or "VERSION"
+    ref = f"{facts.name}@{version}"
+    lines = [
+        "Load a released version by its registry reference "
+        f"(`{facts.name}@vX.Y.Z`, `{facts.name}#STAGE` or `{facts.name}@latest`):",
+        "",
+        f"- Score a table (CSV, Parquet or JSON Lines): `mlvc predict --model {ref} FILE`",
+        f"- Serve it over HTTP: `mlvc serve --model {facts.name}#prod`",
+        "- From Python, where `frame` is a pandas DataFrame with the feature columns above:",
+        "",
+        "```python",
+        "from cli import api",
+        "",  # ruff formats the Markdown's code blocks too: a blank line after the import
+        f'model = api.resolve_model("{ref}")',
+        "model.pipeline.predict(frame)",
+        "```",
+    ]
+    if facts.version is None:
+        lines += [
+            "",
+            "`VERSION` is a released version such as `v1.0.0`; `mlvc registry` lists them.",
+        ]
     return lines
 
 
@@ -225,9 +302,12 @@ def _intended_use(facts: CardFacts) -> list[str]:
 
 def _factors(facts: CardFacts) -> list[str]:
     names = ", ".join(f"`{name}`" for name in facts.slices)
-    lines = [
-        f"Evaluation is disaggregated by {names} (`evaluate.slices` in `params.yaml`).",
-    ]
+    if names:
+        lines = [f"Evaluation is disaggregated by {names} (`evaluate.slices` in `params.yaml`)."]
+    else:
+        lines = [
+            "Evaluation is not disaggregated: `evaluate.slices` in `params.yaml` names no column."
+        ]
     if facts.human.get("factors"):
         lines += ["", facts.human["factors"].strip()]
     return lines
@@ -235,11 +315,27 @@ def _factors(facts: CardFacts) -> list[str]:
 
 def _metrics(facts: CardFacts) -> list[str]:
     level = round(facts.confidence * 100)
-    rows = [(label, facts.metrics.get(key)) for key, label in HEADLINE_METRICS]
-    return [
-        f"On the held-out test split ({facts.metrics['n']} rows):",
-        "",
-        *_table(["metric", "value"], rows),
+    baseline = facts.metrics.get("baseline")
+    lines = [f"On the held-out test split ({facts.metrics['n']} rows):", ""]
+    if isinstance(baseline, Mapping):
+        rows = [(label, facts.metrics[key], baseline.get(key)) for key, label in _headline(facts)]
+        lines += [
+            *_table(["metric", "value", "baseline"], rows),
+            "",
+            f"Baseline: {BASELINE_MODELS.get(facts.task, 'a dummy model')} fitted on the same "
+            "training split, scored on the same test rows.",
+        ]
+    else:
+        rows = [(label, facts.metrics[key], None) for key, label in _headline(facts)]
+        lines += _table(["metric", "value"], [row[:2] for row in rows])
+    if facts.task == REGRESSION:
+        return [
+            *lines,
+            "",
+            "RMSE and MAE are in the target's units (lower is better); R² is the share of the "
+            "target's variance the model explains (higher is better).",
+        ]
+    lines += [
         "",
         "Predicted class = highest predicted probability (no tuned threshold). "
         f"Uncertainty: {level}% Wilson score intervals for accuracy per slice. "
@@ -249,15 +345,43 @@ def _metrics(facts: CardFacts) -> list[str]:
             ["class", "precision", "recall", "support"],
             [
                 (c, v["precision"], v["recall"], v["support"])
-                for c, v in facts.metrics["per_class"].items()
+                for c, v in facts.metrics.get("per_class", {}).items()
             ],
         ),
     ]
+    return lines
 
 
 def _balance(counts: Mapping[str, int]) -> str:
     total = sum(counts.values()) or 1
     return ", ".join(f"{k} {v} ({v / total:.0%})" for k, v in counts.items())
+
+
+def _target_line(part: Mapping[str, Any]) -> str:
+    """Class balance of a classification split, or the spread of a regression target."""
+    if "class_counts" in part:
+        return f"Class balance: {_balance(part['class_counts'])}."
+    t = part["target"]
+    return (
+        f"Target: mean {_fmt(t['mean'])}, standard deviation {_fmt(t['std'])}, "
+        f"from {_fmt(t['min'])} to {_fmt(t['max'])}."
+    )
+
+
+def _ingest_line(facts: CardFacts) -> list[str]:
+    """The rows ingest dropped for a missing target, as data/validation.json records them."""
+    ingest = facts.ingest
+    if not ingest or "rows_dropped_missing_target" not in ingest:
+        return []
+    dropped, target = ingest["rows_dropped_missing_target"], facts.meta["target"]
+    read = f"Ingest read {ingest.get('rows_read', 'n/a')} rows of `{ingest.get('source', 'n/a')}`"
+    if not dropped:
+        return ["", f"{read}; none lacked a value of the target `{target}`."]
+    return [
+        "",
+        f"{read} and dropped {dropped} whose target `{target}` was missing; "
+        f"{ingest.get('rows_written', 'n/a')} rows remain.",
+    ]
 
 
 def _data_section(facts: CardFacts, split: str) -> list[str]:
@@ -268,7 +392,7 @@ def _data_section(facts: CardFacts, split: str) -> list[str]:
         f"({data['raw']['rows']} rows, {data['raw']['columns']} columns), "
         f"split {data['split_note']}.",
         "",
-        f"Class balance: {_balance(part['class_counts'])}.",
+        _target_line(part),
     ]
     if split == "train":
         missing = data["raw"]["missing"]
@@ -280,39 +404,49 @@ def _data_section(facts: CardFacts, split: str) -> list[str]:
             "",
             f"Missing values in the raw data: {described}; the model imputes them "
             "(median for numbers, a 'missing' category for text).",
+            *_ingest_line(facts),
         ]
     return lines
 
 
+def _group_row(facts: CardFacts, value: str, g: Mapping[str, Any]) -> tuple[Any, ...]:
+    """One group of a slice table: n, (accuracy's interval), the task's metrics, a note."""
+    metrics = [g.get(key) for key, _ in SLICE_METRICS.get(facts.task, ())]
+    note = "small" if g.get("small") else ""
+    if facts.task != CLASSIFICATION:
+        return (value, g["n"], *metrics, note)
+    low, high = wilson_interval(round(g["accuracy"] * g["n"]), g["n"], facts.confidence)
+    return (value, g["n"], metrics[0], f"[{low:.3f}, {high:.3f}]", *metrics[1:], note)
+
+
+def _slice_header(facts: CardFacts) -> list[str]:
+    labels = [label for _, label in SLICE_METRICS.get(facts.task, ())]
+    if facts.task == CLASSIFICATION:
+        labels.insert(1, f"{round(facts.confidence * 100)}% CI")
+    return ["value", "n", *labels, "note"]
+
+
 def _quantitative(facts: CardFacts) -> list[str]:
-    level = round(facts.confidence * 100)
+    if not facts.slices:
+        return [
+            "No per-group figures: `evaluate.slices` in `params.yaml` names no column, "
+            "so there are no slices to compare and no disparities to flag."
+        ]
     lines: list[str] = []
     for factor, groups in facts.slices.items():
-        rows = []
-        for value, g in groups.items():
-            low, high = wilson_interval(round(g["accuracy"] * g["n"]), g["n"], facts.confidence)
-            rows.append(
-                (
-                    value,
-                    g["n"],
-                    g["accuracy"],
-                    f"[{low:.3f}, {high:.3f}]",
-                    g["balanced_accuracy"],
-                    g["f1_macro"],
-                    "small" if g.get("small") else "",
-                )
-            )
-        lines += [f"### By `{factor}`", ""]
-        lines += _table(
-            ["value", "n", "accuracy", f"{level}% CI", "balanced acc.", "macro F1", "note"], rows
-        )
-        lines.append("")
-    gaps = disparities(facts.slices, facts.max_slice_gap)
+        rows = [_group_row(facts, value, g) for value, g in groups.items()]
+        lines += [f"### By `{factor}`", "", *_table(_slice_header(facts), rows), ""]
+    gaps = disparities(facts.slices, facts.max_slice_gap, facts.task)
     lines += [
         "### Disparities",
         "",
         f"Per factor and metric: group minimum, maximum, difference and ratio (min/max). "
-        f"Differences above {facts.max_slice_gap} (`card.max_slice_gap`) are flagged.",
+        f"Differences above {facts.max_slice_gap} (`card.max_slice_gap`) are flagged"
+        + (
+            "; RMSE and MAE are in the target's units, so their differences are not."
+            if facts.task == REGRESSION
+            else "."
+        ),
         "",
         *_table(
             ["factor", "metric", "min", "max", "difference", "ratio", "flag"],
@@ -331,7 +465,11 @@ def _quantitative(facts: CardFacts) -> list[str]:
         ),
         "",
         "Slices marked *small* have fewer test rows than `evaluate.min_slice_size`; "
-        "read their figures with their wide intervals in mind.",
+        + (
+            "read their figures with their wide intervals in mind."
+            if facts.task == CLASSIFICATION
+            else "read their figures with their few rows in mind."
+        ),
     ]
     return lines
 
@@ -342,7 +480,7 @@ def _ethics(facts: CardFacts) -> list[str]:
 
 
 def _caveats(facts: CardFacts) -> list[str]:
-    flagged = [d for d in disparities(facts.slices, facts.max_slice_gap) if d.flagged]
+    flagged = [d for d in disparities(facts.slices, facts.max_slice_gap, facts.task) if d.flagged]
     lines = _bullets(list(facts.human["caveats"]))
     if flagged:
         lines.append(
@@ -358,6 +496,7 @@ def render_card(facts: CardFacts) -> str:
     meta_block = yaml.safe_dump(front_matter(facts), sort_keys=False, allow_unicode=True)
     builders = (
         _details,
+        _how_to_use,
         _intended_use,
         _factors,
         _metrics,

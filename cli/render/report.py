@@ -124,7 +124,8 @@ def _text_metric(m: MetricDiff, width: int) -> str:
             if m.regression
             else f" (within {_tol(m.tolerance)})"
         )
-    return f"  {m.key:<{width}} {base:>8} -> {head:>8}  {_change(m):<10} {verdict}"
+    beside = f"  (baseline {_value(m, m.baseline, True)})" if m.baseline is not None else ""
+    return f"  {m.key:<{width}} {base:>8} -> {head:>8}  {_change(m):<10} {verdict}{beside}"
 
 
 def metric_report_text(result: MetricReport) -> str:
@@ -225,19 +226,24 @@ def _md_verdict(m: MetricDiff) -> str:
 
 
 def _metric_table(metrics: list[MetricDiff], *, with_path: bool) -> list[str]:
+    """The metrics as a table; a ``baseline`` column (at head) when any metric has one."""
+    baseline = any(m.baseline is not None for m in metrics)
     head = (
         "| file | metric | base | head | change | |"
         if with_path
         else "| metric | base | head | change | |"
     )
     rule = "|---|---|---:|---:|---:|---|" if with_path else "|---|---:|---:|---:|---|"
+    if baseline:
+        head, rule = head + " baseline (head) |", rule + "---:|"
     lines = [head, rule]
     for m in metrics:
         base, new = _sides(m)
         first = f"`{m.path}` | " if with_path else ""
-        lines.append(
-            f"| {first}`{_cell(m.key)}` | {base} | {new} | {_change(m)} | {_md_verdict(m)} |"
-        )
+        row = f"| {first}`{_cell(m.key)}` | {base} | {new} | {_change(m)} | {_md_verdict(m)} |"
+        if baseline:
+            row += f" {_value(m, m.baseline, m.baseline is not None)} |"
+        lines.append(row)
     return lines
 
 

@@ -51,6 +51,7 @@ class MetricDiff:
     tolerance: float | None  # None: not gated
     regression: bool  # worse by more than the tolerance
     problem: str | None = None  # why a gated head value cannot be compared (status "invalid")
+    baseline: float | None = None  # the baseline's value at head (metrics.json's ``baseline``)
 
     @property
     def failed(self) -> bool:

@@ -193,7 +193,7 @@ def test_text_report(repo: Path) -> None:
     assert lines[0].startswith("mlvc report: HEAD (") and lines[0].endswith(") -> workspace")
     assert (
         "  accuracy            0.9767 ->   0.9535  -0.0233 ↓  worse (beyond tolerance 0.01)"
-        in lines
+        "  (baseline 0.4419)" in lines
     )
     assert "  train.random_forest.n_estimators: 100 -> 200" in lines
     assert (

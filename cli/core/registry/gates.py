@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from cli.core.metric_names import BASELINE, LOWER, direction
 from cli.core.numbers import finite_float, shown_number
 from cli.core.registry.state import ModelState
 
@@ -15,10 +16,18 @@ class MetricGate:
     """MLflow-style validation threshold for one metric."""
 
     metric: str
-    higher_is_better: bool = True
+    higher_is_better: bool | None = None  # None: the metric's own direction (report.metrics)
     threshold: float | None = None  # absolute bound the new value must reach
     min_absolute_change: float | None = None  # vs the latest release, in the better direction
     min_relative_change: float | None = None  # fraction of the latest release's value
+    beats_baseline: bool = False  # better than metrics.json's ``baseline`` (a dummy model)
+
+    @property
+    def higher(self) -> bool:
+        """Whether a higher value is better: as the gate says, else as the metric's direction."""
+        if self.higher_is_better is not None:
+            return self.higher_is_better
+        return direction(self.metric) != LOWER
 
 
 @dataclass(frozen=True)
@@ -63,11 +72,13 @@ def check_metric_gates(
             results.append(GateResult(name, False, problem))
             continue
         value = float(metrics[gate.metric])
-        sign = 1 if gate.higher_is_better else -1
-        better = "higher" if gate.higher_is_better else "lower"
+        sign = 1 if gate.higher else -1
+        better = "higher" if gate.higher else "lower"
+        if gate.beats_baseline:
+            results.append(_beats_baseline(gate, value, metrics.get(BASELINE)))
         if gate.threshold is not None:
             ok = sign * (value - gate.threshold) >= 0
-            relation = ">=" if gate.higher_is_better else "<="
+            relation = ">=" if gate.higher else "<="
             results.append(
                 GateResult(f"{name} threshold", ok, f"{value:g} {relation} {gate.threshold:g}")
             )
@@ -99,6 +110,25 @@ def check_metric_gates(
     return results
 
 
+def _beats_baseline(gate: MetricGate, value: float, baseline: Any) -> GateResult:
+    """The model must be strictly better than its baseline; fails closed without one.
+
+    ``baseline`` is metrics.json's ``baseline`` object: when it is missing, not an
+    object, or its value for the metric is missing, not a number or not finite, the
+    gate fails with that reason, never passes.
+    """
+    name = f"metric {gate.metric} beats baseline"
+    if not isinstance(baseline, Mapping):
+        return GateResult(name, False, f"no baseline in the metrics: '{BASELINE}' is missing")
+    problem = _unusable(baseline, gate.metric)
+    if problem is not None:
+        return GateResult(name, False, f"baseline's {problem}")
+    old = float(baseline[gate.metric])
+    ok = (value > old) if gate.higher else (value < old)
+    relation = ">" if gate.higher else "<"
+    return GateResult(name, ok, f"{value:g} vs baseline {old:g}, needs {relation} {old:g}")
+
+
 def _relative_change(
     gate: MetricGate, minimum: float, old: float, value: float, baseline_label: str
 ) -> GateResult:
@@ -109,8 +139,8 @@ def _relative_change(
     result, and a regression from 0 fails it.
     """
     name = f"metric {gate.metric} relative change"
-    sign = 1 if gate.higher_is_better else -1
-    better = "higher" if gate.higher_is_better else "lower"
+    sign = 1 if gate.higher else -1
+    better = "higher" if gate.higher else "lower"
     change = sign * (value - old)  # positive = better
     if old == 0:
         return GateResult(

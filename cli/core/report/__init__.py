@@ -1,27 +1,23 @@
 """What changed between two revisions of the project: metrics, parameters, data, schema, plots.
 
 Pure: parsed documents in, a frozen :class:`MetricReport` out (no git, no files).
-Each metric's direction is known (``log_loss`` lower is better, counts such as
+Each metric's direction is known (``log_loss``, ``rmse``, ``mae`` lower is better, counts as
 ``n`` and ``support`` have none, everything else higher is better), so every
 change is marked better or worse; :class:`RegressionPolicy` holds the
 tolerances that ``mlvc report --fail-on-regression`` enforces. The gate fails
 closed: a gated metric that is missing, not a number or not finite at head is
 a failure ("invalid"), never a pass.
 
-Modules: ``metrics`` (directions, the policy, metric diffs), ``plots`` (confusion and
-curve diffs), ``sections`` (the other sections and the whole report); their public names
-are re-exported here.
+Modules: ``metrics`` (the policy, metric diffs), ``plots`` (confusion and curve diffs),
+``sections`` (the other sections and the whole report); their public names are re-exported
+here, with the directions of :mod:`cli.core.metric_names`.
 """
 
 from cli.core.lock import LockedOutput
+from cli.core.metric_names import HIGHER, LOWER, LOWER_IS_BETTER, UNDIRECTED, direction
 from cli.core.report.metrics import (
     DEFAULT_TOLERANCES,
-    HIGHER,
-    LOWER,
-    LOWER_IS_BETTER,
-    UNDIRECTED,
     RegressionPolicy,
-    direction,
     flatten,
     head_problem,
     metric_diffs,

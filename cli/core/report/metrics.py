@@ -7,6 +7,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from cli.core.metric_names import (
+    BASELINE,
+    HIGHER,
+    direction,
+)
 from cli.core.numbers import finite_float, shown_number
 from cli.results.report import (
     BETTER,
@@ -19,12 +24,6 @@ from cli.results.report import (
     MetricDiff,
 )
 
-HIGHER = "higher"
-LOWER = "lower"
-
-LOWER_IS_BETTER = frozenset({"log_loss"})
-UNDIRECTED = frozenset({"n", "support"})  # counts: a change is neither better nor worse
-
 _EPSILON = 1e-9  # float noise allowed when comparing a change with its tolerance
 
 DEFAULT_TOLERANCES: Mapping[str, float] = {
@@ -34,14 +33,6 @@ DEFAULT_TOLERANCES: Mapping[str, float] = {
     "roc_auc_ovr": 0.01,
     "log_loss": 0.05,
 }
-
-
-def direction(key: str) -> str | None:
-    """``"higher"`` or ``"lower"`` (which way is better) for a metric key; None for counts."""
-    leaf = key.rsplit(".", 1)[-1]
-    if leaf in UNDIRECTED:
-        return None
-    return LOWER if leaf in LOWER_IS_BETTER else HIGHER
 
 
 @dataclass(frozen=True)
@@ -170,8 +161,9 @@ def metric_diffs(
     """
     gated = dict(policy.tolerances) if policy is not None else {}
     problems = {key: why for key in gated if (why := head_problem(head, key)) is not None}
-    base_flat = {k: v for k, v in flatten(base or {}).items() if _is_metric(v)}
-    head_flat = {k: v for k, v in flatten(head or {}).items() if _is_metric(v)}
+    base_flat = {k: v for k, v in flatten(base or {}).items() if _is_metric(v) and _own(k)}
+    head_flat = {k: v for k, v in flatten(head or {}).items() if _is_metric(v) and _own(k)}
+    baseline = baseline_values(head)
     keys = list(dict.fromkeys([*head_flat, *base_flat, *problems]))
     diffs = []
     for key in keys:
@@ -198,5 +190,32 @@ def metric_diffs(
             and change is not None
             and abs(change) > tolerance + _EPSILON
         )
-        diffs.append(MetricDiff(path, key, b, h, change, way, status, tolerance, bool(regression)))
+        diffs.append(
+            MetricDiff(
+                path,
+                key,
+                b,
+                h,
+                change,
+                way,
+                status,
+                tolerance,
+                bool(regression),
+                baseline=baseline.get(key),
+            )
+        )
     return diffs
+
+
+def _own(key: str) -> bool:
+    """A key of the model itself, not of its baseline (shown beside it, never as a row)."""
+    return key.split(".", 1)[0] != BASELINE
+
+
+def baseline_values(document: Any) -> dict[str, float]:
+    """The finite numbers of a metrics document's ``baseline`` object, by metric key."""
+    section = document.get(BASELINE) if isinstance(document, Mapping) else None
+    if not isinstance(section, Mapping):
+        return {}
+    found = {str(k): finite_float(v) for k, v in section.items() if not isinstance(v, bool)}
+    return {k: v for k, v in found.items() if v is not None}
