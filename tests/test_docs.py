@@ -29,14 +29,33 @@ def test_quick_start_commands_exist_in_makefile() -> None:
     assert os.access(ROOT / ".ci" / "run", os.X_OK)
 
 
+def anchors(text: str) -> set[str]:
+    """GitHub's anchors of a Markdown file's headings (outside fenced code)."""
+    found, fenced = set(), False
+    for line in text.splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+        elif not fenced and line.startswith("#"):
+            title = line.lstrip("#").strip().lower()
+            found.add(re.sub(r"[^\w\- ]", "", title).replace(" ", "-"))
+    return found
+
+
 def test_readme_links_every_document_and_every_link_resolves() -> None:
-    """Each file of docs/ is reachable from the README; no relative link points nowhere."""
+    """Each file of docs/ is reachable from the README; no relative link or anchor points
+    nowhere."""
     readme = (ROOT / "README.md").read_text()
     linked = set(re.findall(r"\]\((docs/[^)#]+)", readme))
     assert linked == {f"docs/{p.name}" for p in (ROOT / "docs").glob("*.md")}
     for document in [ROOT / "README.md", *(ROOT / "docs").glob("*.md")]:
-        for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", document.read_text()):
-            assert (document.parent / target).exists(), f"{document.name}: broken link {target}"
+        text = document.read_text()
+        for target, anchor in re.findall(r"\]\(([^)#:]*)(?:#([^)]*))?\)", text):
+            path = (document.parent / target) if target else document
+            assert path.exists(), f"{document.name}: broken link {target}"
+            if anchor:
+                assert anchor in anchors(path.read_text()), (
+                    f"{document.name}: no #{anchor} in {target}"
+                )
 
 
 def test_readme_stays_short() -> None:
