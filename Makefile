@@ -61,7 +61,7 @@ run: install ## Rebuild the model from raw data with `dvc repro` (offline) and p
 gto-env: install ## GTO 1.10.1 in its own venv (MLVC_GTO_VENV, default ~/.cache/mlvc/gto-venv)
 	.ci/gto-env.sh >/dev/null
 
-# Budgets on a 2-core machine (README, Development). `make test` runs each test once:
+# Budgets on a 2-core machine (docs/development.md). `make test` runs each test once:
 # the fast kind, then the slow kind, prints both wall times beside these, and fails
 # when either run failed (pytest's exit 5, no tests collected, included).
 FAST_BUDGET_S := 90
@@ -104,7 +104,7 @@ format: install-dev ## Apply ruff's formatting and safe fixes
 verify: install ## Reproducibility gate: rerun the committed pipeline in a clean clone, compare with dvc.lock
 	$(VENV)/bin/mlvc pipeline verify
 
-docs: install ## Regenerate the README's CLI reference from the app
+docs: install ## Regenerate the CLI reference (docs/cli.md) from the app
 	$(PY) -m cli.docs
 
 bench: install-dev gto-env ## Benchmarks: each budget as a BUDGET line beside its same-run baseline (~4 min; the first run installs Evidently in its own venv)

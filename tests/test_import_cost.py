@@ -1,7 +1,7 @@
 """A command builds only its own result types: the registry path loads no other family.
 
 ``mlvc registry`` runs in a budget of 1.3x (``import typer`` + ``git for-each-ref``)
-(README, Benchmarks): every dataclass built at import is start-up it pays. Checked in a
+(docs/benchmarks.md): every dataclass built at import is start-up it pays. Checked in a
 fresh interpreter running the console entry point, by what ends up loaded.
 """
 

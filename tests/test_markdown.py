@@ -172,3 +172,11 @@ def test_report(tmp_path: Path, git_env: dict[str, Any], fmt: str) -> None:
 
 def test_the_golden_report() -> None:
     assert assert_tables_render((ROOT / "tests/golden/report.md").read_text()) >= 4
+
+
+@pytest.mark.parametrize(
+    "document", ["README.md", *sorted(f"docs/{p.name}" for p in (ROOT / "docs").glob("*.md"))]
+)
+def test_the_documentation(document: str) -> None:
+    """The README and docs/ render on GitHub as written: every pipe block is a table."""
+    assert_tables_render((ROOT / document).read_text(encoding="utf-8"))

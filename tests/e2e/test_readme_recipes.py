@@ -1,6 +1,6 @@
-"""Every shell recipe of the README runs as written, in order, in a temporary clone.
+"""Every shell recipe of the README and of docs/ runs as written, in order, in a temporary clone.
 
-The convention (README.md, "Development"):
+The convention (docs/development.md, "Working on mlvc"):
 
 - a ```bash block is a recipe: each line that is not blank or a comment is one command,
   run with ``bash -e -o pipefail -c`` from the clone's root, that must exit 0, or N when
@@ -9,11 +9,14 @@ The convention (README.md, "Development"):
   network, GitHub or a fresh install); the test prints each skipped block and its reason;
 - ```text, ```yaml and the other blocks are never run.
 
-Before the first recipe the clone gets what ``make run`` would give it offline: its
-``dvc repro``. ``/tmp/`` in a recipe is the test's own temporary folder. The clone is
-made from this working tree's files, pushed to a local bare git remote (``origin``),
-with ``.dvc/config``'s ``local`` DVC remote beside it, an isolated HOME and git
-identity, and this venv's ``bin`` first on PATH.
+The documents run in the groups of ``RECIPE_GROUPS``, each group in its own clone, its
+documents in order (the registry recipe continues the drift recipe's releases); a
+document of docs/ with a recipe that no group lists fails the test. Before the first
+recipe the clone gets what ``make run`` would give it offline: its ``dvc repro``.
+``/tmp/`` in a recipe is the test's own temporary folder. The clone is made from this
+working tree's files, pushed to a local bare git remote (``origin``), with
+``.dvc/config``'s ``local`` DVC remote beside it, an isolated HOME and git identity, and
+this venv's ``bin`` first on PATH.
 """
 
 from __future__ import annotations
@@ -32,7 +35,18 @@ from tests.isolation import isolated_git_env
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
-README = ROOT / "README.md"
+# Each group runs in a fresh clone: the README's tutorial retargets the project to the
+# wine data, while the documents of docs/ continue one another on the penguins.
+RECIPE_GROUPS: dict[str, tuple[str, ...]] = {
+    "readme": ("README.md",),
+    "docs": (
+        "docs/data-contracts.md",
+        "docs/drift.md",
+        "docs/registry.md",
+        "docs/pipeline.md",
+        "docs/reports.md",
+    ),
+}
 SKIP = re.compile(r"<!--\s*recipe:\s*skip\s*\((?P<why>[^)]*)\)\s*-->")
 EXITS = re.compile(r"#.*\bexits (?P<code>\d+)\b")
 
@@ -129,35 +143,54 @@ def make_clone(base: Path, env: dict[str, str]) -> Path:
     return clone
 
 
-def test_readme_recipes_run_as_written(tmp_path: Path) -> None:
-    blocks = bash_blocks(README.read_text(encoding="utf-8"))
-    assert blocks, "no ```bash block in README.md"
+def test_every_recipe_is_in_a_group() -> None:
+    """A document with a ```bash recipe that no group runs would go stale unseen."""
+    grouped = {name for names in RECIPE_GROUPS.values() for name in names}
+    documents = ["README.md", *(f"docs/{p.name}" for p in sorted((ROOT / "docs").glob("*.md")))]
+    with_recipes = {
+        name
+        for name in documents
+        if any(b.skip is None for b in bash_blocks((ROOT / name).read_text(encoding="utf-8")))
+    }
+    assert with_recipes == grouped
+
+
+def run_block(block: Block, where: str, clone: Path, scratch: Path, env: dict[str, str]) -> None:
+    """Each command of the block, from the clone's root, with its expected exit code."""
+    for command in block.commands:
+        runnable = command.replace("/tmp/", f"{scratch}/")
+        done = subprocess.run(
+            ["bash", "-e", "-o", "pipefail", "-c", runnable],
+            cwd=clone,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == expected_code(command), (
+            f"{where}: `{command}` exited {done.returncode}, "
+            f"expected {expected_code(command)}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+        )
+
+
+@pytest.mark.parametrize("group", sorted(RECIPE_GROUPS))
+def test_recipes_run_as_written(tmp_path: Path, group: str) -> None:
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     env = {**os.environ, **isolated_git_env(tmp_path / "home"), "TMPDIR": str(scratch)}
     clone = make_clone(tmp_path, env)
     sh(["dvc", "repro"], clone, env)  # what `make run` gives a fresh clone, offline
     ran = skipped = 0
-    for block in blocks:
-        where = f"README.md line {block.line} ({block.section})"
-        if block.skip is not None:
-            print(f"skipped {where}: {block.skip}")
-            skipped += 1
-            continue
-        for command in block.commands:
-            runnable = command.replace("/tmp/", f"{scratch}/")
-            done = subprocess.run(
-                ["bash", "-e", "-o", "pipefail", "-c", runnable],
-                cwd=clone,
-                env=env,
-                capture_output=True,
-                text=True,
-            )
-            assert done.returncode == expected_code(command), (
-                f"{where}: `{command}` exited {done.returncode}, "
-                f"expected {expected_code(command)}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
-            )
-        print(f"ran {where}: {len(block.commands)} command(s)")
-        ran += 1
+    for name in RECIPE_GROUPS[group]:
+        blocks = bash_blocks((ROOT / name).read_text(encoding="utf-8"))
+        assert blocks, f"no ```bash block in {name}"
+        for block in blocks:
+            where = f"{name} line {block.line} ({block.section})"
+            if block.skip is not None:
+                print(f"skipped {where}: {block.skip}")
+                skipped += 1
+                continue
+            run_block(block, where, clone, scratch, env)
+            print(f"ran {where}: {len(block.commands)} command(s)")
+            ran += 1
     print(f"{ran} recipe block(s) ran, {skipped} skipped")
     assert ran > 0

@@ -135,7 +135,7 @@ def test_every_command_has_help_and_is_documented(name: tuple[str, ...], callbac
     for param in command.params:
         if param.param_type_name == "option" and not param.hidden:
             assert param.help, f"{' '.join(name)}: option {param.opts} has no help text"
-    assert f"mlvc {' '.join(name)}" in (ROOT / "README.md").read_text()
+    assert f"mlvc {' '.join(name)}" in (ROOT / "docs/cli.md").read_text()
 
 
 HEAVY = ("pandas", "sklearn", "dvc", "numpy", "scipy", "pyarrow", "jsonschema", "yaml")
