@@ -39,6 +39,7 @@ def calendar_columns(parsed: pd.Series, *, with_hour: bool) -> list[np.ndarray]:
     return [getattr(parsed.dt, part).to_numpy(dtype="float64", na_value=np.nan) for part in parts]
 
 
+# scikit-learn ships no type hints: its base classes are Any, which mypy won't subclass
 class CalendarParts(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     """Expand each input column into year, month, day, day of week (and hour).
 

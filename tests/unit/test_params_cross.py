@@ -137,7 +137,7 @@ def test_evaluate_names_the_slice_key_of_a_missing_column(
 ) -> None:
     raw, train_csv, test_csv = (tmp_path / n for n in ("raw.csv", "train.csv", "test.csv"))
     model, meta = tmp_path / "model.skops", tmp_path / "meta.json"
-    ingest.run(params, source=tiny_csv, output=raw)
+    ingest.run(params, source=tiny_csv, output=raw, report=tmp_path / "ingest.json")
     split.run(params, raw=raw, train=train_csv, test=test_csv)
     train.run(params, train_data=train_csv, model=model, meta=meta)
     sliced = dataclasses.replace(
@@ -148,11 +148,16 @@ def test_evaluate_names_the_slice_key_of_a_missing_column(
             sliced,
             model=model,
             test_data=test_csv,
+            train_data=train_csv,
             metrics=tmp_path / "m.json",
             slices=tmp_path / "s.json",
-            confusion=tmp_path / "c.csv",
-            roc=tmp_path / "roc",
-            pr=tmp_path / "pr",
+            plots=evaluate.Plots(
+                confusion=tmp_path / "c.csv",
+                roc=tmp_path / "roc",
+                pr=tmp_path / "pr",
+                predictions=tmp_path / "p.csv",
+                residuals=tmp_path / "r.csv",
+            ),
         )
     assert "change evaluate.slices[1] in params.yaml" in caught.value.hint
     assert "data.*" not in caught.value.hint
