@@ -11,7 +11,7 @@ read fail loudly instead of leaving a stale output.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any, TypeVar, get_type_hints
 
@@ -155,6 +155,20 @@ class ReportParams(Section):
 
 
 @dataclass(frozen=True)
+class MonitoringParams(Section):
+    """The prediction log of ``mlvc predict`` and ``mlvc serve`` (read by the CLI, not stages).
+
+    The section is optional: every key has a default.
+    """
+
+    log: bool = True
+    sample_rate: float = 1.0
+    seed: int | None = None
+    exclude_columns: tuple[str, ...] = ()
+    max_file_mb: float = 64.0
+
+
+@dataclass(frozen=True)
 class Params(Section):
     """The whole of ``params.yaml``."""
 
@@ -167,6 +181,7 @@ class Params(Section):
     release: ReleaseParams
     drift: DriftParams
     report: ReportParams
+    monitoring: MonitoringParams = field(default_factory=MonitoringParams)
 
 
 S = TypeVar("S", bound=Section)
@@ -179,6 +194,10 @@ def _build(cls: type[S], raw: dict[str, Any], prefix: str, guard: _Guard | None)
         if spec.name.startswith("_"):
             continue
         kind = hints[spec.name]
+        if spec.name not in raw and spec.default_factory is not MISSING:
+            continue  # an optional section left out: its defaults
+        if spec.name not in raw and spec.default is not MISSING:
+            continue
         value = raw[spec.name]
         if isinstance(kind, type) and is_dataclass(kind):
             # is_dataclass narrows to any dataclass; a nested field's class is a Section.
