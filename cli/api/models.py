@@ -31,7 +31,8 @@ def resolve_model(reference: str, *, repo: Path | None = None) -> ResolvedModel:
     ``mlvc checkout`` does), and the work tree is left untouched; ``data/schema.json``
     and the metrics are read at the tag's commit. A path to a ``.skops`` file takes
     its metadata from the ``model.meta.json`` beside it and the contract from the
-    work tree's ``data/schema.json``. Loading refuses any type outside the trusted list.
+    work tree's ``data/schema.json`` (a relative path is taken from ``repo``).
+    Loading refuses any type outside the trusted list.
     """
     from cli.core.models import parse_model_reference
 
@@ -40,8 +41,8 @@ def resolve_model(reference: str, *, repo: Path | None = None) -> ResolvedModel:
         parsed = parse_model_reference(reference)
     except ValueError:
         raise NotAModelReference(reference) from None
-    if parsed.path is not None:
-        return _from_file(Path(parsed.path), root)
+    if parsed.path is not None:  # a relative path is read from ``repo``
+        return _from_file(root / parsed.path, root)
     assert parsed.shortcut is not None  # one of the two forms
     return _from_registry(parsed.shortcut, root)
 

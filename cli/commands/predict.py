@@ -33,7 +33,8 @@ def predict(
         typer.Option(
             "--model",
             "-m",
-            help="NAME@vX.Y.Z, NAME#STAGE, NAME@latest or a path to a .skops file.",
+            help="NAME@vX.Y.Z, NAME#STAGE, NAME@latest or a path to a .skops file "
+            "(relative to the repository root).",
             metavar="REF",
         ),
     ],
