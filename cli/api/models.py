@@ -82,11 +82,13 @@ def _from_registry(shortcut: Shortcut, repo: Path) -> ResolvedModel:
         local = Path(tmp) / Path(model_path).name
         local.write_bytes(data)
         pipeline = _load(local)
-    stage = next((s for s, v in state.stages.items() if v == found.version), None)
+    stage = shortcut.stage or _furthest_stage(
+        repo, [s for s, v in state.stages.items() if v == found.version]
+    )
     return _resolved(
         name=shortcut.name,
         version=found.version,
-        stage=shortcut.stage or stage,
+        stage=stage,
         commit=found.commit,
         meta=meta,
         meta_source=f"{tag}:{meta_path}",
@@ -96,6 +98,19 @@ def _from_registry(shortcut: Shortcut, repo: Path) -> ResolvedModel:
         model_md5=by_path[model_path],
         pipeline=pipeline,
     )
+
+
+def _furthest_stage(repo: Path, held: list[str]) -> str | None:
+    """Of the stages a version holds, the furthest along ``release.stages`` (prod over dev)."""
+    from cli.core.registry import DEFAULT_STAGES
+    from cli.params import load_params
+
+    if not held:
+        return None
+    params_file = repo / paths.PARAMS
+    order = tuple(load_params(params_file).release.stages) if params_file.is_file() else ()
+    order = order or DEFAULT_STAGES
+    return max(held, key=lambda s: (order.index(s) if s in order else -1, s))
 
 
 def _committed_json(repo: Path, rev: str, path: str) -> Any:
