@@ -154,6 +154,7 @@ class _Job:
         self.contract = contract
         self.data = data
         self.scored = 0
+        self._validator: Any = None
         self.contract_source = (
             f"{model.label}:data/schema.json" if model.version else "data/schema.json"
         )
@@ -218,8 +219,9 @@ class _Job:
         import numpy as np
         import pandas as pd
 
+        from cli.core.scoring import json_rows, row_reasons
+
         positions = np.flatnonzero(failing)
-        rows = [_row_of(chunk, int(p)) for p in positions]
         if isinstance(chunk, Mapping):
             cells = {c: [v[int(p)] for p in positions] for c, v in chunk.items()}
             out = pd.DataFrame({c: [_text(v) for v in values] for c, values in cells.items()})
@@ -228,14 +230,24 @@ class _Job:
             out = pd.DataFrame({c: [_text(v) for v in taken[c]] for c in taken.columns})
         out = out.astype("string")
         out.insert(0, "row", (positions + first_row).astype("int64"))
-        out["reasons"] = [self._reasons(row) for row in rows]
+        validator = self.validator()
+        rows = json_rows(chunk, [int(p) for p in positions], as_text=self.as_text)
+        out["reasons"] = [row_reasons(validator, row) for row in rows]
         return out.reset_index(drop=True)
 
-    def _reasons(self, row: Any) -> str:
-        """Why one row fails the contract: ``column: keyword expected`` for each violation."""
-        checker = self.checker()
-        checker.feed(row)
-        return "; ".join(f"{v.column}: {v.keyword} {v.expected}" for v in checker.violations())
+    def validator(self) -> Any:
+        """A jsonschema validator of the contract that retrieves nothing (built once)."""
+        if self._validator is None:
+            from jsonschema import Draft202012Validator
+
+            from cli.core.schema.document import contained_registry
+
+            self._validator = Draft202012Validator(
+                self.contract,
+                format_checker=Draft202012Validator.FORMAT_CHECKER,
+                registry=contained_registry(),
+            )
+        return self._validator
 
 
 def _text(value: Any) -> str | None:
@@ -250,10 +262,3 @@ def _text(value: Any) -> str | None:
     if isinstance(value, str):
         return value
     return json.dumps(value, default=str)
-
-
-def _row_of(chunk: Any, position: int) -> Any:
-    """One row of a chunk, in the chunk's own shape."""
-    if isinstance(chunk, Mapping):
-        return {c: values[position : position + 1] for c, values in chunk.items()}
-    return chunk.slice(position, 1)

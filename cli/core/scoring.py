@@ -92,3 +92,38 @@ def prediction_table(
         out[column] = scored[column].to_numpy()
     out["model_version"] = version
     return out.reset_index(drop=True)
+
+
+def json_rows(chunk: Any, positions: Sequence[int], *, as_text: bool) -> list[dict[str, Any]]:
+    """Rows of a chunk as the JSON objects the contract is checked on (CSV cells mapped as
+    ``schema check`` maps them; keys a JSON Lines record lacks are left out)."""
+    from cli.core.schema.cells import ABSENT, cell_to_json
+
+    if isinstance(chunk, Mapping):
+        columns = {c: [values[p] for p in positions] for c, values in chunk.items()}
+    else:
+        taken = chunk.take(list(positions))
+        columns = {c: taken.column(c).to_pylist() for c in taken.column_names}
+    rows: list[dict[str, Any]] = [{} for _ in positions]
+    for column, values in columns.items():
+        for row, value in zip(rows, values, strict=True):
+            if value is ABSENT:
+                continue
+            row[column] = cell_to_json(value) if as_text else value
+    return rows
+
+
+def row_reasons(validator: Any, row: Mapping[str, Any]) -> str:
+    """Why one row fails its contract: ``column: keyword expected`` per error, as the
+    ``schema check`` report words a violation (``(row)`` for the row's own keywords)."""
+    from cli.core.schema.findings import expected_text
+
+    reasons = []
+    for error in validator.iter_errors(row):
+        column = str(error.path[0]) if error.path else "(row)"
+        if error.validator == "required" and not error.path:  # one reason per missing column
+            missing = [c for c in error.validator_value if c not in row]
+            reasons += [f"(row): required {expected_text([c])}" for c in missing]
+            continue
+        reasons.append(f"{column}: {error.validator} {expected_text(error.validator_value)}")
+    return "; ".join(dict.fromkeys(reasons))

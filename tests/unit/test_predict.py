@@ -256,3 +256,27 @@ def test_predict_logs_the_scored_rows_unless_told_not_to(project: Path) -> None:
     assert len(logged) == 40 and {"logged_at", "model_version", "island", "prediction"} <= set(
         logged.columns
     )
+
+
+def test_jsonl_rejects_name_missing_keys_and_wrong_types(
+    project: Path, frame: pd.DataFrame
+) -> None:
+    records = frame.head(4).drop(columns=["species"]).to_dict(orient="records")
+    del records[1]["island"]
+    records[2]["sex"] = 5
+    lines = [json.dumps({k: (None if v != v else v) for k, v in r.items()}) for r in records]
+    (project / "rows.jsonl").write_text("\n".join(lines) + "\n")
+    result = api.predict_table(
+        model="models/model.skops",
+        data=project / "rows.jsonl",
+        output=project / "out.csv",
+        rejects=project / "rejects.jsonl",
+        repo=project,
+        log=False,
+    )
+    assert (result.scored, result.rejected) == (2, 2)
+    rejects = [json.loads(line) for line in (project / "rejects.jsonl").read_text().splitlines()]
+    assert [r["row"] for r in rejects] == [2, 3]
+    assert rejects[0]["reasons"] == '(row): required ["island"]'
+    assert rejects[1]["reasons"].startswith("sex: ")
+    assert rejects[1]["sex"] == "5"
