@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -24,6 +25,10 @@ if TYPE_CHECKING:
     import pandas as pd
 
 LOG_DIR = "monitoring"
+# A long-running writer (``mlvc serve``) flushes on the first append this long after the
+# buffer's first row, so buffered rows reach disk even when traffic is far below the
+# rotation size. (Rows appended after the last one stay buffered until close or flush.)
+FLUSH_SECONDS = 60.0
 META_COLUMNS = ("logged_at", "model", "model_version")
 _PART_GLOB = "part-*.parquet"
 
@@ -51,6 +56,7 @@ class PredictionLog:
         self._rng = np.random.default_rng(settings.seed)
         self._buffer: list[Any] = []  # Arrow tables of one model, in order
         self._buffered = 0
+        self._since: float | None = None  # monotonic time of the buffer's first row
         self._key: tuple[str, date] | None = None
         self._counter = itertools.count(1)
         self.logged = 0
@@ -83,10 +89,12 @@ class PredictionLog:
         if self._key is not None and key != self._key:
             self.flush()
         self._key = key
+        self._since = self._since if self._since is not None else time.monotonic()
         self._buffer.append(table)
         self._buffered += table.nbytes
         self.logged += len(rows)
-        if self._buffered >= float(self.settings.max_file_mb) * (1 << 20):
+        full = self._buffered >= float(self.settings.max_file_mb) * (1 << 20)
+        if full or time.monotonic() - self._since >= FLUSH_SECONDS:
             self.flush()
         return len(rows)
 
@@ -117,7 +125,7 @@ class PredictionLog:
         except BaseException:
             temporary.unlink(missing_ok=True)
             raise
-        self._buffer, self._buffered = [], 0
+        self._buffer, self._buffered, self._since = [], 0, None
         self.files.append(final)
         return final
 
@@ -126,6 +134,7 @@ class PredictionLog:
         for written in self.files:
             written.unlink(missing_ok=True)
         self._buffer, self._buffered, self.files, self.logged = [], 0, [], 0
+        self._since = None
 
     def close(self) -> None:
         """Flush the buffer; the log stays usable (a later append starts a new file)."""

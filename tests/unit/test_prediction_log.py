@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
+import pytest
 
 from cli.adapters.prediction_log import LogSettings, PredictionLog, read_prediction_log
 from cli.params import load_params, params_from_dict
@@ -101,7 +102,6 @@ def test_reading_back_from_a_day_on(tmp_path: Path) -> None:
 def test_the_monitoring_section_is_validated_and_optional() -> None:
     import copy
 
-    import pytest
     import yaml
 
     from cli.errors import ParamsInvalid
@@ -118,3 +118,20 @@ def test_the_monitoring_section_is_validated_and_optional() -> None:
     document["monitoring"] = {"sample_rate": 2}
     with pytest.raises(ParamsInvalid, match="sample_rate"):
         params_from_dict(document)
+
+
+def test_buffered_rows_reach_disk_after_the_flush_interval(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cli.adapters import prediction_log
+
+    now = [100.0]
+    monkeypatch.setattr(prediction_log.time, "monotonic", lambda: now[0])
+    log = PredictionLog(LogSettings(), tmp_path)
+    log.append(*rows(2), model="clf", version="v1")
+    now[0] += prediction_log.FLUSH_SECONDS - 1
+    log.append(*rows(2), model="clf", version="v1")
+    assert not parts(tmp_path)  # far below the rotation size: buffered
+    now[0] += 1
+    log.append(*rows(2), model="clf", version="v1")
+    assert len(parts(tmp_path)) == 1  # a minute later: written without close()
