@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -45,7 +46,10 @@ class LogSettings:
 
 
 class PredictionLog:
-    """Append scored rows; call :meth:`close` (or use ``with``) to flush what is buffered."""
+    """Append scored rows; call :meth:`close` (or use ``with``) to flush what is buffered.
+
+    Safe to share between threads (one lock around the buffer and its files).
+    """
 
     def __init__(self, settings: Any, root: Path) -> None:
         import numpy as np
@@ -59,6 +63,7 @@ class PredictionLog:
         self._since: float | None = None  # monotonic time of the buffer's first row
         self._key: tuple[str, date] | None = None
         self._counter = itertools.count(1)
+        self._lock = threading.RLock()
         self.logged = 0
         self.files: list[Path] = []
 
@@ -72,10 +77,16 @@ class PredictionLog:
         self, inputs: pd.DataFrame, outputs: pd.DataFrame, *, model: str, version: str
     ) -> int:
         """Log the sampled rows of ``inputs`` beside ``outputs`` (same length); rows kept."""
-        import pyarrow as pa
-
         if not self.enabled or len(inputs) == 0:
             return 0
+        with self._lock:
+            return self._append(inputs, outputs, model=model, version=version)
+
+    def _append(
+        self, inputs: pd.DataFrame, outputs: pd.DataFrame, *, model: str, version: str
+    ) -> int:
+        import pyarrow as pa
+
         keep = self._sample(len(inputs))
         if not keep.any():
             return 0
@@ -87,7 +98,7 @@ class PredictionLog:
         table = pa.Table.from_pandas(rows, preserve_index=False)
         key = (model, now.date())
         if self._key is not None and key != self._key:
-            self.flush()
+            self._flush()
         self._key = key
         self._since = self._since if self._since is not None else time.monotonic()
         self._buffer.append(table)
@@ -95,7 +106,7 @@ class PredictionLog:
         self.logged += len(rows)
         full = self._buffered >= float(self.settings.max_file_mb) * (1 << 20)
         if full or time.monotonic() - self._since >= FLUSH_SECONDS:
-            self.flush()
+            self._flush()
         return len(rows)
 
     def _sample(self, n: int) -> Any:
@@ -106,6 +117,10 @@ class PredictionLog:
 
     def flush(self) -> Path | None:
         """Write what is buffered as one new Parquet file (atomically); its path, or None."""
+        with self._lock:
+            return self._flush()
+
+    def _flush(self) -> Path | None:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
@@ -131,6 +146,10 @@ class PredictionLog:
 
     def discard(self) -> None:
         """Drop what is buffered and remove the files this log wrote (a batch that failed)."""
+        with self._lock:
+            self._discard()
+
+    def _discard(self) -> None:
         for written in self.files:
             written.unlink(missing_ok=True)
         self._buffer, self._buffered, self.files, self.logged = [], 0, [], 0

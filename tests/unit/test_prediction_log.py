@@ -135,3 +135,16 @@ def test_buffered_rows_reach_disk_after_the_flush_interval(
     now[0] += 1
     log.append(*rows(2), model="clf", version="v1")
     assert len(parts(tmp_path)) == 1  # a minute later: written without close()
+
+
+def test_threads_may_share_one_log(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    log = PredictionLog(LogSettings(max_file_mb=0.005), tmp_path)
+    with ThreadPoolExecutor(4) as pool:
+        list(
+            pool.map(lambda i: log.append(*rows(50, i * 50), model="clf", version="v1"), range(40))
+        )
+    log.close()
+    emails = read_prediction_log(tmp_path, "clf")["email"]
+    assert len(emails) == 2000 and emails.is_unique
