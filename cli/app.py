@@ -45,6 +45,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "checkout": ("cli.commands.registry", "checkout"),
     "drift": ("cli.commands.drift", "drift"),
     "report": ("cli.commands.report", "report"),
+    "predict": ("cli.commands.predict", "predict"),
 }
 
 

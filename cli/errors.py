@@ -366,6 +366,15 @@ class ModelColumnsMissing(ToolkitError):
         )
 
 
+class PredictionOutputFormat(ToolkitError):
+    """An output format ``mlvc predict`` cannot write, or cannot write to standard output."""
+
+    def __init__(self, fmt: str, detail: str) -> None:
+        super().__init__(
+            f"--format {fmt}: {detail}", hint="use --format csv, parquet or jsonl (-o FILE)"
+        )
+
+
 class PredictionFailed(ToolkitError):
     """The model raised an error while predicting on a chunk of rows."""
 
@@ -491,6 +500,35 @@ class NotARegistryRef(ToolkitError):
         super().__init__(
             f"'{text}' is not NAME@vX.Y.Z, NAME@latest or NAME#STAGE",
             hint="e.g. penguins-classifier@v0.1.0 or penguins-classifier#prod",
+        )
+
+
+class NotAModelReference(ToolkitError):
+    """A model reference that is neither a registry shortcut nor a path to a .skops file."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(
+            f"'{text}' is not NAME@vX.Y.Z, NAME#STAGE, NAME@latest or a path to a .skops file",
+            hint="e.g. penguins-classifier@v0.1.0, penguins-classifier#prod or models/model.skops",
+        )
+
+
+class UnknownModelVersion(ToolkitError):
+    """A version the registry does not hold (never released, or deregistered)."""
+
+    def __init__(self, name: str, version: str, known: list[str]) -> None:
+        super().__init__(
+            f"{name}@{version} is not a registered version; versions: {', '.join(known) or 'none'}",
+            hint="list them with 'mlvc registry'",
+        )
+
+
+class ReleaseFilesMissing(ToolkitError):
+    """A release whose committed dvc.yaml/dvc.lock do not record the model's outputs."""
+
+    def __init__(self, tag: str, detail: str) -> None:
+        super().__init__(
+            f"{tag}: {detail}", hint="pick another version ('mlvc registry') or release again"
         )
 
 

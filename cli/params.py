@@ -165,6 +165,20 @@ class ReportParams(Section):
 
 
 @dataclass(frozen=True)
+class MonitoringParams(Section):
+    """The prediction log of ``mlvc predict`` and ``mlvc serve`` (read by the CLI, not stages).
+
+    The section is optional: every key has a default.
+    """
+
+    log: bool = True
+    sample_rate: float = 1.0
+    seed: int | None = None
+    exclude_columns: tuple[str, ...] = ()
+    max_file_mb: float = 64.0
+
+
+@dataclass(frozen=True)
 class Params(Section):
     """The whole of ``params.yaml``."""
 
@@ -177,6 +191,7 @@ class Params(Section):
     release: ReleaseParams
     drift: DriftParams
     report: ReportParams
+    monitoring: MonitoringParams = field(default_factory=MonitoringParams)
 
 
 S = TypeVar("S", bound=Section)
@@ -189,8 +204,9 @@ def _build(cls: type[S], raw: dict[str, Any], prefix: str, guard: _Guard | None)
         if spec.name.startswith("_"):
             continue
         kind = hints[spec.name]
-        if spec.name not in raw and spec.default is not MISSING:
-            values[spec.name] = spec.default  # an optional key the schema lets be absent
+        if spec.name not in raw and spec.default_factory is not MISSING:
+            continue  # an optional section left out: its defaults
+        if spec.name not in raw and spec.default is not MISSING:  # an optional key
             continue
         value = raw[spec.name]
         if isinstance(kind, type) and is_dataclass(kind):

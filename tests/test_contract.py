@@ -164,7 +164,7 @@ def stage_outputs_of_others(name: str) -> set[str]:
     return set().union(*(stage_outputs(s) for n, s in STAGES.items() if n != name))
 
 
-TOOLKIT_SECTIONS = {"release", "drift", "report"}  # read by mlvc commands, not by pipeline stages
+TOOLKIT_SECTIONS = {"release", "drift", "report", "monitoring"}  # read by mlvc commands only
 
 
 def test_declared_params_exist_and_every_tunable_is_used() -> None:

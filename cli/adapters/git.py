@@ -190,6 +190,12 @@ def show(repo: Path, rev: str, path: str) -> str | None:
     return done.stdout if done.returncode == 0 else None
 
 
+def commit_time(repo: Path, commit: str) -> str | None:
+    """The committer date of ``commit`` in ISO 8601 (``%cI``), or None when git cannot say."""
+    done = process.run(["git", "show", "-s", "--format=%cI", commit, "--"], cwd=repo, check=False)
+    return done.stdout.strip() or None if done.returncode == 0 else None
+
+
 def _lock_path(repo: Path) -> Path:
     """The lock file in the repository's common git dir, shared by all its worktrees."""
     out = git(repo, "rev-parse", "--path-format=absolute", "--git-common-dir").strip()

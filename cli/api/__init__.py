@@ -13,8 +13,10 @@ from __future__ import annotations
 from cli.api.card import CardSources, build_card, check_card
 from cli.api.drift import check_drift, drift_policy
 from cli.api.init import init_project
+from cli.api.models import resolve_model
 from cli.api.params import check_params
 from cli.api.pipeline import verify_reproduction
+from cli.api.predict import predict_table
 from cli.api.registry import checkout, promote, registry, registry_history, release, rollback
 from cli.api.report import build_report
 from cli.api.schema import check_schema, infer_schema
@@ -44,11 +46,13 @@ __all__ = [
     "load_model",
     "load_stage_params",
     "md5_file",
+    "predict_table",
     "promote",
     "read_table",
     "registry",
     "registry_history",
     "release",
+    "resolve_model",
     "rollback",
     "save_model",
     "verify_reproduction",

@@ -490,11 +490,28 @@ def checkout(*, ref: str, repo: Path = Path()) -> CheckoutResult:
     the file); all are checked, fetched and verified before the first file is written.
     """
     from cli.adapters.files import contained, write_bytes
-    from cli.core.lock import locked_outputs
     from cli.results.registry import CheckoutResult
 
     git.ensure_repo(repo)
     name, version = _resolve_ref(repo, ref)
+    tag, _, files = _release_files(repo, name, version)
+    targets = {path: contained(repo, path, source=f"{tag}:dvc.lock") for path, _ in files}
+    fetched = [(path, _fetch_verified(repo, path, md5, tag), md5) for path, md5 in files]
+    for path, data, _ in fetched:  # write only once every file is checked and verified
+        # a symlink at the path is replaced by the file, as `dvc checkout` does: writing
+        # through it would change another file (a DVC cache file, with cache.type: symlink)
+        write_bytes(targets[path], data, through_links=False)
+    return CheckoutResult(name, version, tuple((p, m) for p, _, m in fetched))
+
+
+def _release_files(repo: Path, name: str, version: str) -> tuple[str, str, list[tuple[str, str]]]:
+    """The release tag, the model's path and every ``(path, md5)`` its stage outputs there.
+
+    Read from ``dvc.yaml`` (the artifact's path) and ``dvc.lock`` (the outputs of the
+    stage that writes it) as committed at the tag; paths are untrusted (callers contain them).
+    """
+    from cli.core.lock import locked_outputs
+
     tag = version_tag(name, Version.parse(version))
     if not git.tag_exists(repo, tag):
         raise ToolkitError(f"no release tag '{tag}'", hint="list versions with 'mlvc registry'")
@@ -511,16 +528,23 @@ def checkout(*, ref: str, repo: Path = Path()) -> CheckoutResult:
     if model_path is None or producer is None:
         raise ToolkitError(f"{tag}: dvc.yaml/dvc.lock at that tag do not record the model's path")
     files = sorted((out.path, out.md5) for out in outputs.values() if out.stage == producer)
-    targets = {path: contained(repo, path, source=f"{tag}:dvc.lock") for path, _ in files}
-    fetched = []
-    for path, md5 in files:
+    return tag, str(model_path), files
+
+
+def _fetch_verified(repo: Path, path: str, md5: str, tag: str) -> bytes:
+    """The bytes of the DVC output ``path`` at ``tag``, whose md5 must be ``md5`` (dvc.lock's).
+
+    The local DVC cache first (by content address, no DVC process), else ``dvc get``
+    (the cache or the remote); either way the bytes are hashed before they are used.
+    """
+    from cli.adapters.revisions import cached_file
+
+    cached = cached_file(repo, md5)
+    data = cached.read_bytes() if cached is not None else dvc_cli.fetch_file(repo, path, tag)
+    actual = md5_bytes(data)
+    if actual != md5 and cached is not None:  # a damaged cache file: ask DVC instead
         data = dvc_cli.fetch_file(repo, path, tag)
         actual = md5_bytes(data)
-        if actual != md5:
-            raise ToolkitError(f"{path}@{tag}: md5 {actual} does not match dvc.lock's {md5}")
-        fetched.append((path, data, md5))
-    for path, data, _ in fetched:  # write only once every file is checked and verified
-        # a symlink at the path is replaced by the file, as `dvc checkout` does: writing
-        # through it would change another file (a DVC cache file, with cache.type: symlink)
-        write_bytes(targets[path], data, through_links=False)
-    return CheckoutResult(name, version, tuple((p, m) for p, _, m in fetched))
+    if actual != md5:
+        raise ToolkitError(f"{path}@{tag}: md5 {actual} does not match dvc.lock's {md5}")
+    return data

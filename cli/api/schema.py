@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,6 +12,7 @@ from cli.results.schema import SchemaInferred, SchemaReport
 if TYPE_CHECKING:
     from cli.adapters.arrow_tables import Progress
     from cli.adapters.runtime import Pools
+    from cli.core.schema.checker import SchemaChecker
 
 
 def check_schema(
@@ -38,39 +41,28 @@ def check_schema(
         read_schema(schema)  # a broken schema is reported first
         raise
     document = read_schema(schema)
-    from referencing.exceptions import PointerToNowhere, Unresolvable
-
     from cli.adapters.pattern_worker import PatternWorker
-    from cli.core.schema.cells import CellIntegerTooLong
-    from cli.core.schema.checker import PatternTimedOut, SchemaChecker
-    from cli.errors import CellNumberTooLong, PatternTooSlow, SchemaRefLoop, SchemaRefUnresolvable
+    from cli.core.schema.checker import SchemaChecker
 
-    try:
-        with PatternWorker() as patterns:  # starts a process only for a schema with patterns
-            checker = SchemaChecker(
-                document,
-                stream.columns,
-                as_text=stream.as_text,
-                search=patterns.failing,
-                map_columns=check.map if check else map,
-            )
-            for chunk in stream.chunks:
-                checker.feed(chunk)
-    except PatternTimedOut as exc:
-        raise PatternTooSlow(str(data), exc.pattern, exc.column, exc.seconds) from None
-    except CellIntegerTooLong as exc:
-        raise CellNumberTooLong(str(data), str(exc.column), exc.row, exc.digits) from None
-    except Unresolvable as exc:  # a reference the static check could not see (e.g. via "#/x")
-        cause = exc.__cause__ or exc
-        ref = str(getattr(cause, "ref", "?"))
-        if isinstance(cause, PointerToNowhere):  # it holds the fragment alone
-            ref = f"#{ref}"
-        raise SchemaRefUnresolvable(str(schema), ref) from None
-    except RecursionError:
-        raise SchemaRefLoop(str(schema)) from None
+    with _engine_errors(str(data), str(schema)), PatternWorker() as patterns:
+        # PatternWorker starts a process only for a schema with patterns
+        checker = SchemaChecker(
+            document,
+            stream.columns,
+            as_text=stream.as_text,
+            search=patterns.failing,
+            map_columns=check.map if check else map,
+        )
+        for chunk in stream.chunks:
+            checker.feed(chunk)
+    return _schema_report(checker, data=str(data), schema=str(schema))
+
+
+def _schema_report(checker: SchemaChecker, *, data: str, schema: str) -> SchemaReport:
+    """The report of a checker that has been fed every chunk of ``data``."""
     return SchemaReport(
-        data=str(data),
-        schema=str(schema),
+        data=data,
+        schema=schema,
         rows=checker.rows,
         failing_rows=checker.failing_rows,
         missing_columns=checker.plan.missing_required,
@@ -78,6 +70,31 @@ def check_schema(
         violations=tuple(checker.violations()),
         table_rules=tuple(checker.table_rules()),
     )
+
+
+@contextlib.contextmanager
+def _engine_errors(data: str, schema: str) -> Iterator[None]:
+    """The schema engine's failures while checking ``data`` as named ToolkitErrors."""
+    from referencing.exceptions import PointerToNowhere, Unresolvable
+
+    from cli.core.schema.cells import CellIntegerTooLong
+    from cli.core.schema.checker import PatternTimedOut
+    from cli.errors import CellNumberTooLong, PatternTooSlow, SchemaRefLoop, SchemaRefUnresolvable
+
+    try:
+        yield
+    except PatternTimedOut as exc:
+        raise PatternTooSlow(data, exc.pattern, exc.column, exc.seconds) from None
+    except CellIntegerTooLong as exc:
+        raise CellNumberTooLong(data, str(exc.column), exc.row, exc.digits) from None
+    except Unresolvable as exc:  # a reference the static check could not see (e.g. via "#/x")
+        cause = exc.__cause__ or exc
+        ref = str(getattr(cause, "ref", "?"))
+        if isinstance(cause, PointerToNowhere):  # it holds the fragment alone
+            ref = f"#{ref}"
+        raise SchemaRefUnresolvable(schema, ref) from None
+    except RecursionError:
+        raise SchemaRefLoop(schema) from None
 
 
 def infer_schema(

@@ -33,6 +33,7 @@ RENDERERS: dict[tuple[str, Format], tuple[str, str]] = {
         "cli.render.params",
         "params_report_github",
     ),
+    ("cli.results.models.Prediction", Format.text): ("cli.render.models", "prediction_text"),
     ("cli.results.pipeline.ReproReport", Format.text): ("cli.render.pipeline", "repro_report_text"),
     ("cli.results.card.CardBuild", Format.text): ("cli.render.card", "card_build_text"),
     ("cli.results.card.CardReport", Format.text): ("cli.render.card", "card_report_text"),

@@ -48,3 +48,12 @@ def test_registry_prints_both_registry_budgets() -> None:
     assert "import typer + git for-each-ref" in whole and "budget <= 1.3x" in whole
     assert "registry()" in in_process and "budget <= 2.5x" in in_process
     assert "target <= 5x" not in out  # the old whole-process target is gone
+
+
+def test_predict_prints_the_predict_budget_and_memory() -> None:
+    out = _run("bench_predict.py", "--rows", "2000")
+    (line,) = _budgets(out)
+    assert "mlvc predict" in line and "read_csv + predict_proba" in line
+    assert "budget <= 1.5x" in line
+    assert re.search(r"^peak memory \(RSS\)\s+\d+ MiB\s+\d+ MiB", out, re.MULTILINE)
+    assert re.search(r"^mlvc memory, 1000 vs 2000 rows: ", out, re.MULTILINE)
