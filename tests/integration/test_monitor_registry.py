@@ -1,0 +1,182 @@
+"""``mlvc monitor`` on a released version in a temporary git + DVC project.
+
+One version of a real (small) classifier is released and promoted to prod. Its pipeline
+writes the raw data and the train/test split (DVC outputs), so ``monitor`` reads them at
+the release tag from the DVC cache. Batches are scored with ``mlvc predict`` (the
+prediction log), then monitored.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from cli import api
+from cli.app import app
+from tests import model_files
+from tests.isolation import isolated_git_env
+from tests.registry_repo import copy_repo, run
+
+NAME = "penguins-classifier"
+PREPARE_SCRIPT = """
+import pathlib, shutil
+import pandas as pd
+pathlib.Path("data/raw").mkdir(parents=True, exist_ok=True)
+pathlib.Path("data/prepared").mkdir(parents=True, exist_ok=True)
+shutil.copy("src/penguins.csv", "data/raw/penguins.csv")
+frame = pd.read_csv("data/raw/penguins.csv")
+test = frame.sample(frac=0.25, random_state=0)
+frame.drop(test.index).to_csv("data/prepared/train.csv", index=False)
+test.to_csv("data/prepared/test.csv", index=False)
+"""
+TRAIN_SCRIPT = """
+import json, pathlib, shutil
+pathlib.Path("models").mkdir(exist_ok=True)
+pathlib.Path("metrics").mkdir(exist_ok=True)
+shutil.copy("src/model.skops", "models/model.skops")
+shutil.copy("src/model.meta.json", "models/model.meta.json")
+metrics = {"accuracy": 0.97, "balanced_accuracy": 0.97, "log_loss": 0.1}
+json.dump(metrics, open("metrics/metrics.json", "w"))
+"""
+PREPARED = ["data/raw/penguins.csv", "data/prepared/train.csv", "data/prepared/test.csv"]
+PIPELINE = {
+    "stages": {
+        "prepare": {"cmd": "python prepare.py", "deps": ["prepare.py", "src/penguins.csv"],
+                    "outs": PREPARED},
+        "train": {
+            "cmd": "python train.py",
+            "deps": ["train.py", "src/model.skops", "data/prepared/train.csv"],
+            "outs": ["models/model.skops", "models/model.meta.json"],
+            "metrics": [{"metrics/metrics.json": {"cache": False}}],
+        },
+    },
+    "artifacts": {NAME: {"path": "models/model.skops", "type": "model"}},
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The project with v0.0.1 released and promoted to prod."""
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in isolated_git_env(tmp_path_factory.mktemp("home")).items():
+            mp.setenv(key, value)
+        repo = tmp_path_factory.mktemp("template") / "repo"
+        model_files.project(repo)
+        frame = model_files.penguins()
+        pipeline = model_files.classifier(frame, seed=0)
+        model_files.save(repo / "src", pipeline, model_files.classifier_meta(pipeline, frame))
+        frame.to_csv(repo / "src" / "penguins.csv", index=False)
+        (repo / "prepare.py").write_text(PREPARE_SCRIPT)
+        (repo / "train.py").write_text(TRAIN_SCRIPT)
+        (repo / "dvc.yaml").write_text(yaml.safe_dump(PIPELINE, sort_keys=False))
+        (repo / ".gitignore").write_text("/monitoring/\n/*.csv\n")
+        run(["git", "init", "-q", "-b", "main"], repo)
+        run(["dvc", "init", "-q"], repo)
+        run(["dvc", "config", "core.analytics", "false"], repo)
+        run(["dvc", "repro", "-q"], repo)
+        run(["git", "add", "-A"], repo)
+        run(["git", "commit", "-q", "-m", "pipeline"], repo)
+        assert api.release(repo=repo).created
+        for stage in ("dev", "staging", "prod"):
+            assert api.promote(model=NAME, version="v0.0.1", stage=stage, repo=repo).created
+        yield repo
+
+
+@pytest.fixture
+def repo(template: Path, tmp_path: Path) -> Path:
+    return copy_repo(template, tmp_path)
+
+
+def _batch(shifted: bool = False) -> pd.DataFrame:
+    """The 2009 survey with a ``penguin_id`` key; shifted: only its Gentoo rows (Biscoe)."""
+    frame = model_files.penguins()
+    frame.insert(0, "penguin_id", [f"p{i}" for i in range(len(frame))])
+    batch = frame[frame.year == 2009]
+    return batch[batch.species == "Gentoo"] if shifted else batch
+
+
+def _cli(repo: Path, argv: list[str]) -> tuple[int, str]:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(repo)
+        done = CliRunner().invoke(app, argv)
+    return done.exit_code, done.output
+
+
+def _predict(repo: Path, batch: pd.DataFrame) -> None:
+    batch.to_csv(repo / "batch.csv", index=False)
+    code, output = _cli(repo, ["predict", "--model", f"{NAME}#prod", "batch.csv", "-o", "out.csv"])
+    assert code == 0, output
+
+
+def test_an_unshifted_batch_shows_no_skew(repo: Path) -> None:
+    _predict(repo, _batch())
+    code, output = _cli(repo, ["monitor", "--model", f"{NAME}#prod"])
+    assert code == 0, output
+    assert f"{NAME}@v0.0.1 (prod)" in output and "verdict: ok" in output
+    assert "model age: ok" in output and "data age: ok" in output
+    assert "non-finite outputs: none" in output
+
+
+def test_a_shifted_batch_is_skew_naming_its_columns(repo: Path) -> None:
+    _predict(repo, _batch(shifted=True))
+    code, output = _cli(repo, ["monitor", "--model", f"{NAME}#prod", "--format", "json"])
+    assert code == 1, output
+    report = json.loads(output)
+    skewed = {c["column"] for c in report["skew"]["columns"] if c["drifted"]}
+    assert {"island", "flipper_length_mm", "body_mass_g"} <= skewed
+    assert report["ok"] is False and report["skew"]["dataset_drift"] is True
+    assert report["predictions"]["columns"][0]["drifted"] is True  # Gentoo only
+    code, text = _cli(repo, ["monitor", "--model", f"{NAME}#prod"])
+    assert code == 1 and "training/serving skew in " in text and "flipper_length_mm" in text
+
+
+def test_labels_joined_by_id_gate_the_live_metrics(repo: Path) -> None:
+    batch = _batch()
+    _predict(repo, batch)
+    labels = batch[["penguin_id", "species"]]
+    labels.to_csv(repo / "labels.csv", index=False)
+    code, output = _cli(
+        repo, ["monitor", "-m", f"{NAME}#prod", "--labels", "labels.csv", "--id", "penguin_id"]
+    )
+    assert code == 0, output
+    assert f"live metrics ({len(batch)} logged rows labelled" in output
+    # wrong labels (each species shifted by one): balanced accuracy falls below its gate
+    cycle = {"Adelie": "Chinstrap", "Chinstrap": "Gentoo", "Gentoo": "Adelie"}
+    labels.assign(species=labels.species.map(cycle)).to_csv(repo / "labels.csv", index=False)
+    code, output = _cli(
+        repo, ["monitor", "-m", f"{NAME}#prod", "--labels", "labels.csv", "--id", "penguin_id"]
+    )
+    assert code == 1, output
+    assert "FAIL metric balanced_accuracy threshold" in output
+
+
+def test_no_log_cannot_run_and_names_predict_and_serve(repo: Path) -> None:
+    code, output = _cli(repo, ["monitor", "--model", f"{NAME}#prod"])
+    assert code == 2, output
+    assert "monitoring/penguins-classifier: the prediction log holds no row scored by" in output
+    assert f"mlvc predict --model {NAME}@v0.0.1 FILE" in output and "mlvc serve" in output
+
+
+def test_staleness_past_its_threshold_is_a_finding(repo: Path) -> None:
+    _predict(repo, _batch())
+    params = yaml.safe_load((repo / "params.yaml").read_text())
+    params["monitoring"]["max_model_age_days"] = 0.000001  # any model is older than that
+    (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    code, output = _cli(repo, ["monitor", "--model", f"{NAME}#prod"])
+    assert code == 1, output
+    assert "model age: STALE" in output and "the model is stale" in output
+
+
+def test_the_work_tree_is_untouched(repo: Path) -> None:
+    _predict(repo, _batch())
+    shutil.rmtree(repo / "data" / "prepared")
+    report = api.monitor(model=f"{NAME}@v0.0.1", repo=repo)
+    assert report.skew.reference_rows > 0 and report.version == "v0.0.1"
+    assert not (repo / "data" / "prepared").exists()
