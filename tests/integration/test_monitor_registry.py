@@ -180,3 +180,38 @@ def test_the_work_tree_is_untouched(repo: Path) -> None:
     report = api.monitor(model=f"{NAME}@v0.0.1", repo=repo)
     assert report.skew.reference_rows > 0 and report.version == "v0.0.1"
     assert not (repo / "data" / "prepared").exists()
+
+
+def test_non_finite_logged_probabilities_are_a_finding(repo: Path) -> None:
+    from cli.adapters.prediction_log import LogSettings, PredictionLog
+
+    batch = _batch().reset_index(drop=True)
+    model = api.resolve_model(f"{NAME}#prod", repo=repo)
+    outputs = model.pipeline.predict_proba(batch[model_files.FEATURES])
+    scores = pd.DataFrame(outputs, columns=[f"proba_{c}" for c in model.classes])
+    scores.insert(0, "prediction", model.pipeline.predict(batch[model_files.FEATURES]))
+    scores.loc[[3, 7], "proba_Gentoo"] = float("nan")
+    with PredictionLog(LogSettings(), repo) as log:
+        log.append(batch, scores, model=NAME, version="v0.0.1")
+    report = api.monitor(model=f"{NAME}#prod", repo=repo)
+    assert [(n.column, n.count, n.rows) for n in report.non_finite] == [("proba_Gentoo", 2, (4, 8))]
+    assert not report.ok and "non-finite values in proba_Gentoo (2 rows)" in report.findings
+    code, output = _cli(repo, ["monitor", "--model", f"{NAME}#prod"])
+    assert code == 1 and "non-finite: proba_Gentoo in 2 rows (first: 4, 8)" in output
+
+
+def test_a_bad_since_and_a_model_file_cannot_run(repo: Path) -> None:
+    code, output = _cli(repo, ["monitor", "--model", f"{NAME}#prod", "--since", "last week"])
+    assert code == 2 and "--since 'last week': not a date" in output
+    code, output = _cli(repo, ["monitor", "--model", "models/model.skops"])
+    assert code == 2 and "a model file has no release commit" in output
+
+
+def test_since_keeps_the_rows_logged_from_that_day_on(repo: Path) -> None:
+    _predict(repo, _batch())
+    report = api.monitor(model=f"{NAME}#prod", since="2000-01-01", repo=repo)
+    assert report.logged_rows == len(_batch()) and report.since == "2000-01-01"
+    code, output = _cli(repo, ["monitor", "--model", f"{NAME}#prod", "--since", "2999-01-01"])
+    assert (
+        code == 2 and "holds no row scored by penguins-classifier@v0.0.1 since 2999-01-01" in output
+    )
