@@ -215,3 +215,16 @@ def test_since_keeps_the_rows_logged_from_that_day_on(repo: Path) -> None:
     assert (
         code == 2 and "holds no row scored by penguins-classifier@v0.0.1 since 2999-01-01" in output
     )
+
+
+def test_the_ct_check_monitors_prod_when_a_log_exists_else_compares_the_data(repo: Path) -> None:
+    root = Path(__file__).resolve().parents[2]
+    make = ["make", "-s", "-f", str(root / "Makefile"), f"VENV={root / '.venv'}", "ct-check"]
+    without = run(make, repo, check=False)
+    assert "no prediction log of penguins-classifier under monitoring/" in without.stdout
+    assert without.returncode == 0 and "verdict: OK (no dataset drift)" in without.stdout
+    _predict(repo, _batch())
+    done = run(make, repo, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "mlvc monitor --model penguins-classifier#prod" in done.stdout
+    assert "verdict: ok" in done.stdout
