@@ -505,6 +505,16 @@ class LabelsColumnMissing(ToolkitError):
         )
 
 
+class LabelsInvalid(ToolkitError):
+    """``mlvc monitor --labels``: target values the model cannot be scored against."""
+
+    def __init__(self, path: str, column: str, detail: str, allowed: str) -> None:
+        super().__init__(
+            f"{path}: column '{column}' {detail}",
+            hint=f"give the true values the model predicts ({allowed})",
+        )
+
+
 class LabelsUnmatched(ToolkitError):
     """No labelled row matches a logged row by its ID."""
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from cli import paths
 from cli.errors import (
     LabelsColumnMissing,
+    LabelsInvalid,
     LabelsUnmatched,
     MonitorNeedsRelease,
     NotADate,
@@ -284,6 +285,39 @@ def _is_numeric(series: pd.Series) -> bool:
     return bool(pd.api.types.is_numeric_dtype(series))
 
 
+def _id_text(ids: pd.Series) -> pd.Series:
+    """ID values as text, integral floats without their ``.0`` (pandas reads 7 as 7.0 beside a
+    missing value)."""
+
+    def text(value: Any) -> str:
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value)
+
+    return ids.map(text)
+
+
+def _check_labels(resolved: ResolvedModel, truth: pd.Series, source: str) -> None:
+    """Labels a classifier never predicts, or non-numeric regression targets, are errors."""
+    import pandas as pd
+
+    column = resolved.target
+    if resolved.classes:
+        unknown = sorted({str(v) for v in truth} - set(resolved.classes))
+        if unknown:
+            shown = ", ".join(repr(v) for v in unknown[:5])
+            more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+            raise LabelsInvalid(
+                source, column, f"holds values the model does not know: {shown}{more}",
+                f"classes: {', '.join(resolved.classes)}",
+            )  # fmt: skip
+        return
+    numbers = pd.to_numeric(truth, errors="coerce")
+    if numbers.isna().any():
+        first = truth[numbers.isna()].iloc[0]
+        raise LabelsInvalid(source, column, f"holds a non-number: {first!r}", "numbers")
+
+
 def _live(
     resolved: ResolvedModel,
     log: pd.DataFrame,
@@ -304,12 +338,17 @@ def _live(
             raise LabelsColumnMissing(str(labels), column, role)
     if id_column not in log.columns:
         raise LabelsColumnMissing("the prediction log", id_column, "the --id column")
-    answers = truth[[id_column, resolved.target]].drop_duplicates(id_column, keep="last")
-    logged = log.drop(columns=[resolved.target], errors="ignore")
-    joined = logged.merge(answers, on=id_column, how="inner")
-    joined = joined.loc[joined[resolved.target].notna()]
+    answers = truth.loc[truth[id_column].notna() & truth[resolved.target].notna()]
+    answers = answers[[id_column, resolved.target]].drop_duplicates(id_column, keep="last")
+    logged = log.loc[log[id_column].notna()].drop(columns=[resolved.target], errors="ignore")
+    # IDs are compared as text: a CSV's 7 and a logged "7" (or 7.0 read as text) are one row
+    answers = answers.assign(**{id_column: _id_text(answers[id_column])})
+    joined = logged.assign(**{id_column: _id_text(logged[id_column])}).merge(
+        answers, on=id_column, how="inner"
+    )
     if joined.empty:
         raise LabelsUnmatched(str(labels), id_column, len(truth), len(log))
+    _check_labels(resolved, joined[resolved.target], str(labels))
     proba = None
     if resolved.classes:
         proba = joined[probability_columns(resolved.classes)].to_numpy(dtype="float64")

@@ -228,3 +228,23 @@ def test_the_ct_check_monitors_prod_when_a_log_exists_else_compares_the_data(rep
     assert done.returncode == 0, done.stdout + done.stderr
     assert "mlvc monitor --model penguins-classifier#prod" in done.stdout
     assert "verdict: ok" in done.stdout
+
+
+def test_labels_join_ids_as_text_and_unknown_classes_are_named(repo: Path) -> None:
+    batch = _batch().assign(penguin_id=lambda f: range(100, 100 + len(f)))  # integer IDs
+    _predict(repo, batch)
+    labels = batch[["penguin_id", "species"]].astype({"penguin_id": str})  # text IDs
+    labels.to_parquet(repo / "labels.parquet", index=False)
+    argv = ["monitor", "-m", f"{NAME}#prod", "--labels", "labels.parquet", "--id", "penguin_id"]
+    report = api.monitor(
+        model=f"{NAME}#prod", labels=repo / "labels.parquet", id_column="penguin_id", repo=repo
+    )
+    assert report.live is not None and report.live.matched == len(batch) and report.live.ok
+    labels.assign(species="Emperor").to_parquet(repo / "labels.parquet", index=False)
+    code, output = _cli(repo, argv)
+    assert code == 2
+    assert "labels.parquet: column 'species' holds values the model does not know: 'Emperor'" in (
+        output
+    )
+    code, output = _cli(repo, [*argv[:-2], "--id", "tag"])
+    assert code == 2 and "labels.parquet: no column 'tag' (the --id column)" in output
