@@ -12,6 +12,7 @@ import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -37,13 +38,12 @@ frame.drop(test.index).to_csv("data/prepared/train.csv", index=False)
 test.to_csv("data/prepared/test.csv", index=False)
 """
 TRAIN_SCRIPT = """
-import json, pathlib, shutil
+import pathlib, shutil
 pathlib.Path("models").mkdir(exist_ok=True)
 pathlib.Path("metrics").mkdir(exist_ok=True)
 shutil.copy("src/model.skops", "models/model.skops")
 shutil.copy("src/model.meta.json", "models/model.meta.json")
-metrics = {"accuracy": 0.97, "balanced_accuracy": 0.97, "log_loss": 0.1}
-json.dump(metrics, open("metrics/metrics.json", "w"))
+shutil.copy("src/metrics.json", "metrics/metrics.json")
 """
 PREPARED = ["data/raw/penguins.csv", "data/prepared/train.csv", "data/prepared/test.csv"]
 PIPELINE = {
@@ -61,32 +61,49 @@ PIPELINE = {
 }  # fmt: skip
 
 
+def build_project(
+    repo: Path,
+    pipeline: Any,
+    meta: dict[str, Any],
+    metrics: dict[str, float],
+    release: dict[str, Any] | None = None,
+) -> Path:
+    """A committed project whose pipeline writes the split and this model; v0.0.1 in prod."""
+    model_files.project(repo)
+    model_files.save(repo / "src", pipeline, meta)
+    (repo / "src" / "metrics.json").write_text(json.dumps(metrics))
+    model_files.penguins().to_csv(repo / "src" / "penguins.csv", index=False)
+    if release is not None:
+        params = yaml.safe_load((repo / "params.yaml").read_text())
+        params["release"].update(release)
+        (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    (repo / "prepare.py").write_text(PREPARE_SCRIPT)
+    (repo / "train.py").write_text(TRAIN_SCRIPT)
+    (repo / "dvc.yaml").write_text(yaml.safe_dump(PIPELINE, sort_keys=False))
+    (repo / ".gitignore").write_text("/monitoring/\n/*.csv\n/*.parquet\n")
+    run(["git", "init", "-q", "-b", "main"], repo)
+    run(["dvc", "init", "-q"], repo)
+    run(["dvc", "config", "core.analytics", "false"], repo)
+    run(["dvc", "repro", "-q"], repo)
+    run(["git", "add", "-A"], repo)
+    run(["git", "commit", "-q", "-m", "pipeline"], repo)
+    assert api.release(repo=repo).created
+    for stage in ("dev", "staging", "prod"):
+        assert api.promote(model=NAME, version="v0.0.1", stage=stage, repo=repo).created
+    return repo
+
+
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The project with v0.0.1 released and promoted to prod."""
+    """A classifier project with v0.0.1 released and promoted to prod."""
     with pytest.MonkeyPatch.context() as mp:
         for key, value in isolated_git_env(tmp_path_factory.mktemp("home")).items():
             mp.setenv(key, value)
-        repo = tmp_path_factory.mktemp("template") / "repo"
-        model_files.project(repo)
         frame = model_files.penguins()
         pipeline = model_files.classifier(frame, seed=0)
-        model_files.save(repo / "src", pipeline, model_files.classifier_meta(pipeline, frame))
-        frame.to_csv(repo / "src" / "penguins.csv", index=False)
-        (repo / "prepare.py").write_text(PREPARE_SCRIPT)
-        (repo / "train.py").write_text(TRAIN_SCRIPT)
-        (repo / "dvc.yaml").write_text(yaml.safe_dump(PIPELINE, sort_keys=False))
-        (repo / ".gitignore").write_text("/monitoring/\n/*.csv\n")
-        run(["git", "init", "-q", "-b", "main"], repo)
-        run(["dvc", "init", "-q"], repo)
-        run(["dvc", "config", "core.analytics", "false"], repo)
-        run(["dvc", "repro", "-q"], repo)
-        run(["git", "add", "-A"], repo)
-        run(["git", "commit", "-q", "-m", "pipeline"], repo)
-        assert api.release(repo=repo).created
-        for stage in ("dev", "staging", "prod"):
-            assert api.promote(model=NAME, version="v0.0.1", stage=stage, repo=repo).created
-        yield repo
+        meta = model_files.classifier_meta(pipeline, frame)
+        metrics = {"accuracy": 0.97, "balanced_accuracy": 0.97, "log_loss": 0.1}
+        yield build_project(tmp_path_factory.mktemp("template") / "repo", pipeline, meta, metrics)
 
 
 @pytest.fixture
@@ -248,3 +265,51 @@ def test_labels_join_ids_as_text_and_unknown_classes_are_named(repo: Path) -> No
     )
     code, output = _cli(repo, [*argv[:-2], "--id", "tag"])
     assert code == 2 and "labels.parquet: no column 'tag' (the --id column)" in output
+
+
+REGRESSION_FEATURES = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm"]
+
+
+@pytest.fixture(scope="module")
+def regression_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A regressor of body mass (gated on rmse) with v0.0.1 released and promoted to prod."""
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in isolated_git_env(tmp_path_factory.mktemp("home")).items():
+            mp.setenv(key, value)
+        frame = model_files.penguins()
+        pipeline = model_files.regressor(frame)
+        meta = {
+            "estimator": "random_forest",
+            "task": "regression",
+            "target": "body_mass_g",
+            "classes": [],
+            "features": [{"name": n, "dtype": "float64"} for n in REGRESSION_FEATURES],
+        }
+        metrics = {"rmse": 300.0, "mae": 250.0, "r2": 0.85, "n": 86}
+        release = {
+            "gates": [{"metric": "rmse", "higher_is_better": False, "threshold": 450}],
+            "promotion": {},
+        }
+        repo = tmp_path_factory.mktemp("regression") / "repo"
+        yield build_project(repo, pipeline, meta, metrics, release)
+
+
+def test_a_regressor_s_live_rmse_is_gated_and_its_predicted_values_compared(
+    regression_template: Path, tmp_path: Path
+) -> None:
+    repo = copy_repo(regression_template, tmp_path)
+    batch = _batch()
+    _predict(repo, batch)
+    labels = batch[["penguin_id", "body_mass_g"]].dropna()
+    labels.to_csv(repo / "labels.csv", index=False)
+    argv = ["monitor", "-m", f"{NAME}#prod", "--labels", "labels.csv", "--id", "penguin_id"]
+    code, output = _cli(repo, [*argv, "--format", "json"])
+    assert code == 0, output
+    report = json.loads(output)
+    assert report["task"] == "regression" and report["non_finite"] == []
+    assert report["predictions"]["columns"][0]["kind"] == "numeric"
+    assert set(report["live"]["metrics"]) == {"n", "rmse", "mae", "r2"}
+    assert report["live"]["metrics"]["rmse"] < 450 and report["live"]["recorded"]["rmse"] == 300
+    labels.assign(body_mass_g=labels.body_mass_g + 1500).to_csv(repo / "labels.csv", index=False)
+    code, output = _cli(repo, argv)
+    assert code == 1 and "FAIL metric rmse threshold" in output
