@@ -76,7 +76,9 @@ def non_finite(columns: Mapping[str, np.ndarray]) -> list[NonFinite]:
     return found
 
 
-def regression_scores(truth: np.ndarray, predicted: np.ndarray) -> dict[str, float | None]:
+def regression_scores(
+    truth: Sequence[Any] | np.ndarray, predicted: np.ndarray
+) -> dict[str, float | None]:
     """``rmse``, ``mae``, ``r2`` and ``n``, as ``metrics/metrics.json`` has them for regression."""
     import numpy as np
     from sklearn import metrics as skm
@@ -102,7 +104,7 @@ def live_scores(
 ) -> dict[str, Any]:
     """The headline metrics on the labelled rows, computed as the evaluate stage does."""
     if task == REGRESSION:
-        return regression_scores(truth, predicted)  # type: ignore[arg-type]
+        return regression_scores(truth, predicted)
     from cli.core.metrics import classification_metrics
 
     assert proba is not None  # a classifier's log holds one probability per class
