@@ -24,6 +24,7 @@ from cli.app import app
 from tests import model_files
 from tests.isolation import isolated_git_env
 from tests.registry_repo import copy_repo, run
+from tests.test_markdown import assert_tables_render
 
 NAME = "penguins-classifier"
 PREPARE_SCRIPT = """
@@ -172,6 +173,22 @@ def test_labels_joined_by_id_gate_the_live_metrics(repo: Path) -> None:
     )
     assert code == 1, output
     assert "FAIL metric balanced_accuracy threshold" in output
+    code, text = _cli(
+        repo,
+        [
+            "monitor",
+            "-m",
+            f"{NAME}#prod",
+            "--labels",
+            "labels.csv",
+            "--id",
+            "penguin_id",
+            "-f",
+            "md",
+        ],
+    )
+    assert code == 1 and assert_tables_render(text) == 3  # skew, ages, live metrics
+    assert "**FAIL** metric balanced_accuracy threshold" in text
 
 
 def test_no_log_cannot_run_and_names_predict_and_serve(repo: Path) -> None:
