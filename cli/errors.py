@@ -494,6 +494,16 @@ class NotADate(ToolkitError):
         )
 
 
+class LabelsWithoutId(ToolkitError):
+    """``mlvc monitor``: ``--labels`` and ``--id`` come together."""
+
+    def __init__(self, given: str, missing: str) -> None:
+        super().__init__(
+            f"{given} needs {missing}",
+            hint="pass --labels FILE --id COLUMN (the key column the scored rows carried)",
+        )
+
+
 class LabelsColumnMissing(ToolkitError):
     """``mlvc monitor --labels``: the labels file or the log lacks a column the join needs."""
 

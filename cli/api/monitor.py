@@ -17,6 +17,7 @@ from cli.errors import (
     LabelsColumnMissing,
     LabelsInvalid,
     LabelsUnmatched,
+    LabelsWithoutId,
     MonitorNeedsRelease,
     NotADate,
     PredictionLogMissing,
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from cli.core.drift import DriftPolicy
     from cli.results.drift import DriftReport
     from cli.results.models import ResolvedModel
-    from cli.results.monitor import LiveMetrics, MonitorReport
+    from cli.results.monitor import LiveMetrics, MonitorReport, Staleness
 
 PREDICTION = "prediction"
 PROBABILITY_PREFIX = "proba_"
@@ -67,34 +68,31 @@ def monitor(
 
     root = repo if repo is not None else Path()
     first_day = _day(since)
+    if (labels is None) != (id_column is None):
+        raise LabelsWithoutId(
+            *(("--labels", "--id") if id_column is None else ("--id", "--labels"))
+        )
     resolved = resolve_model(model, repo=root)
     if resolved.version is None or resolved.commit is None:
         raise MonitorNeedsRelease(model)
     log = _logged_rows(root, resolved, first_day)
     settings = _settings(root)
     tag = _tag(resolved)
-    train = _tracked_frame(root, tag, str(paths.TRAIN_DATA), required=True)
-    assert train is not None  # required
-    test = _tracked_frame(root, tag, str(paths.TEST_DATA), required=False)
     features = list(resolved.features)
     kinds = _kinds(resolved)
     policy = settings["drift"]
+    train = _tracked_frame(root, tag, str(paths.TRAIN_DATA), resolved)
+    if train is None:
+        raise TrainingDataUnavailable(tag, str(paths.TRAIN_DATA))
     skew = _compare(train[features], log[features], {f: kinds[f] for f in features}, policy)
+    test = _tracked_frame(root, tag, str(paths.TEST_DATA), resolved)
     predictions = None
     if test is not None:
         expected = _score(resolved, test[features])
         predictions = _compare(
             expected.to_frame(), log[[PREDICTION]], {PREDICTION: _prediction_kind(resolved)}, policy
         )
-    current = now or datetime.now(UTC)
-    staleness = (
-        monitoring.staleness(
-            "model", _when(resolved.trained_at), current, settings["max_model_age_days"]
-        ),
-        monitoring.staleness(
-            "data", _ingested_at(root, tag), current, settings["max_data_age_days"]
-        ),
-    )
+    staleness = _staleness(root, tag, resolved, settings, now or datetime.now(UTC))
     outputs = [c for c in log.columns if c == PREDICTION or c.startswith(PROBABILITY_PREFIX)]
     found = monitoring.non_finite({c: log[c].to_numpy() for c in outputs if _is_numeric(log[c])})
     live = None
@@ -193,20 +191,36 @@ def _lock_at(root: Path, tag: str) -> Any:
     return parse_yaml(text, source=f"{tag}:{paths.DVC_LOCK}")
 
 
-def _tracked_frame(root: Path, tag: str, path: str, *, required: bool) -> pd.DataFrame | None:
-    """A DVC-tracked CSV as committed at ``tag``, md5-verified (None when not recorded)."""
+def _tracked_frame(root: Path, tag: str, path: str, resolved: ResolvedModel) -> pd.DataFrame | None:
+    """A DVC-tracked CSV as committed at ``tag``, md5-verified, with the model's features
+    (None when that tag's ``dvc.lock`` records no such output)."""
     from cli.adapters.monitor_io import csv_frame
     from cli.api.registry import _fetch_verified
     from cli.core.lock import locked_outputs
+    from cli.errors import ModelColumnsMissing
 
-    md5 = next(
-        (o.md5 for (_, p), o in locked_outputs(_lock_at(root, tag)).items() if p == path), ""
-    )
+    outputs = locked_outputs(_lock_at(root, tag))
+    md5 = next((out.md5 for (_, p), out in outputs.items() if p == path), "")
     if not md5:
-        if required:
-            raise TrainingDataUnavailable(tag, path)
         return None
-    return csv_frame(_fetch_verified(root, path, md5, tag), source=f"{tag}:{path}")
+    frame = csv_frame(_fetch_verified(root, path, md5, tag), source=f"{tag}:{path}")
+    missing = [f for f in resolved.features if f not in frame.columns]
+    if missing:
+        raise ModelColumnsMissing(f"{tag}:{path}", resolved.label, missing)
+    return frame
+
+
+def _staleness(
+    root: Path, tag: str, resolved: ResolvedModel, settings: dict[str, Any], now: datetime
+) -> tuple[Staleness, ...]:
+    """The model's age (its release commit) and its data's age, against their thresholds."""
+    from cli.core.monitoring import staleness
+
+    trained = _when(resolved.trained_at)
+    return (
+        staleness("model", trained, now, settings["max_model_age_days"]),
+        staleness("data", _ingested_at(root, tag), now, settings["max_data_age_days"]),
+    )
 
 
 def _ingested_at(root: Path, tag: str) -> datetime | None:
@@ -330,8 +344,7 @@ def _live(
     from cli.core import monitoring
     from cli.core.models import probability_columns
 
-    if id_column is None:
-        raise LabelsColumnMissing(str(labels), "(none)", "pass --id COLUMN with --labels")
+    assert id_column is not None  # monitor() checks that --labels and --id come together
     truth = read_table(labels, what="labels file")
     for column, role in ((id_column, "the --id column"), (resolved.target, "the target")):
         if column not in truth.columns:

@@ -239,6 +239,10 @@ def test_a_bad_since_and_a_model_file_cannot_run(repo: Path) -> None:
     assert code == 2 and "--since 'last week': not a date" in output
     code, output = _cli(repo, ["monitor", "--model", "models/model.skops"])
     assert code == 2 and "a model file has no release commit" in output
+    code, output = _cli(repo, ["monitor", "--model", f"{NAME}#prod", "--labels", "x.csv"])
+    assert code == 2 and "--labels needs --id" in output
+    code, output = _cli(repo, ["monitor", "--model", f"{NAME}#prod", "--id", "penguin_id"])
+    assert code == 2 and "--id needs --labels" in output
 
 
 def test_since_keeps_the_rows_logged_from_that_day_on(repo: Path) -> None:
