@@ -46,6 +46,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "drift": ("cli.commands.drift", "drift"),
     "report": ("cli.commands.report", "report"),
     "predict": ("cli.commands.predict", "predict"),
+    "monitor": ("cli.commands.monitor", "monitor"),
 }
 
 

@@ -552,6 +552,89 @@ class StageUnassigned(ToolkitError):
         )
 
 
+class PredictionLogMissing(ToolkitError):
+    """``mlvc monitor``: the prediction log holds no row of the model version."""
+
+    def __init__(self, folder: str, label: str, since: str | None) -> None:
+        after = f" since {since}" if since else ""
+        super().__init__(
+            f"{folder}: the prediction log holds no row scored by {label}{after}",
+            hint=f"score rows with 'mlvc predict --model {label} FILE' or serve them with "
+            f"'mlvc serve --model {label}' (params.yaml monitoring.log: true), then rerun",
+        )
+
+
+class MonitorNeedsRelease(ToolkitError):
+    """``mlvc monitor`` was given a model file: it has no commit to read training data from."""
+
+    def __init__(self, reference: str) -> None:
+        super().__init__(
+            f"{reference}: a model file has no release commit to read its training data from",
+            hint="pass a released version: NAME@vX.Y.Z, NAME#STAGE or NAME@latest",
+        )
+
+
+class TrainingDataUnavailable(ToolkitError):
+    """The training split of a version is not recorded in ``dvc.lock`` at its release tag."""
+
+    def __init__(self, tag: str, path: str) -> None:
+        super().__init__(
+            f"{tag}: dvc.lock at that tag records no {path}",
+            hint="monitor a version released from this pipeline (its prepare stage writes it)",
+        )
+
+
+class NotADate(ToolkitError):
+    """An option that takes a date got something else."""
+
+    def __init__(self, option: str, value: str) -> None:
+        super().__init__(
+            f"{option} {value!r}: not a date", hint="give a day as YYYY-MM-DD, e.g. 2026-01-31"
+        )
+
+
+class LabelsWithoutId(ToolkitError):
+    """``mlvc monitor``: ``--labels`` and ``--id`` come together."""
+
+    def __init__(self, given: str, missing: str) -> None:
+        super().__init__(
+            f"{given} needs {missing}",
+            hint="pass --labels FILE --id COLUMN (the key column the scored rows carried)",
+        )
+
+
+class LabelsColumnMissing(ToolkitError):
+    """``mlvc monitor --labels``: the labels file or the log lacks a column the join needs."""
+
+    def __init__(self, where: str, column: str, role: str) -> None:
+        super().__init__(
+            f"{where}: no column '{column}' ({role})",
+            hint="the labels need the ID column and the target; the ID column must be an input "
+            "column of the scored rows (it is logged with them)",
+        )
+
+
+class LabelsInvalid(ToolkitError):
+    """``mlvc monitor --labels``: target values the model cannot be scored against."""
+
+    def __init__(self, path: str, column: str, detail: str, allowed: str) -> None:
+        super().__init__(
+            f"{path}: column '{column}' {detail}",
+            hint=f"give the true values the model predicts ({allowed})",
+        )
+
+
+class LabelsUnmatched(ToolkitError):
+    """No labelled row matches a logged row by its ID."""
+
+    def __init__(self, path: str, column: str, labels: int, logged: int) -> None:
+        super().__init__(
+            f"{path}: none of its {labels} labelled rows matches one of the {logged} logged rows "
+            f"by '{column}'",
+            hint="check that --id names the key column passed to 'mlvc predict' and --since",
+        )
+
+
 class TagExists(ToolkitError):
     """A registry tag already exists locally (another command created it first)."""
 

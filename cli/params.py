@@ -176,6 +176,8 @@ class MonitoringParams(Section):
     seed: int | None = None
     exclude_columns: tuple[str, ...] = ()
     max_file_mb: float = 64.0
+    max_model_age_days: float | None = 90.0  # mlvc monitor: a model older is stale
+    max_data_age_days: float | None = 180.0  # mlvc monitor: training data ingested longer ago
 
 
 @dataclass(frozen=True)

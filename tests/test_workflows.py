@@ -367,7 +367,7 @@ def test_ct_retrains_gates_commits_releases_and_publishes_in_one_job() -> None:
     assert_in_order(train, order)
     assert "--push" in train[first_index(train, "mlvc release")]
     decide = step_commands("ct", "decide")
-    assert any(c.startswith("mlvc drift --reference") for c in decide)
+    assert "make ct-check" in decide
     doc = load("ct")
     retrain = doc["jobs"]["decide"]["outputs"]["retrain"]
     assert "github.event_name != 'schedule'" in retrain and "steps.drift.outcome" in retrain
@@ -385,3 +385,19 @@ def test_local_ci_runs_the_ci_sequence() -> None:
             command = command.replace("origin/$BASE_REF", "origin/main")
             assert command.split(" >")[0] in script, f".ci/local-ci.sh lacks: {command}"
     assert (ROOT / ".ci" / "local-ci.sh").stat().st_mode & 0o111
+
+
+def test_the_scheduled_check_monitors_the_prod_model_when_a_log_exists() -> None:
+    """`make ct-check`: `mlvc monitor NAME#prod` with a log under monitoring/NAME, else drift;
+    NAME is dvc.yaml's model artifact, never written in the recipe; tags are fetched."""
+    recipe = (ROOT / "Makefile").read_text().split("\nct-check:", 1)[1].split("\n\n", 1)[0]
+    assert 'compgen -G "monitoring/$$model/' in recipe
+    monitor = recipe.index('$(VENV)/bin/mlvc monitor --model "$$model#prod"')
+    drift = recipe.index("$(VENV)/bin/mlvc drift --reference")
+    assert monitor < drift and "artifacts()" in recipe
+    assert "penguins-classifier" not in recipe
+    decide = load("ct")["jobs"]["decide"]
+    (checkout,) = [s for s in decide["steps"] if s.get("uses", "").startswith("actions/checkout@")]
+    assert checkout["with"]["fetch-depth"] == 0
+    (check,) = [s for s in decide["steps"] if s.get("run") == "make ct-check"]
+    assert check["id"] == "drift" and check["continue-on-error"] is True

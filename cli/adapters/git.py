@@ -263,3 +263,18 @@ def registry_lock(repo: Path) -> Iterator[None]:
             os.ftruncate(fd, 0)
     finally:
         os.close(fd)  # releases the flock
+
+
+def path_history(repo: Path, rev: str, path: str, *, limit: int) -> list[tuple[str, str]]:
+    """``(commit, committer time ISO 8601)`` of the last ``limit`` commits up to ``rev`` that
+    changed ``path``, newest first; empty when git cannot say."""
+    argv = ["git", "log", f"--max-count={limit}", "--format=%H %cI", rev, "--", path]
+    done = process.run(argv, cwd=repo, check=False)
+    if done.returncode != 0:
+        return []
+    history = []
+    for line in done.stdout.splitlines():
+        commit, _, when = line.partition(" ")
+        if when:
+            history.append((commit, when))
+    return history

@@ -14,6 +14,7 @@ from cli.api.card import CardSources, build_card, check_card
 from cli.api.drift import check_drift, drift_policy
 from cli.api.init import init_project
 from cli.api.models import resolve_model
+from cli.api.monitor import monitor
 from cli.api.params import check_params
 from cli.api.pipeline import verify_reproduction
 from cli.api.predict import predict_table
@@ -46,6 +47,7 @@ __all__ = [
     "load_model",
     "load_stage_params",
     "md5_file",
+    "monitor",
     "predict_table",
     "promote",
     "read_table",

@@ -56,6 +56,14 @@ RENDERERS: dict[tuple[str, Format], tuple[str, str]] = {
         "cli.render.drift",
         "drift_report_markdown",
     ),
+    ("cli.results.monitor.MonitorReport", Format.text): (
+        "cli.render.monitor",
+        "monitor_report_text",
+    ),
+    ("cli.results.monitor.MonitorReport", Format.markdown): (
+        "cli.render.monitor",
+        "monitor_report_markdown",
+    ),
     ("cli.results.report.MetricReport", Format.text): ("cli.render.report", "metric_report_text"),
     ("cli.results.report.MetricReport", Format.markdown): (
         "cli.render.report",
