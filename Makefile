@@ -13,7 +13,7 @@ export MLVC_UV := $(UV)
 export DVC_NO_ANALYTICS := 1
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help install install-dev lock run test test-fast lint format verify docs bench clean gto-env ci ct-check
+.PHONY: help install install-dev lock run test test-fast lint format verify docs bench clean gto-env ci ct-check model-name
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -106,7 +106,7 @@ verify: install ## Reproducibility gate: rerun the committed pipeline in a clean
 
 ct-check: ## Scheduled CT check (after make install): `mlvc monitor` on the prod model if monitoring/ holds its log, else `mlvc drift`; exit 1/2: retrain
 	@# the model is the artifact of type model in dvc.yaml (never a name written here)
-	@model=$$($(PY) -c 'from cli.adapters.dvcfile import artifacts; print(min(n for n, a in artifacts().items() if a.get("type") == "model"))'); \
+	@model=$$($(MAKE) -s model-name); \
 	raw=$$($(PY) -c 'from cli import paths; from cli.params import load_params; print(paths.raw_data(load_params().data.name))'); \
 	if compgen -G "monitoring/$$model/*/part-*.parquet" > /dev/null; then \
 		echo "prediction log of $$model found: mlvc monitor --model $$model#prod"; \
@@ -115,6 +115,9 @@ ct-check: ## Scheduled CT check (after make install): `mlvc monitor` on the prod
 		echo "no prediction log of $$model under monitoring/: mlvc drift on the current data"; \
 		$(VENV)/bin/mlvc drift --reference data/prepared/train.csv --current "$$raw"; \
 	fi
+
+model-name: ## Print the model's name: dvc.yaml's artifact of type model (CT's tags and checks use it)
+	@$(PY) -c 'from cli.adapters.dvcfile import artifacts; print(min(n for n, a in artifacts().items() if a.get("type") == "model"))'
 
 docs: install ## Regenerate the CLI reference (docs/cli.md) from the app
 	$(PY) -m cli.docs
