@@ -40,6 +40,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "checkout": ("cli.commands.registry", "checkout"),
     "drift": ("cli.commands.drift", "drift"),
     "report": ("cli.commands.report", "report"),
+    "serve": ("cli.commands.serve", "serve"),
 }
 
 

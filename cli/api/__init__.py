@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from cli.api.card import CardSources, build_card, check_card
 from cli.api.drift import check_drift, drift_policy
+from cli.api.models import resolve_model
 from cli.api.params import check_params
 from cli.api.pipeline import verify_reproduction
 from cli.api.registry import checkout, promote, registry, registry_history, release, rollback
 from cli.api.report import build_report
 from cli.api.schema import check_schema, infer_schema
+from cli.api.serve import serve_model, serving_app
 from cli.api.stage_io import (
     load_model,
     load_stage_params,
@@ -47,8 +49,11 @@ __all__ = [
     "registry",
     "registry_history",
     "release",
+    "resolve_model",
     "rollback",
     "save_model",
+    "serve_model",
+    "serving_app",
     "verify_reproduction",
     "write_csv",
     "write_json",
