@@ -61,6 +61,38 @@ class ServeLimits:
     max_rows: int = DEFAULT_MAX_ROWS
 
 
+class Measured:
+    """ASGI middleware: every HTTP request counted by endpoint and status, and timed.
+
+    Plain ASGI (not Starlette's BaseHTTPMiddleware): the response passes through as the
+    app sends it, untouched.
+    """
+
+    def __init__(self, app: Any, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        path = scope.get("path", "")
+        endpoint = path if path in ENDPOINTS else "other"
+        status = [500]  # unless the app starts a response
+
+        async def sending(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            self.metrics.requests.labels(endpoint, str(status[0])).inc()
+            self.metrics.latency.labels(endpoint).observe(time.perf_counter() - start)
+
+
 class BodyTooLarge(Exception):
     """A request body past the limit (answered with 413)."""
 
@@ -168,7 +200,7 @@ class ModelServer:
             "the model's data contract.",
             lifespan=lifespan,
         )
-        app.middleware("http")(self._measure)
+        app.add_middleware(Measured, metrics=self.metrics)
         app.add_api_route(
             "/predict",
             self._predict,
@@ -197,19 +229,6 @@ class ModelServer:
         body = document["paths"]["/predict"]["post"]["requestBody"]
         body["content"] = {"application/json": {"schema": schema}}
         return document
-
-    async def _measure(self, request: Request, call_next: Callable[[Request], Any]) -> Response:
-        start = time.perf_counter()
-        path = request.url.path
-        endpoint = path if path in ENDPOINTS else "other"
-        status = 500
-        try:
-            response: Response = await call_next(request)
-            status = response.status_code
-            return response
-        finally:
-            self.metrics.requests.labels(endpoint, str(status)).inc()
-            self.metrics.latency.labels(endpoint).observe(time.perf_counter() - start)
 
     async def _predict(self, request: Request) -> Response:
         from fastapi.responses import JSONResponse
@@ -375,7 +394,9 @@ def warn_if_exposed(host: str) -> None:
 def bind(host: str, port: int) -> socket.socket:
     """A listening socket on ``host:port`` (IPv6 when the host is an IPv6 address)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP named: asyncio sets TCP_NODELAY only on connections of a socket whose
+    # protocol says TCP; without it a keep-alive client waits on delayed ACKs.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))

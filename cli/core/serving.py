@@ -188,6 +188,18 @@ class Scored:
     probabilities: list[dict[str, float | None]] | None
 
 
+def _split_pipeline(pipeline: Any) -> tuple[Any, Any]:
+    """(the preprocessing steps or None, the final estimator) of a scikit-learn Pipeline.
+
+    Pipeline.predict and predict_proba each run every preprocessing step; run apart, the
+    steps run once for both, with the same result (the estimator sees the same matrix).
+    """
+    steps = getattr(pipeline, "steps", None)
+    if isinstance(steps, list) and len(steps) > 1:
+        return pipeline[:-1], steps[-1][1]
+    return None, pipeline
+
+
 def score_rows(
     pipeline: Any,
     rows: Sequence[Mapping[str, Any]],
@@ -198,16 +210,16 @@ def score_rows(
     missing, as a null); probabilities when the model has classes and ``predict_proba``."""
     import pandas as pd
 
-    frame = pd.DataFrame.from_records(
-        [{name: row.get(name) for name in features} for row in rows], columns=list(features)
-    )
-    predictions = [_finite(v) for v in pipeline.predict(frame).tolist()]
-    if not classes or not hasattr(pipeline, "predict_proba"):
+    frame = pd.DataFrame({name: [row.get(name) for row in rows] for name in features})
+    preprocess, estimator = _split_pipeline(pipeline)
+    matrix = frame if preprocess is None else preprocess.transform(frame)
+    predictions = [_finite(v) for v in estimator.predict(matrix).tolist()]
+    if not classes or not hasattr(estimator, "predict_proba"):
         return Scored(predictions, None)
-    labels = [str(c) for c in getattr(pipeline, "classes_", classes)]
+    labels = [str(c) for c in getattr(estimator, "classes_", classes)]
     probabilities = [
         {label: _finite(float(p)) for label, p in zip(labels, row, strict=True)}
-        for row in pipeline.predict_proba(frame).tolist()
+        for row in estimator.predict_proba(matrix).tolist()
     ]
     return Scored(predictions, probabilities)
 

@@ -28,7 +28,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import api
-from cli.adapters.http_server import ModelServer, ServeLimits, is_loopback
+from cli.adapters.http_server import ModelServer, ServeLimits, bind, is_loopback
 from cli.app import app
 from cli.commands.serve import schema_lines
 from cli.core.modeling import build_pipeline
@@ -385,3 +385,13 @@ def test_mlvc_help_stays_free_of_the_server_libraries() -> None:
         env=dict(os.environ),
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_the_listening_socket_is_tcp_so_connections_get_nodelay() -> None:
+    # asyncio sets TCP_NODELAY on accepted connections only when the socket's protocol is
+    # TCP; a keep-alive client of a socket made without it waits on delayed ACKs per request.
+    sock = bind("127.0.0.1", 0)
+    try:
+        assert sock.proto == socket.IPPROTO_TCP
+    finally:
+        sock.close()

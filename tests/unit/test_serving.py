@@ -142,3 +142,30 @@ def test_scoring_orders_features_fills_absent_ones_and_keeps_json_finite() -> No
         {"Adelie": 1.0, "Gentoo": 0.0},
     ]
     assert score_rows(stub, [{"a": 1}], ["a"], []).probabilities is None  # regression
+
+
+def test_scoring_a_pipeline_equals_its_own_predict_and_predict_proba() -> None:
+    import pandas as pd
+
+    from cli.core.modeling import build_pipeline
+    from cli.core.serving import score_rows
+    from tests.conftest import TINY_CSV
+
+    numeric = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"]
+    features = [*numeric, "island", "sex"]
+    frame = pd.read_csv(TINY_CSV)
+    pipeline = build_pipeline(
+        numeric=numeric,
+        categorical=["island", "sex"],
+        estimator="logistic_regression",
+        hyperparameters={"C": 1.0, "max_iter": 200},
+        seed=0,
+    )
+    pipeline.fit(frame[features], frame["species"].astype(str))
+    rows = [{**ROW, "sex": "female"}, ROW, {"island": "Biscoe"}]
+    scored = score_rows(pipeline, rows, features, [str(c) for c in pipeline.classes_])
+    same = pd.DataFrame.from_records([{f: r.get(f) for f in features} for r in rows])
+    assert scored.predictions == pipeline.predict(same).tolist()
+    expected = pipeline.predict_proba(same).tolist()
+    got = [[p[str(c)] for c in pipeline.classes_] for p in scored.probabilities or []]
+    assert got == expected
