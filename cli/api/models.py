@@ -23,7 +23,7 @@ def resolve_model(reference: str, *, repo: Path | None = None) -> ResolvedModel:
     from cli import paths
     from cli.adapters.files import md5_file, read_json
     from cli.adapters.model_store import load_model
-    from cli.errors import ModelReferenceUnsupported
+    from cli.errors import ModelMetadataInvalid, ModelReferenceUnsupported
     from cli.results.models import ResolvedModel
 
     root = repo or paths.repository_root(Path.cwd().resolve()) or Path.cwd()
@@ -34,6 +34,10 @@ def resolve_model(reference: str, *, repo: Path | None = None) -> ResolvedModel:
         model_path = Path.cwd() / model_path
     pipeline = load_model(model_path)
     meta = read_json(root / paths.MODEL_META, what="model metadata")
+    if not isinstance(meta, dict) or not isinstance(meta.get("target"), str):
+        raise ModelMetadataInvalid(
+            str(root / paths.MODEL_META), "target", "missing or not a string"
+        )
     schema = read_json(root / paths.DATA_SCHEMA, what="data contract")
     metrics_file = root / paths.METRICS
     metrics: dict[str, Any] = {}
@@ -47,7 +51,7 @@ def resolve_model(reference: str, *, repo: Path | None = None) -> ResolvedModel:
         stage=None,
         commit=None,
         task=str(meta.get("task") or ("classification" if classes else "regression")),
-        target=str(meta["target"]),
+        target=meta["target"],
         features=tuple(str(f["name"]) for f in meta.get("features") or ()),
         classes=classes,
         schema=schema,

@@ -40,23 +40,36 @@ def serve(
     host: Annotated[
         str,
         typer.Option(
-            help="Address to listen on. Loopback by default; any other address prints a warning."
+            metavar="HOST",
+            help="Address to listen on. Loopback by default; any other address prints a warning.",
         ),
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8000,
+    port: Annotated[
+        int,
+        typer.Option(
+            min=0, max=65535, metavar="PORT", help="Port to listen on (0: any free port)."
+        ),
+    ] = 8000,
     workers: Annotated[
         int,
         typer.Option(
             min=1,
+            metavar="N",
             help="Worker processes, each loading the model; SIGHUP restarts them "
             "(so each re-resolves the reference).",
         ),
     ] = 1,
     max_body_bytes: Annotated[
-        int, typer.Option(min=1, help="Largest /predict request body, in bytes (413 past it).")
+        int,
+        typer.Option(
+            min=1, metavar="BYTES", help="Largest /predict request body, in bytes (413 past it)."
+        ),
     ] = 10 << 20,
     max_rows: Annotated[
-        int, typer.Option(min=1, help="Most rows in one /predict request (413 past it).")
+        int,
+        typer.Option(
+            min=1, metavar="ROWS", help="Most rows in one /predict request (413 past it)."
+        ),
     ] = 10_000,
 ) -> int:
     """Serve a model over HTTP: POST /predict (rows checked against the data contract),
