@@ -395,3 +395,29 @@ def test_the_listening_socket_is_tcp_so_connections_get_nodelay() -> None:
         assert sock.proto == socket.IPPROTO_TCP
     finally:
         sock.close()
+
+
+def test_a_host_beyond_loopback_gets_one_warning_line() -> None:
+    import logging
+
+    from cli.adapters.http_server import warn_if_exposed
+
+    class Keep(logging.Handler):
+        def __init__(self) -> None:
+            super().__init__(logging.WARNING)
+            self.records: list[logging.LogRecord] = []
+
+        def emit(self, record: logging.LogRecord) -> None:
+            self.records.append(record)
+
+    keep = Keep()  # on the logger itself: uvicorn's logging config stops propagation
+    logger = logging.getLogger("uvicorn.error")
+    logger.addHandler(keep)
+    try:
+        warn_if_exposed("127.0.0.1")
+        assert not keep.records
+        warn_if_exposed("0.0.0.0")
+    finally:
+        logger.removeHandler(keep)
+    (record,) = keep.records
+    assert "listening on 0.0.0.0, not a loopback address" in record.getMessage()
