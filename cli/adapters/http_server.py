@@ -212,6 +212,8 @@ class ModelServer:
         app.add_api_route("/model", self._model, methods=["GET"], summary="The model served")
         app.add_api_route("/metrics", self._metrics, methods=["GET"], summary="Prometheus metrics")
         app.add_api_route("/reload", self._reload, methods=["POST"], summary="Re-resolve, swap")
+        # FastAPI documents replacing app.openapi to customise the document; mypy reads the
+        # assignment to a method as an error.
         app.openapi = lambda: self._openapi(app)  # type: ignore[method-assign]
         return app
 
