@@ -131,6 +131,8 @@ bench: install-dev gto-env ## Benchmarks: each budget as a BUDGET line beside it
 	$(PY) benchmarks/bench_drift.py
 	$(PY) benchmarks/bench_registry.py
 	$(PY) benchmarks/bench_predict.py
+	.ci/mlflow-env.sh >/dev/null
+	$(PY) benchmarks/bench_serve.py
 
 clean: ## Remove caches and plot renderings (keeps .venv and the DVC cache)
 	rm -rf .pytest_cache .ruff_cache .mypy_cache .hypothesis dvc_plots

@@ -47,6 +47,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("cli.commands.report", "report"),
     "predict": ("cli.commands.predict", "predict"),
     "monitor": ("cli.commands.monitor", "monitor"),
+    "serve": ("cli.commands.serve", "serve"),
 }
 
 

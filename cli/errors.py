@@ -451,6 +451,38 @@ class ModelMetadataInvalid(ToolkitError):
         self.key = key
 
 
+class ModelReferenceUnsupported(ToolkitError):
+    """A model reference that the resolver cannot read."""
+
+    def __init__(self, reference: str) -> None:
+        super().__init__(
+            f"model reference {reference!r}: not a path to a .skops file",
+            hint="pass a model file, e.g. --model models/model.skops",
+        )
+        self.reference = reference
+
+
+class ServeAddressUnavailable(ToolkitError):
+    """``mlvc serve`` cannot listen on the host and port it was given."""
+
+    def __init__(self, host: str, port: int, detail: str) -> None:
+        super().__init__(
+            f"cannot listen on {host}:{port}: {detail}",
+            hint="pick another --port, or stop the process that holds it",
+        )
+        self.host, self.port = host, port
+
+
+class ModelNotServable(ToolkitError):
+    """``mlvc serve`` stopped because the model could not be loaded at start-up."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            f"mlvc serve stopped: the model did not load: {detail}",
+            hint="fix the reference or the model file, then start the server again",
+        )
+
+
 class PathOutsideRepository(ToolkitError):
     """A path read from git history or ``dvc.lock`` would be written outside the repository."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
 
@@ -49,6 +49,34 @@ def interrupts_as_exceptions() -> Iterator[None]:
         yield
     except Interrupted as exc:
         raise CommandInterrupted(exc.name, exc.signum) from None
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, old)
+
+
+@contextmanager
+def serving_signals(*, stop: Callable[[], None], reload: Callable[[], None]) -> Iterator[None]:
+    """Within the block, SIGINT and SIGTERM call ``stop`` and SIGHUP calls ``reload``.
+
+    For ``mlvc serve``: the server stops after the requests in flight (a second signal
+    stops it at once; ``stop`` decides) and reloads its model on SIGHUP. The callbacks
+    run in the main thread between two bytecodes, so they must only set a flag or start
+    a thread, never wait. Off the main thread the block runs without them (handlers can
+    only be set there). The previous handlers are restored on exit.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    wanted = {signal.SIGINT: stop, signal.SIGTERM: stop}
+    if hasattr(signal, "SIGHUP"):
+        wanted[signal.SIGHUP] = reload
+
+    def handler(signum: int, _frame: FrameType | None) -> None:
+        wanted[signal.Signals(signum)]()
+
+    previous = {signum: signal.signal(signum, handler) for signum in wanted}
+    try:
+        yield
     finally:
         for signum, old in previous.items():
             signal.signal(signum, old)

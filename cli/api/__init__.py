@@ -21,6 +21,7 @@ from cli.api.predict import predict_table
 from cli.api.registry import checkout, promote, registry, registry_history, release, rollback
 from cli.api.report import build_report
 from cli.api.schema import check_schema, infer_schema
+from cli.api.serve import serve_model, serving_app
 from cli.api.stage_io import (
     load_model,
     load_stage_params,
@@ -57,6 +58,8 @@ __all__ = [
     "resolve_model",
     "rollback",
     "save_model",
+    "serve_model",
+    "serving_app",
     "verify_reproduction",
     "write_csv",
     "write_json",

@@ -1,5 +1,5 @@
-"""Resolved model versions and batch predictions: the results of ``resolve_model`` and
-``predict_table``.
+"""Resolved model versions, batch predictions and a stopped server: the results of
+``resolve_model``, ``predict_table`` and ``serve_model``.
 
 A leaf: imports nothing from ``cli`` at run time (other results only for annotations).
 """
@@ -67,3 +67,18 @@ class Prediction:
     @property
     def ok(self) -> bool:
         return self.rejected == 0
+
+
+@dataclass(frozen=True)
+class ServeStopped:
+    """``mlvc serve`` ran and stopped: where it listened and the version it served last."""
+
+    reference: str
+    host: str
+    port: int
+    workers: int
+    version: str | None  # None with several workers (each loads its own) or when none loaded
+
+    @property
+    def ok(self) -> bool:
+        return True

@@ -1,0 +1,430 @@
+"""The HTTP server of ``mlvc serve``: a FastAPI app over one swappable model, run by uvicorn.
+
+IO only: requests in, responses out; what a request means (its rows, their check against
+the data contract, the predictions' shape) is pure, in :mod:`cli.core.serving`.
+
+Invariants:
+
+- The model a request uses is read once, from one attribute (``ModelSlot.current``), at
+  the start of the request; a reload builds the new model off the request path and
+  swaps it in with one assignment, so a request in flight finishes on the model it
+  started with and no request sees a half-loaded one.
+- A failed load changes nothing: the model that served before serves on.
+- Metrics live in a registry per app (never prometheus-client's global one), so two
+  apps in one process count apart; label values come from the contract's columns and
+  the model's classes (a column the contract does not know is counted as
+  ``(unexpected)``): a request cannot create labels without bound.
+- Nothing is unpickled: models load through the model store's trusted-types check.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+# Loaded only by `mlvc serve` (cli.api.serve imports this module inside its functions), so
+# the server's libraries load at the top: FastAPI reads the endpoints' annotations at run time.
+from fastapi import FastAPI, Request
+from starlette.responses import Response
+
+from cli.adapters.model_slot import LOG, Loaded, ModelSlot, ReloadOutcome
+from cli.adapters.serve_metrics import Metrics
+from cli.errors import ServeAddressUnavailable
+
+if TYPE_CHECKING:
+    from cli.core.serving import RowsChecked
+    from cli.results.models import ResolvedModel
+    from cli.results.schema import SchemaReport
+
+
+DEFAULT_MAX_BODY_BYTES = 10 << 20
+"""Largest request body ``/predict`` reads (bytes); past it, 413."""
+DEFAULT_MAX_ROWS = 10_000
+"""Most rows one ``/predict`` request may hold; past it, 413."""
+
+# Endpoints counted by name; any other path is counted as "other" (bounded labels).
+ENDPOINTS = ("/predict", "/health", "/model", "/metrics", "/reload", "/openapi.json", "/docs")
+
+
+@dataclass(frozen=True)
+class ServeLimits:
+    """Request limits of ``/predict``: a larger body or more rows is refused with 413."""
+
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    max_rows: int = DEFAULT_MAX_ROWS
+
+
+class Measured:
+    """ASGI middleware: every HTTP request counted by endpoint and status, and timed.
+
+    Plain ASGI (not Starlette's BaseHTTPMiddleware): the response passes through as the
+    app sends it, untouched.
+    """
+
+    def __init__(self, app: Any, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        path = scope.get("path", "")
+        endpoint = path if path in ENDPOINTS else "other"
+        status = [500]  # unless the app starts a response
+
+        async def sending(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            self.metrics.requests.labels(endpoint, str(status[0])).inc()
+            self.metrics.latency.labels(endpoint).observe(time.perf_counter() - start)
+
+
+class BodyTooLarge(Exception):
+    """A request body past the limit (answered with 413)."""
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The request body, refused past ``limit`` bytes before more is read."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _schema_lines(checked: RowsChecked, contract_name: str) -> SchemaReport:
+    from cli.results.schema import SchemaReport
+
+    return SchemaReport(
+        data="request",
+        schema=contract_name,
+        rows=checked.rows,
+        failing_rows=checked.failing_rows,
+        missing_columns=checked.missing_columns,
+        unexpected_columns=checked.unexpected_columns,
+        violations=checked.violations,
+        table_rules=(),
+    )
+
+
+def _plain_lines(report: SchemaReport) -> list[str]:
+    """Violations as lines, when the caller gave no renderer."""
+    return [
+        f"{v.column}: {v.keyword} {v.expected}: {v.count} row(s) fail" for v in report.violations
+    ]
+
+
+class ModelServer:
+    """The app, its model slot and metrics; :meth:`run` serves it with uvicorn."""
+
+    def __init__(
+        self,
+        load: Callable[[], ResolvedModel],
+        *,
+        limits: ServeLimits | None = None,
+        describe: Callable[[SchemaReport], list[str]] | None = None,
+    ) -> None:
+        self.limits = limits or ServeLimits()
+        self.metrics = Metrics()
+        self.slot = ModelSlot(load, self.metrics.swapped)
+        self.describe = describe or _plain_lines
+        self.failure: str | None = None  # why the first load failed (the server then stops)
+        self.address: tuple[str, int] | None = None  # where it listens, once bound
+        self._server: Any = None  # the uvicorn server while running
+        self.app = self._build_app()
+
+    # -- loading -----------------------------------------------------------
+
+    def reload(self) -> ReloadOutcome:
+        """Re-resolve the reference and swap the model in (see :class:`ModelSlot`)."""
+        outcome = self.slot.reload()
+        self.metrics.reloads.labels("ok" if outcome.ok else "failed").inc()
+        return outcome
+
+    def reload_in_background(self) -> None:
+        """Start a reload on a thread of its own (a signal handler must not wait for it)."""
+        threading.Thread(target=self.reload, name="mlvc-reload", daemon=True).start()
+
+    def _first_load(self) -> None:
+        outcome = self.reload()
+        if not outcome.ok:
+            self.failure = outcome.error
+            self.stop()
+
+    def stop(self) -> None:
+        """Stop the running server after the requests in flight; asked again, at once.
+
+        Safe from any thread and from a signal handler (it only sets flags).
+        """
+        if self._server is None:
+            return
+        if self._server.should_exit:
+            self._server.force_exit = True
+        self._server.should_exit = True
+
+    # -- the app -----------------------------------------------------------
+
+    def _build_app(self) -> FastAPI:
+        from contextlib import asynccontextmanager
+
+        from fastapi import FastAPI
+
+        @asynccontextmanager
+        async def lifespan(_app: FastAPI) -> Any:
+            # Listening starts before the model is loaded: /health says 503 until it is.
+            threading.Thread(target=self._first_load, name="mlvc-load", daemon=True).start()
+            yield
+
+        app = FastAPI(
+            title="mlvc serve",
+            description="Predictions from a versioned model; every row is checked against "
+            "the model's data contract.",
+            lifespan=lifespan,
+        )
+        app.add_middleware(Measured, metrics=self.metrics)
+        app.add_api_route(
+            "/predict",
+            self._predict,
+            methods=["POST"],
+            summary="Predict from rows checked against the data contract",
+            openapi_extra={"requestBody": {"required": True, "content": {}}},
+        )
+        app.add_api_route("/health", self._health, methods=["GET"], summary="Liveness, readiness")
+        app.add_api_route("/model", self._model, methods=["GET"], summary="The model served")
+        app.add_api_route("/metrics", self._metrics, methods=["GET"], summary="Prometheus metrics")
+        app.add_api_route("/reload", self._reload, methods=["POST"], summary="Re-resolve, swap")
+        # FastAPI documents replacing app.openapi to customise the document; mypy reads the
+        # assignment to a method as an error.
+        app.openapi = lambda: self._openapi(app)  # type: ignore[method-assign]
+        return app
+
+    def _openapi(self, app: FastAPI) -> dict[str, Any]:
+        """The OpenAPI document; its /predict request schema is the contract now served."""
+        from fastapi.openapi.utils import get_openapi
+
+        from cli.core.serving import request_schema
+
+        document = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
+        loaded = self.slot.current
+        schema = request_schema(loaded.contract if loaded else True)
+        body = document["paths"]["/predict"]["post"]["requestBody"]
+        body["content"] = {"application/json": {"schema": schema}}
+        return document
+
+    async def _predict(self, request: Request) -> Response:
+        from fastapi.responses import JSONResponse
+        from starlette.concurrency import run_in_threadpool
+
+        from cli.core.documents import ParseLimitExceeded, load_json
+        from cli.core.serving import RequestShapeInvalid, request_rows
+
+        loaded = self.slot.current  # read once: this request finishes on this model
+        if loaded is None:
+            return _error(503, "the model is not loaded yet; retry when /health says ok")
+        try:
+            body = await _read_body(request, self.limits.max_body_bytes)
+        except BodyTooLarge:
+            return _error(413, f"request body over {self.limits.max_body_bytes} bytes")
+        try:
+            rows = request_rows(load_json(body.decode("utf-8")))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            return _error(400, f"the request body is not JSON text: {exc}")
+        except ParseLimitExceeded as exc:
+            return _error(400, f"the request body: {exc.detail}")
+        except RequestShapeInvalid as exc:
+            return _error(422, exc.detail)
+        if len(rows) > self.limits.max_rows:
+            return _error(413, f"{len(rows)} rows in one request (limit {self.limits.max_rows})")
+        status, payload = await run_in_threadpool(self._score, loaded, rows)
+        return JSONResponse(payload, status_code=status)
+
+    def _score(self, loaded: Loaded, rows: list[dict[str, Any]]) -> tuple[int, dict[str, Any]]:
+        from cli.core.serving import check_rows, prediction_body, score_rows, violation_body
+
+        model = loaded.model
+        checked = check_rows(loaded.contract, rows)
+        if not checked.ok:
+            self.metrics.refused(checked, loaded.contract)
+            name = f"the data contract of {model.label}"
+            lines = self.describe(_schema_lines(checked, name))
+            return 422, violation_body(checked, lines)
+        scored = score_rows(model.pipeline, rows, model.features, model.classes)
+        self.metrics.scored(scored.predictions, model.classes)
+        return 200, prediction_body(scored, model=model.name, version=model.version)
+
+    async def _health(self) -> Response:
+        from fastapi.responses import JSONResponse
+
+        loaded = self.slot.current
+        if loaded is None:
+            state = {"status": "failed", "error": self.failure} if self.failure else {}
+            return JSONResponse(state or {"status": "loading"}, status_code=503)
+        model = loaded.model
+        return JSONResponse({"status": "ok", "model": model.name, "version": model.version})
+
+    async def _model(self) -> Response:
+        from fastapi.responses import JSONResponse
+
+        loaded = self.slot.current
+        if loaded is None:
+            return _error(503, "the model is not loaded yet")
+        m = loaded.model
+        return JSONResponse(
+            {
+                "name": m.name,
+                "version": m.version,
+                "stage": m.stage,
+                "commit": m.commit,
+                "trained_at": m.trained_at,
+                "task": m.task,
+                "target": m.target,
+                "features": list(m.features),
+                "classes": list(m.classes),
+                "metrics": m.metrics,
+                "model_md5": m.model_md5,
+            }
+        )
+
+    async def _metrics(self) -> Response:
+        from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+        from starlette.responses import Response
+
+        return Response(generate_latest(self.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    async def _reload(self) -> Response:
+        from fastapi.responses import JSONResponse
+        from starlette.concurrency import run_in_threadpool
+
+        outcome = await run_in_threadpool(self.reload)
+        body = {"reloaded": outcome.ok, "version": outcome.version, "previous": outcome.previous}
+        if not outcome.ok:
+            body["error"] = outcome.error
+        return JSONResponse(body, status_code=200 if outcome.ok else 500)
+
+    # -- running -----------------------------------------------------------
+
+    def run(self, *, host: str, port: int, graceful_seconds: int = 10) -> None:
+        """Serve on ``host:port`` until :meth:`stop` (the requests in flight finish first).
+
+        Raises ServeAddressUnavailable when the address cannot be bound, and
+        ModelNotServable when the first load fails (the server stops then).
+        """
+        import uvicorn
+
+        from cli.errors import ModelNotServable
+
+        sock = bind(host, port)
+        config = uvicorn.Config(
+            self.app, log_level="info", timeout_graceful_shutdown=graceful_seconds
+        )
+        self.address = sock.getsockname()[:2]
+        self._server = _uvicorn_server()(config)
+        warn_if_exposed(host)
+        try:
+            self._server.run(sockets=[sock])
+        finally:
+            sock.close()
+        if self.failure is not None:
+            raise ModelNotServable(self.failure)
+
+
+def _uvicorn_server() -> type:
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        """uvicorn's server, leaving the process's signals to the caller.
+
+        The CLI's edge owns them (``cli.adapters.signals.serving_signals`` calls
+        :meth:`ModelServer.stop` and :meth:`ModelServer.reload_in_background`), so a stop
+        by SIGTERM ends the command with its own exit code, not by the signal raised again.
+        """
+
+        @contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            yield
+
+    return Server
+
+
+def _error(status: int, detail: str) -> Response:
+    from fastapi.responses import JSONResponse
+
+    return JSONResponse({"detail": detail}, status_code=status)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names this machine only (``localhost`` or a loopback address)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def warn_if_exposed(host: str) -> None:
+    """One warning line when the server listens beyond this machine."""
+    if not is_loopback(host):
+        LOG.warning(
+            "listening on %s, not a loopback address: anyone who can reach it can call "
+            "/predict and /reload (put it behind a proxy that authenticates)",
+            host,
+        )
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host:port`` (IPv6 when the host is an IPv6 address)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # IPPROTO_TCP named: asyncio sets TCP_NODELAY only on connections of a socket whose
+    # protocol says TCP; without it a keep-alive client waits on delayed ACKs.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        raise ServeAddressUnavailable(host, port, exc.strerror or str(exc)) from None
+    sock.set_inheritable(True)
+    return sock
+
+
+def run_workers(*, factory: str, host: str, port: int, workers: int) -> None:
+    """Serve ``factory`` (``module:function`` returning the app) in ``workers`` processes.
+
+    Each worker builds its own app and loads the model itself (the factory reads its
+    settings from the environment, which the workers inherit). uvicorn's supervisor
+    restarts the workers on SIGHUP (each then re-resolves the reference) and stops them
+    on SIGINT/SIGTERM.
+    """
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    sock = bind(host, port)
+    config = uvicorn.Config(factory, factory=True, workers=workers, log_level="info")
+    warn_if_exposed(host)
+    try:
+        Multiprocess(config, sockets=[sock]).run()
+    finally:
+        sock.close()
