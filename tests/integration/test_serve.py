@@ -150,7 +150,7 @@ def test_predicts_an_object_a_list_and_mlflow_shapes(worktree: Path) -> None:
         assert len(one["predictions"]) == 1 and one["predictions"][0] in CLASSES
         assert set(one["probabilities"][0]) == set(CLASSES)
         assert abs(sum(one["probabilities"][0].values()) - 1) < 1e-9
-        assert one["version"] == "local" and one["model"] == "model"
+        assert one["version"] is None and one["model"] == "model"  # a path: no registry version
         # the target may be present (a labelled row) or absent
         status, many = call("POST", f"{base}/predict", [ROW, {**ROW, "species": "Adelie"}])
         assert status == 200 and len(many["predictions"]) == 2, many
@@ -218,7 +218,8 @@ def test_health_is_503_until_the_model_is_loaded_then_200(worktree: Path) -> Non
     assert predict_before == 503
     assert after == 200 and ready["status"] == "ok"
     assert model_status == 200
-    assert model["name"] == "model" and model["metrics"] == {"accuracy": 0.9, "n": 3}
+    # a .skops path has no release: no recorded metrics (a registry reference has them)
+    assert model["name"] == "model" and model["version"] is None and model["metrics"] == {}
     assert model["classes"] == CLASSES and model["features"] == NUMERIC + CATEGORICAL
 
 
@@ -253,7 +254,7 @@ def test_metrics_are_prometheus_text_with_every_family(worktree: Path) -> None:
     )
     assert predicted == 3
     info = [labels for (name, labels), _ in samples.items() if name == "mlvc_serve_model_info"]
-    assert len(info) == 1 and dict(info[0])["version"] == "local"
+    assert len(info) == 1 and dict(info[0])["version"] == ""  # a path: no registry version
 
 
 def test_openapi_request_schema_is_the_data_contract(worktree: Path) -> None:
