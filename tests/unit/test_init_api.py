@@ -164,6 +164,7 @@ def test_regression_gates_and_tolerances_use_its_metric_names(
     assert result.task == "regression" and result.model == "diabetes-regressor"
     assert params["data"]["task"] == "regression"
     assert {g["metric"] for g in params["release"]["gates"]} == {"r2", "rmse"}
+    assert {"metric": "r2", "beats_baseline": True} in params["release"]["gates"]
     assert set(params["report"]["tolerances"]) == {"rmse", "mae", "r2"}
     assert params["report"]["tolerances"]["rmse"] > 0
     assert "sex" in params["data"]["numeric_features"]  # scaled numbers in this table

@@ -105,6 +105,8 @@ def release_section(d: Decisions, *, stages: list[str]) -> str:
         "  gates:\n"
         f"    - {gate(main, higher=True, change=-0.02)}\n"
         f"    - {gate(loss, higher=False)}\n"
+        "    # the model must beat a dummy one on the same split (metrics.json's baseline)\n"
+        f"    - {{metric: {main}, beats_baseline: true}}\n"
         "  # extra gates per stage, checked on the version's recorded metrics when promoting\n"
         "  promotion:\n"
         "    prod:\n"
