@@ -106,7 +106,7 @@ verify: install ## Reproducibility gate: rerun the committed pipeline in a clean
 
 ct-check: ## Scheduled CT check (after make install): `mlvc monitor` on the prod model if monitoring/ holds its log, else `mlvc drift`; exit 1/2: retrain
 	@# the model is the artifact of type model in dvc.yaml (never a name written here)
-	@model=$$($(MAKE) -s model-name); \
+	@model=$$($(MODEL_NAME)); \
 	raw=$$($(PY) -c 'from cli import paths; from cli.params import load_params; print(paths.raw_data(load_params().data.name))'); \
 	if compgen -G "monitoring/$$model/*/part-*.parquet" > /dev/null; then \
 		echo "prediction log of $$model found: mlvc monitor --model $$model#prod"; \
@@ -116,8 +116,11 @@ ct-check: ## Scheduled CT check (after make install): `mlvc monitor` on the prod
 		$(VENV)/bin/mlvc drift --reference data/prepared/train.csv --current "$$raw"; \
 	fi
 
+# dvc.yaml's artifact of type model: the name in the registry's tags (never written here)
+MODEL_NAME = $(PY) -c 'from cli.adapters.dvcfile import artifacts; print(min(n for n, a in artifacts().items() if a.get("type") == "model"))'
+
 model-name: ## Print the model's name: dvc.yaml's artifact of type model (CT's tags and checks use it)
-	@$(PY) -c 'from cli.adapters.dvcfile import artifacts; print(min(n for n, a in artifacts().items() if a.get("type") == "model"))'
+	@$(MODEL_NAME)
 
 docs: install ## Regenerate the CLI reference (docs/cli.md) from the app
 	$(PY) -m cli.docs

@@ -395,10 +395,10 @@ def test_the_scheduled_check_monitors_the_prod_model_when_a_log_exists() -> None
     assert 'compgen -G "monitoring/$$model/' in recipe
     monitor = recipe.index('$(VENV)/bin/mlvc monitor --model "$$model#prod"')
     drift = recipe.index("$(VENV)/bin/mlvc drift --reference")
-    assert monitor < drift and "$(MAKE) -s model-name" in recipe
+    assert monitor < drift and "$(MODEL_NAME)" in recipe
     assert "penguins" not in recipe  # the raw file too comes from params.yaml's data.name
-    name_recipe = (ROOT / "Makefile").read_text().split("\nmodel-name:", 1)[1].split("\n\n")[0]
-    assert "artifacts()" in name_recipe
+    name_command = (ROOT / "Makefile").read_text().split("\nMODEL_NAME = ", 1)[1].split("\n")[0]
+    assert "artifacts()" in name_command
     assert "penguins" not in (ROOT / ".github/workflows/ct.yml").read_text()
     decide = load("ct")["jobs"]["decide"]
     (checkout,) = [s for s in decide["steps"] if s.get("uses", "").startswith("actions/checkout@")]

@@ -97,7 +97,7 @@ def monitor(
     found = monitoring.non_finite({c: log[c].to_numpy() for c in outputs if _is_numeric(log[c])})
     live = None
     if labels is not None:
-        live = _live(resolved, log, labels, id_column, settings["gates"])
+        live = _live(resolved, log, labels, id_column, settings["gates"], train[resolved.target])
     return MonitorReport(
         model=resolved.name,
         version=resolved.version,
@@ -338,8 +338,10 @@ def _live(
     labels: Path,
     id_column: str | None,
     gates: tuple[Any, ...],
+    train_truth: pd.Series,
 ) -> LiveMetrics:
-    """The labels joined to the logged rows by ``id_column``; live metrics and their gates."""
+    """The labels joined to the logged rows by ``id_column``; live metrics and their gates
+    (a beats-baseline gate against the dummy fitted on ``train_truth``, the training targets)."""
     from cli.adapters.files import read_table
     from cli.core import monitoring
     from cli.core.models import probability_columns
@@ -371,6 +373,7 @@ def _live(
         predicted=joined[PREDICTION].to_numpy(),
         proba=proba,
         classes=resolved.classes,
+        train_truth=train_truth.dropna().tolist(),
     )
     return monitoring.check_live_metrics(
         gates, live, resolved.metrics, rows=len(truth), matched=len(joined)

@@ -7,7 +7,6 @@ live metric that cannot be computed fails its gate.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -76,24 +75,6 @@ def non_finite(columns: Mapping[str, np.ndarray]) -> list[NonFinite]:
     return found
 
 
-def regression_scores(
-    truth: Sequence[Any] | np.ndarray, predicted: np.ndarray
-) -> dict[str, float | None]:
-    """``rmse``, ``mae``, ``r2`` and ``n``, as ``metrics/metrics.json`` has them for regression."""
-    import numpy as np
-    from sklearn import metrics as skm
-
-    y = np.asarray(truth, dtype="float64")
-    p = np.asarray(predicted, dtype="float64")
-    r2 = float(skm.r2_score(y, p)) if len(y) > 1 else None
-    return {
-        "n": len(y),
-        "rmse": round(math.sqrt(float(skm.mean_squared_error(y, p))), 6),
-        "mae": round(float(skm.mean_absolute_error(y, p)), 6),
-        "r2": None if r2 is None else round(r2, 6),
-    }
-
-
 def live_scores(
     task: str,
     truth: Sequence[Any],
@@ -101,15 +82,30 @@ def live_scores(
     predicted: np.ndarray,
     proba: np.ndarray | None,
     classes: Sequence[str],
+    train_truth: Sequence[Any] = (),
 ) -> dict[str, Any]:
-    """The headline metrics on the labelled rows, computed as the evaluate stage does."""
-    if task == REGRESSION:
-        return regression_scores(truth, predicted)
-    from cli.core.metrics import classification_metrics
+    """The headline metrics on the labelled rows, computed as the evaluate stage does.
 
+    ``baseline``: the same dummy the evaluate stage fits (on the version's training
+    targets, ``train_truth``), scored on the same labelled rows, for beats-baseline gates;
+    absent without training targets (such a gate then fails closed).
+    """
+    from cli.core.metrics import baseline_metrics, classification_metrics, regression_metrics
+    from cli.core.modeling import label_strings
+
+    scores: dict[str, Any]
+    if task == REGRESSION:
+        values = [float(v) for v in truth]
+        scores = dict(regression_metrics(values, [float(v) for v in predicted]))
+        if len(train_truth):
+            scores["baseline"] = baseline_metrics(task, [float(v) for v in train_truth], values)
+        return scores
     assert proba is not None  # a classifier's log holds one probability per class
-    scores = dict(classification_metrics([str(t) for t in truth], proba, classes))
+    labels = label_strings(truth)
+    scores = dict(classification_metrics(labels, proba, classes))
     scores.pop("per_class", None)
+    if len(train_truth):
+        scores["baseline"] = baseline_metrics(task, label_strings(train_truth), labels, classes)
     return scores
 
 

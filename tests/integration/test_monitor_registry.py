@@ -104,6 +104,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         pipeline = model_files.classifier(frame, seed=0)
         meta = model_files.classifier_meta(pipeline, frame)
         metrics = {"accuracy": 0.97, "balanced_accuracy": 0.97, "log_loss": 0.1}
+        metrics["baseline"] = {"accuracy": 0.4, "balanced_accuracy": 0.33, "log_loss": 1.1}
         yield build_project(tmp_path_factory.mktemp("template") / "repo", pipeline, meta, metrics)
 
 

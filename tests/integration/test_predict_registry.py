@@ -34,6 +34,7 @@ pathlib.Path("metrics").mkdir(exist_ok=True)
 shutil.copy(f"src/model-{seed}.skops", "models/model.skops")
 shutil.copy(f"src/model-{seed}.meta.json", "models/model.meta.json")
 metrics = {"accuracy": 0.97, "balanced_accuracy": 0.97, "log_loss": 0.1}
+metrics["baseline"] = {"accuracy": 0.4, "balanced_accuracy": 0.33, "log_loss": 1.1}
 json.dump(metrics, open("metrics/metrics.json", "w"))
 """
 PIPELINE = {

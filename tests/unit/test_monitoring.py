@@ -115,3 +115,35 @@ def test_classification_live_scores_are_the_evaluate_metrics() -> None:
     )  # fmt: skip
     assert scores["accuracy"] == 0.75 and scores["n"] == 4
     assert "per_class" not in scores and scores["log_loss"] is not None
+
+
+def test_the_live_baseline_is_the_training_prior_dummy_on_the_labelled_rows() -> None:
+    proba = np.array([[0.9, 0.1], [0.2, 0.8], [0.7, 0.3], [0.1, 0.9]])
+    scores = live_scores(
+        "classification", [0, 1, 0, 1], predicted=np.array([]), proba=proba,
+        classes=("0", "1"), train_truth=[0, 0, 0, 1],
+    )  # fmt: skip
+    # the prior dummy always predicts the training majority ("0"): balanced accuracy 0.5
+    assert scores["baseline"]["balanced_accuracy"] == 0.5
+    gates = [{"metric": "balanced_accuracy", "beats_baseline": True}]
+    passed = check_live_metrics(gates, scores, {}, rows=4, matched=4)
+    assert passed.ok
+    worse = live_scores(
+        "classification", [0, 1, 0, 1], predicted=np.array([]), proba=proba[:, ::-1].copy(),
+        classes=("0", "1"), train_truth=[0, 0, 0, 1],
+    )  # fmt: skip
+    assert not check_live_metrics(gates, worse, {}, rows=4, matched=4).ok
+
+
+def test_a_regression_baseline_predicts_the_training_mean() -> None:
+    scores = live_scores(
+        "regression", [1.0, 3.0], predicted=np.array([1.0, 3.0]), proba=None, classes=(),
+        train_truth=[2.0, 2.0, 2.0],
+    )  # fmt: skip
+    assert scores["baseline"]["rmse"] == 1.0 and scores["rmse"] == 0.0
+    no_train = live_scores(
+        "regression", [1.0, 3.0], predicted=np.array([1.0, 3.0]), proba=None, classes=()
+    )
+    assert "baseline" not in no_train
+    gate = [{"metric": "rmse", "beats_baseline": True}]
+    assert not check_live_metrics(gate, no_train, {}, rows=2, matched=2).ok  # fails closed
