@@ -7,6 +7,7 @@ write a table -> ``mlvc init`` -> ``dvc repro`` -> ``mlvc params check`` -> ``ml
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -104,6 +105,38 @@ def mentions_penguins(repo: Path) -> list[str]:
     return found
 
 
+HEADLINE = {
+    "binary": {"accuracy", "balanced_accuracy", "f1_macro", "log_loss", "roc_auc"},
+    "multiclass": {"accuracy", "balanced_accuracy", "f1_macro", "log_loss", "roc_auc_ovr"},
+    "regression": {"rmse", "mae", "r2"},
+}
+PLOTS = {
+    "binary": {"plots/confusion.csv", "plots/roc", "plots/pr"},
+    "multiclass": {"plots/confusion.csv", "plots/roc", "plots/pr"},
+    "regression": {"plots/predictions.csv", "plots/residuals.csv"},
+}
+
+
+def assert_task_outputs(case: str, repo: Path) -> None:
+    """The task's metric names, a baseline the model beats, and its plots (and no others)."""
+    kind = (
+        "regression" if case == "regression" else "multiclass" if case == "multiclass" else "binary"
+    )
+    metrics = json.loads((repo / "metrics/metrics.json").read_text())
+    assert set(metrics["baseline"]) == HEADLINE[kind]
+    assert HEADLINE[kind] <= set(metrics) and not (
+        set(metrics) - HEADLINE[kind] - {"n", "per_class", "baseline"}
+    )
+    main = "r2" if kind == "regression" else "balanced_accuracy"
+    assert metrics[main] > metrics["baseline"][main]
+    declared = yaml.safe_load((repo / "dvc.yaml").read_text())["stages"]["evaluate"]["plots"]
+    assert {path for plot in declared for path in plot} == PLOTS[kind]
+    assert all((repo / path).exists() for path in PLOTS[kind])
+    if case == "binary-01":  # 0/1 labels round-trip as the classes "0" and "1"
+        assert set(metrics["per_class"]) == {"0", "1"}
+        assert {p.name for p in (repo / "plots/roc").iterdir()} == {"0.csv", "1.csv"}
+
+
 CASES: dict[str, tuple[Callable[[], pd.DataFrame], str, str, str]] = {
     # id: (table, file name, target, expected task)
     "binary-01": (breast_cancer, "breast_cancer.csv", "target", "classification"),
@@ -125,6 +158,7 @@ def test_init_then_the_whole_workflow(case: str, repo: Path, env: dict[str, str]
     ok(["dvc", "repro"], repo, env)
     assert (repo / f"data/raw/{dataset}.csv").is_file()
     assert not (repo / "data/raw/penguins.csv").exists()
+    assert_task_outputs(case, repo)
     ok(["mlvc", "params", "check"], repo, env)
     card = sh(["mlvc", "card", "check"], repo, env)
     assert card.returncode == 1, card.stdout + card.stderr  # a template card is a finding
