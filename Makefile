@@ -65,13 +65,15 @@ gto-env: install ## GTO 1.10.1 in its own venv (MLVC_GTO_VENV, default ~/.cache/
 # the fast kind, then the slow kind, prints both wall times beside these, and fails
 # when either run failed (pytest's exit 5, no tests collected, included).
 FAST_BUDGET_S := 90
+# pytest-xdist workers: one per core (each test has its own temporary folder and port)
+PYTEST_WORKERS ?= -n auto
 WHOLE_BUDGET_S := 360
 
 test: install-dev gto-env ## Run the whole suite (fast kind, then slow kind) and print the wall times beside the budgets
 	@t0=$$(date +%s.%N); fast=0; slow=0; \
-	$(PY) -m pytest -m "not slow" || fast=$$?; \
+	$(PY) -m pytest -m "not slow" $(PYTEST_WORKERS) || fast=$$?; \
 	t1=$$(date +%s.%N); \
-	$(PY) -m pytest -m slow || slow=$$?; \
+	$(PY) -m pytest -m slow $(PYTEST_WORKERS) || slow=$$?; \
 	t2=$$(date +%s.%N); \
 	awk -v a="$$t0" -v b="$$t1" -v c="$$t2" -v fb=$(FAST_BUDGET_S) -v wb=$(WHOLE_BUDGET_S) 'BEGIN { \
 		f = b - a; w = c - a; \

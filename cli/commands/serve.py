@@ -72,10 +72,11 @@ def serve(
         ),
     ] = 10_000,
 ) -> int:
-    """Serve a model over HTTP: POST /predict (rows checked against the data contract),
-    GET /health, /model, /metrics (Prometheus), /docs; POST /reload or SIGHUP re-resolves
-    the model. Ctrl-C or SIGTERM stops it after the requests in flight. Exit 0 when
-    stopped, 2 when it could not start.
+    """Serve a released model over HTTP, every request row checked against its contract.
+
+    POST /predict; GET /health, /model, /metrics (Prometheus), /docs; POST /reload or
+    SIGHUP re-resolves the model. Ctrl-C or SIGTERM stops it after the requests in
+    flight. Exit 0 when stopped, 2 when it could not start.
     """
     from cli import api
     from cli.adapters.signals import serving_signals
