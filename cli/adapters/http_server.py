@@ -15,6 +15,11 @@ Invariants:
   the model's classes (a column the contract does not know is counted as
   ``(unexpected)``): a request cannot create labels without bound.
 - Nothing is unpickled: models load through the model store's trusted-types check.
+- A request's values are untrusted: the contract's ``pattern`` keywords run in the
+  time-bounded child process of :mod:`cli.adapters.pattern_worker`, never with ``re`` in
+  this process, so no value can hold a worker (past the budget: 422 naming the column).
+- Every row scored is offered to the prediction log (which samples, drops the excluded
+  columns, or is off, as ``params.yaml`` says); the log is flushed when the app stops.
 """
 
 from __future__ import annotations
@@ -35,11 +40,14 @@ from fastapi import FastAPI, Request
 from starlette.responses import Response
 
 from cli.adapters.model_slot import LOG, Loaded, ModelSlot, ReloadOutcome
+from cli.adapters.pattern_worker import PatternWorker
 from cli.adapters.serve_metrics import Metrics
 from cli.errors import ServeAddressUnavailable
 
 if TYPE_CHECKING:
-    from cli.core.serving import RowsChecked
+    from cli.adapters.prediction_log import PredictionLog
+    from cli.core.schema.checker import PatternTimedOut
+    from cli.core.serving import RowsChecked, Scored
     from cli.results.models import ResolvedModel
     from cli.results.schema import SchemaReport
 
@@ -142,8 +150,11 @@ class ModelServer:
         *,
         limits: ServeLimits | None = None,
         describe: Callable[[SchemaReport], list[str]] | None = None,
+        log: PredictionLog | None = None,
     ) -> None:
         self.limits = limits or ServeLimits()
+        self.log = log  # the prediction log (None: nothing logged)
+        self.patterns = PatternWorker()  # the contract's patterns, time-bounded
         self.metrics = Metrics()
         self.slot = ModelSlot(load, self.metrics.swapped)
         self.describe = describe or _plain_lines
@@ -192,7 +203,12 @@ class ModelServer:
         async def lifespan(_app: FastAPI) -> Any:
             # Listening starts before the model is loaded: /health says 503 until it is.
             threading.Thread(target=self._first_load, name="mlvc-load", daemon=True).start()
-            yield
+            try:
+                yield
+            finally:  # the requests in flight have finished: flush what they logged
+                self.patterns.close()
+                if self.log is not None:
+                    self.log.close()
 
         app = FastAPI(
             title="mlvc serve",
@@ -260,10 +276,14 @@ class ModelServer:
         return JSONResponse(payload, status_code=status)
 
     def _score(self, loaded: Loaded, rows: list[dict[str, Any]]) -> tuple[int, dict[str, Any]]:
+        from cli.core.schema.checker import PatternTimedOut
         from cli.core.serving import check_rows, prediction_body, score_rows, violation_body
 
         model = loaded.model
-        checked = check_rows(loaded.contract, rows)
+        try:
+            checked = check_rows(loaded.contract, rows, search=self.patterns.failing)
+        except PatternTimedOut as exc:
+            return 422, _pattern_body(exc)
         if not checked.ok:
             self.metrics.refused(checked, loaded.contract)
             name = f"the data contract of {model.label}"
@@ -271,7 +291,29 @@ class ModelServer:
             return 422, violation_body(checked, lines)
         scored = score_rows(model.pipeline, rows, model.features, model.classes)
         self.metrics.scored(scored.predictions, model.classes)
+        if self.log is not None:
+            self._log(model, rows, scored)
         return 200, prediction_body(scored, model=model.name, version=model.version)
+
+    def _log(self, model: ResolvedModel, rows: list[dict[str, Any]], scored: Scored) -> None:
+        """Append the scored rows to the prediction log; a failure there never fails a request."""
+        import pandas as pd
+
+        from cli.core.models import probability_columns
+
+        outputs = pd.DataFrame({"prediction": scored.predictions})
+        if scored.probabilities is not None:
+            labels = list(scored.probabilities[0])
+            for column, label in zip(probability_columns(labels), labels, strict=True):
+                outputs[column] = [p[label] for p in scored.probabilities]
+        version = model.version or f"file:{model.model_md5[:12]}"  # as mlvc predict logs it
+        try:
+            assert self.log is not None
+            self.log.append(
+                pd.DataFrame.from_records(rows), outputs, model=model.name, version=version
+            )
+        except Exception as exc:  # the log is a side channel: the answer stands without it
+            LOG.error("prediction log: %s: %s", type(exc).__name__, exc)
 
     async def _health(self) -> Response:
         from fastapi.responses import JSONResponse
@@ -365,6 +407,19 @@ def _uvicorn_server() -> type:
             yield
 
     return Server
+
+
+def _pattern_body(exc: PatternTimedOut) -> dict[str, Any]:
+    """The 422 body of a value on which a contract's pattern outlived its time budget."""
+    from cli.errors import PatternTooSlow
+
+    error = PatternTooSlow("request", exc.pattern, exc.column, exc.seconds)
+    return {
+        "detail": [error.message, f"hint: {error.hint}"] if error.hint else [error.message],
+        "column": exc.column,
+        "keyword": "pattern",
+        "expected": exc.pattern,
+    }
 
 
 def _error(status: int, detail: str) -> Response:

@@ -36,13 +36,20 @@ def _server(
         ServeLimits,
     )
     from cli.api.models import resolve_model
+    from cli.api.predict import _open_log
 
+    root = repo if repo is not None else Path()
     limits = ServeLimits(
         max_body_bytes=max_body_bytes or DEFAULT_MAX_BODY_BYTES,
         max_rows=max_rows or DEFAULT_MAX_ROWS,
     )
+    # The reference is resolved again on every load: a stage reference (NAME#prod) follows
+    # the registry, so a reload after `mlvc promote` serves the version promoted.
     return ModelServer(
-        lambda: resolve_model(reference, repo=repo), limits=limits, describe=describe
+        lambda: resolve_model(reference, repo=root),
+        limits=limits,
+        describe=describe,
+        log=_open_log(root),
     )
 
 

@@ -10,9 +10,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cli.core.schema.findings import Violation
+
+if TYPE_CHECKING:
+    from cli.core.schema.keywords import PatternSearch
 
 # Keys of a JSON Schema document that describe the document, not a row: left out of the
 # request schema that the OpenAPI document shows.
@@ -150,19 +153,25 @@ class RowsChecked:
 
 
 def check_rows(
-    contract: Mapping[str, Any] | bool, rows: Sequence[Mapping[str, Any]]
+    contract: Mapping[str, Any] | bool,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    search: PatternSearch | None = None,
 ) -> RowsChecked:
     """Check every row with the schema engine, as ``mlvc schema check`` checks JSON Lines.
 
     Columns are the keys the rows hold (in order of appearance); a key a row lacks is
     absent from that row, as a missing key of a JSON Lines record. Table rules
     (``x-mlvc``) describe a whole data set and are not applied to a request.
+    ``search`` evaluates the contract's ``pattern`` keywords (the server passes a
+    time-bounded one, so an untrusted value cannot hold a worker); a pattern past its
+    budget raises :class:`~cli.core.schema.checker.PatternTimedOut`.
     """
     from cli.core.schema.cells import ABSENT
     from cli.core.schema.checker import SchemaChecker
 
     columns = list(dict.fromkeys(key for row in rows for key in row))
-    checker = SchemaChecker(contract, columns, as_text=False)
+    checker = SchemaChecker(contract, columns, as_text=False, search=search)
     checker.feed({c: [row.get(c, ABSENT) for row in rows] for c in columns})
     return RowsChecked(
         rows=checker.rows,

@@ -422,3 +422,24 @@ def test_a_host_beyond_loopback_gets_one_warning_line() -> None:
         logger.removeHandler(keep)
     (record,) = keep.records
     assert "listening on 0.0.0.0, not a loopback address" in record.getMessage()
+
+
+def test_a_backtracking_pattern_on_a_request_value_is_bounded_and_422(worktree: Path) -> None:
+    # a request's values are untrusted: '^(a+)+$' on 'aaa…!' backtracks for hours in `re`
+    contract_file = worktree / "data" / "schema.json"
+    contract = json.loads(contract_file.read_text())
+    contract["properties"]["note"] = {"type": "string", "pattern": "^(a+)+$"}
+    contract_file.write_text(json.dumps(contract))
+    evil = {**ROW, "note": "a" * 34 + "!"}
+    with running(serve_worktree(worktree)) as base:
+        start = time.monotonic()
+        status, body = call("POST", f"{base}/predict", [ROW, evil])
+        took = time.monotonic() - start
+        ok, good = call("POST", f"{base}/predict", {**ROW, "note": "aaa"})
+        health, _ = call("GET", f"{base}/health")
+    assert status == 422, body
+    assert (body["column"], body["keyword"], body["expected"]) == ("note", "pattern", "^(a+)+$")
+    assert body["detail"][0].startswith("request: pattern '^(a+)+$' of column 'note' took more")
+    assert took < 10, took  # the budget (about a second) and a child process's start
+    assert ok == 200 and len(good["predictions"]) == 1, good
+    assert health == 200
