@@ -56,6 +56,12 @@ DEFAULT_MAX_BODY_BYTES = 10 << 20
 """Largest request body ``/predict`` reads (bytes); past it, 413."""
 DEFAULT_MAX_ROWS = 10_000
 """Most rows one ``/predict`` request may hold; past it, 413."""
+SCORING_THREADS = 1
+"""Threads that check and score large requests at once (the others queue for a thread)."""
+INLINE_ROWS = 200
+"""A request of at most this many rows, on a contract without patterns, is checked and
+scored on the event loop itself (no thread hand-off); larger ones go to a scoring thread,
+so the loop (``/health``, ``/metrics``) is never held for long."""
 
 # Endpoints counted by name; any other path is counted as "other" (bounded labels).
 ENDPOINTS = ("/predict", "/health", "/model", "/metrics", "/reload", "/openapi.json", "/docs")
@@ -155,6 +161,10 @@ class ModelServer:
         self.limits = limits or ServeLimits()
         self.log = log  # the prediction log (None: nothing logged)
         self.patterns = PatternWorker()  # the contract's patterns, time-bounded
+        # Large requests are checked and scored on SCORING_THREADS threads at most: the work
+        # holds the GIL, and more threads only take turns at it (each one's latency grows).
+        self._scoring: Any = None  # an anyio CapacityLimiter, made in the app's event loop
+        self._inline: tuple[Loaded | None, bool] = (None, False)  # a model, inline-safe
         self.metrics = Metrics()
         self.slot = ModelSlot(load, self.metrics.swapped)
         self.describe = describe or _plain_lines
@@ -202,6 +212,9 @@ class ModelServer:
         @asynccontextmanager
         async def lifespan(_app: FastAPI) -> Any:
             # Listening starts before the model is loaded: /health says 503 until it is.
+            import anyio
+
+            self._scoring = anyio.CapacityLimiter(SCORING_THREADS)
             threading.Thread(target=self._first_load, name="mlvc-load", daemon=True).start()
             try:
                 yield
@@ -249,8 +262,8 @@ class ModelServer:
         return document
 
     async def _predict(self, request: Request) -> Response:
+        import anyio
         from fastapi.responses import JSONResponse
-        from starlette.concurrency import run_in_threadpool
 
         from cli.core.documents import ParseLimitExceeded, load_json
         from cli.core.serving import RequestShapeInvalid, request_rows
@@ -272,8 +285,23 @@ class ModelServer:
             return _error(422, exc.detail)
         if len(rows) > self.limits.max_rows:
             return _error(413, f"{len(rows)} rows in one request (limit {self.limits.max_rows})")
-        status, payload = await run_in_threadpool(self._score, loaded, rows)
+        if len(rows) <= INLINE_ROWS and self._inline_safe(loaded):
+            status, payload = self._score(loaded, rows)
+        else:
+            status, payload = await anyio.to_thread.run_sync(
+                self._score, loaded, rows, limiter=self._scoring
+            )
         return JSONResponse(payload, status_code=status)
+
+    def _inline_safe(self, loaded: Loaded) -> bool:
+        """Whether ``loaded``'s contract has no pattern (a pattern waits on the worker)."""
+        from cli.core.schema.document import patterns_in
+
+        model, safe = self._inline
+        if model is not loaded:
+            safe = not patterns_in(loaded.contract)
+            self._inline = (loaded, safe)
+        return safe
 
     def _score(self, loaded: Loaded, rows: list[dict[str, Any]]) -> tuple[int, dict[str, Any]]:
         from cli.core.schema.checker import PatternTimedOut
@@ -297,11 +325,9 @@ class ModelServer:
 
     def _log(self, model: ResolvedModel, rows: list[dict[str, Any]], scored: Scored) -> None:
         """Append the scored rows to the prediction log; a failure there never fails a request."""
-        import pandas as pd
-
         from cli.core.models import probability_columns
 
-        outputs = pd.DataFrame({"prediction": scored.predictions})
+        outputs: dict[str, list[Any]] = {"prediction": scored.predictions}
         if scored.probabilities is not None:
             labels = list(scored.probabilities[0])
             for column, label in zip(probability_columns(labels), labels, strict=True):
@@ -309,9 +335,7 @@ class ModelServer:
         version = model.version or f"file:{model.model_md5[:12]}"  # as mlvc predict logs it
         try:
             assert self.log is not None
-            self.log.append(
-                pd.DataFrame.from_records(rows), outputs, model=model.name, version=version
-            )
+            self.log.append_records(rows, outputs, model=model.name, version=version)
         except Exception as exc:  # the log is a side channel: the answer stands without it
             LOG.error("prediction log: %s: %s", type(exc).__name__, exc)
 
