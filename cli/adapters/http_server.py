@@ -311,6 +311,7 @@ class ModelServer:
         try:
             checked = check_rows(loaded.contract, rows, search=self.patterns.failing)
         except PatternTimedOut as exc:
+            self.metrics.too_slow(exc.column, loaded.contract)
             return 422, _pattern_body(exc)
         if not checked.ok:
             self.metrics.refused(checked, loaded.contract)

@@ -437,9 +437,12 @@ def test_a_backtracking_pattern_on_a_request_value_is_bounded_and_422(worktree: 
         took = time.monotonic() - start
         ok, good = call("POST", f"{base}/predict", {**ROW, "note": "aaa"})
         health, _ = call("GET", f"{base}/health")
+        metrics = urllib.request.urlopen(f"{base}/metrics", timeout=BOUND).read().decode()
     assert status == 422, body
     assert (body["column"], body["keyword"], body["expected"]) == ("note", "pattern", "^(a+)+$")
     assert body["detail"][0].startswith("request: pattern '^(a+)+$' of column 'note' took more")
     assert took < 10, took  # the budget (about a second) and a child process's start
     assert ok == 200 and len(good["predictions"]) == 1, good
     assert health == 200
+    counted = 'mlvc_serve_validation_failures_total{column="note",keyword="pattern"} 1.0'
+    assert counted in metrics
