@@ -95,7 +95,7 @@ def serve_model(
     from cli.results.models import ServeStopped
 
     if workers > 1:
-        from cli.adapters.http_server import run_workers
+        from cli.adapters.http_listen import run_workers
 
         if worker_factory is None:
             raise ValueError("several workers need a worker_factory (module:function)")

@@ -28,7 +28,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import api
-from cli.adapters.http_server import ModelServer, ServeLimits, bind, is_loopback
+from cli.adapters.http_listen import bind, is_loopback
+from cli.adapters.http_server import ModelServer, ServeLimits
 from cli.app import app
 from cli.commands.serve import schema_lines
 from cli.core.modeling import build_pipeline
@@ -401,7 +402,7 @@ def test_the_listening_socket_is_tcp_so_connections_get_nodelay() -> None:
 def test_a_host_beyond_loopback_gets_one_warning_line() -> None:
     import logging
 
-    from cli.adapters.http_server import warn_if_exposed
+    from cli.adapters.http_listen import warn_if_exposed
 
     class Keep(logging.Handler):
         def __init__(self) -> None:
