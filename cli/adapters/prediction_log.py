@@ -227,9 +227,9 @@ def _with_meta(columns: dict[str, list[Any]], now: datetime, model: str, version
 
     n = len(next(iter(columns.values()))) if columns else 0
     meta = {
-        "logged_at": [now.isoformat(timespec="microseconds")] * n,
-        "model": [model] * n,
-        "model_version": [version] * n,
+        "logged_at": pa.repeat(now.isoformat(timespec="microseconds"), n),
+        "model": pa.repeat(model, n),
+        "model_version": pa.repeat(version, n),
     }
     return pa.table({**meta, **columns})
 

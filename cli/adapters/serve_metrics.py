@@ -88,10 +88,11 @@ class Metrics:
     def scored(self, predictions: Sequence[Any], classes: Sequence[str]) -> None:
         self.rows.inc(len(predictions))
         if classes:
+            from collections import Counter
+
             known = set(classes)
-            for label in predictions:
-                text = str(label)
-                self.classes.labels(text if text in known else UNEXPECTED).inc()
+            for text, count in Counter(str(label) for label in predictions).items():
+                self.classes.labels(text if text in known else UNEXPECTED).inc(count)
         else:
             for value in predictions:
                 if isinstance(value, int | float):
