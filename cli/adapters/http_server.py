@@ -161,7 +161,8 @@ class ModelServer:
         # Large requests are checked and scored on SCORING_THREADS threads at most: the work
         # holds the GIL, and more threads only take turns at it (each one's latency grows).
         self._scoring: Any = None  # an anyio CapacityLimiter, made in the app's event loop
-        self._inline: tuple[Loaded | None, bool] = (None, False)  # a model, inline-safe
+        # per model: whether its contract has no pattern, and jsonschema's is_valid if so
+        self._screen: tuple[Loaded | None, Callable[[Any], bool] | None] = (None, None)
         self.metrics = Metrics()
         self.slot = ModelSlot(load, self.metrics.swapped)
         self.describe = describe or _plain_lines
@@ -282,7 +283,7 @@ class ModelServer:
             return _error(422, exc.detail)
         if len(rows) > self.limits.max_rows:
             return _error(413, f"{len(rows)} rows in one request (limit {self.limits.max_rows})")
-        if len(rows) <= INLINE_ROWS and self._inline_safe(loaded):
+        if len(rows) <= INLINE_ROWS and self._quick(loaded) is not None:
             status, payload = self._score(loaded, rows)
         else:
             status, payload = await anyio.to_thread.run_sync(
@@ -290,15 +291,16 @@ class ModelServer:
             )
         return JSONResponse(payload, status_code=status)
 
-    def _inline_safe(self, loaded: Loaded) -> bool:
-        """Whether ``loaded``'s contract has no pattern (a pattern waits on the worker)."""
-        from cli.core.schema.document import patterns_in
+    def _quick(self, loaded: Loaded) -> Callable[[Any], bool] | None:
+        """jsonschema's ``is_valid`` for ``loaded``'s contract, or None when the contract has
+        a pattern (a pattern waits on the pattern worker, off the event loop)."""
+        from cli.core.serving import quick_validator
 
-        model, safe = self._inline
+        model, quick = self._screen
         if model is not loaded:
-            safe = not patterns_in(loaded.contract)
-            self._inline = (loaded, safe)
-        return safe
+            quick = quick_validator(loaded.contract)
+            self._screen = (loaded, quick)
+        return quick
 
     def _score(self, loaded: Loaded, rows: list[dict[str, Any]]) -> tuple[int, dict[str, Any]]:
         from cli.core.schema.checker import PatternTimedOut
@@ -306,7 +308,9 @@ class ModelServer:
 
         model = loaded.model
         try:
-            checked = check_rows(loaded.contract, rows, search=self.patterns.failing)
+            checked = check_rows(
+                loaded.contract, rows, search=self.patterns.failing, quick=self._quick(loaded)
+            )
         except PatternTimedOut as exc:
             self.metrics.too_slow(exc.column, loaded.contract)
             return 422, _pattern_body(exc)

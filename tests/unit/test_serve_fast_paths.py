@@ -89,3 +89,51 @@ def test_records_are_sampled_and_switched_off_as_frames_are(tmp_path: Path) -> N
     with PredictionLog(LogSettings(log=False), tmp_path / "off") as log:
         assert log.append_records(records, outputs, model="m", version="v1") == 0
     assert read_prediction_log(tmp_path / "off", "m").empty
+
+
+ROW = {
+    "island": "Torgersen",
+    "bill_length_mm": 39.1,
+    "bill_depth_mm": 18.7,
+    "flipper_length_mm": 181,
+    "body_mass_g": 3750,
+    "sex": "male",
+    "year": 2007,
+}
+REQUESTS = [
+    [ROW],
+    [ROW] * 8,
+    [{**ROW, "species": "Adelie"}],
+    [{**ROW, "island": "Atlantis"}],
+    [ROW, {**ROW, "bill_length_mm": "long", "wings": 2}],
+    [{"island": "Dream"}],
+    [{**ROW, "sex": None, "year": 2007.0}],
+    [{**ROW, "body_mass_g": True}],
+    [ROW] * 9 + [{**ROW, "year": "2007"}],
+]
+
+
+@pytest.mark.parametrize("rows", REQUESTS)
+def test_a_screened_request_gets_the_engines_verdict_and_report(rows: list[Any]) -> None:
+    import json
+
+    from cli.core.serving import check_rows, quick_validator, serving_contract
+    from tests.conftest import ROOT
+
+    contract = serving_contract(json.loads((ROOT / "data" / "schema.json").read_text()), "species")
+    quick = quick_validator(contract)
+    assert quick is not None
+    screened = check_rows(contract, rows, quick=quick)
+    engine = check_rows(contract, rows)
+    assert screened.ok == engine.ok
+    if not engine.ok:  # an invalid row always gets the engine's full report
+        assert screened == engine
+
+
+def test_a_contract_with_a_pattern_is_never_screened_in_process() -> None:
+    from cli.core.serving import quick_validator
+
+    contract = {"type": "object", "properties": {"note": {"type": "string", "pattern": "^a+$"}}}
+    assert quick_validator(contract) is None
+    assert quick_validator({"patternProperties": {"^x": {}}}) is None
+    assert quick_validator({"type": "object"}) is not None
