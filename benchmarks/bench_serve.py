@@ -8,7 +8,9 @@ whatever format MLflow chooses, inside that venv only (never in mlvc's environme
 missing (or with --no-mlflow).
 
 Load: --concurrency client threads on loopback, each on one keep-alive connection, send
---requests requests in all (bounded by --seconds per run), bodies of 1 row and of 100
+--requests requests in all (bounded by --seconds per run) per round; both servers run side
+by side and take turns within each of --rounds rounds (the order flips each round), so a
+change in the machine's load falls on both alike; figures are the rounds' medians. Bodies of 1 row and of 100
 rows in MLflow's `{"dataframe_records": [...]}` shape (both servers accept it unchanged);
 every answer must be 200. mlvc checks every row against the data contract; MLflow checks
 the model signature (none is logged here, so it checks nothing). Figures per server and
@@ -19,7 +21,7 @@ Budgets (issue 17), printed as BUDGET lines when MLflow ran:
 - p99 latency: mlvc serve <= MLflow's (<= 1x)
 
 Usage: python benchmarks/bench_serve.py [--requests 400] [--concurrency 8] [--seconds 60]
-       [--no-mlflow] [--json FILE]
+       [--rounds 3] [--no-mlflow] [--json FILE]
 """
 
 from __future__ import annotations
@@ -210,17 +212,17 @@ def bodies(rows: list[dict[str, Any]]) -> dict[str, bytes]:
     }
 
 
-def run_mlvc(work: Path, payloads: dict[str, bytes], args: argparse.Namespace) -> dict:
+Server = tuple[subprocess.Popen[bytes], int, str]  # the process, its port, its predict path
+
+
+def start_mlvc(work: Path) -> Server:
     port = free_port()
     command = [str(BIN / "mlvc"), "serve", "--model", "models/model.skops", "--port", str(port)]
-    child = serve(command, work, port, "/health", BIN)
-    try:
-        return {name: measure(port, "/predict", body, args) for name, body in payloads.items()}
-    finally:
-        stop(child)
+    return serve(command, work, port, "/health", BIN), port, "/predict"
 
 
-def run_mlflow(work: Path, payloads: dict[str, bytes], args: argparse.Namespace) -> dict | None:
+def start_mlflow(work: Path, args: argparse.Namespace) -> Server | None:
+    """MLflow's server on the same model, or None (a line says why) without its venv."""
     python, mlflow = MLFLOW_VENV / "bin" / "python", MLFLOW_VENV / "bin" / "mlflow"
     if args.no_mlflow or not mlflow.exists():
         why = "--no-mlflow" if args.no_mlflow else f"no MLflow venv at {MLFLOW_VENV}"
@@ -241,11 +243,33 @@ def run_mlflow(work: Path, payloads: dict[str, bytes], args: argparse.Namespace)
         str(mlflow), "models", "serve", "-m", str(model_dir), "-p", str(port),
         "-h", "127.0.0.1", "--env-manager", "local",
     ]  # fmt: skip
-    child = serve(command, work, port, "/health", MLFLOW_VENV / "bin")
-    try:
-        return {name: measure(port, "/invocations", body, args) for name, body in payloads.items()}
-    finally:
-        stop(child)
+    return serve(command, work, port, "/health", MLFLOW_VENV / "bin"), port, "/invocations"
+
+
+def median_round(rounds: list[dict[str, float]]) -> dict[str, float]:
+    """Per figure, the median over the rounds (requests: the total)."""
+    figures = {k: statistics.median(r[k] for r in rounds) for k in ("throughput", "p50", "p99")}
+    return {"requests": sum(r["requests"] for r in rounds), **figures}
+
+
+def run_rounds(
+    servers: dict[str, Server], payloads: dict[str, bytes], args: argparse.Namespace
+) -> dict[str, dict[str, dict[str, float]]]:
+    """Every server on every body, ``--rounds`` times, alternating servers within a round
+    (so a change in the machine's load falls on both alike); the median of the rounds."""
+    rounds: dict[str, dict[str, list[dict[str, float]]]] = {
+        name: {body: [] for body in payloads} for name in servers
+    }
+    for number in range(args.rounds):
+        for body, data in payloads.items():
+            order = list(servers) if number % 2 == 0 else list(reversed(servers))
+            for name in order:
+                _, port, path = servers[name]
+                rounds[name][body].append(measure(port, path, data, args))
+    return {
+        name: {body: median_round(results) for body, results in by_body.items()}
+        for name, by_body in rounds.items()
+    }
 
 
 def show(server: str, figures: dict[str, dict[str, float]], concurrency: int) -> None:
@@ -253,7 +277,7 @@ def show(server: str, figures: dict[str, dict[str, float]], concurrency: int) ->
         print(
             f"{server:<20} {body:>8}: {f['throughput']:8.1f} requests/s, "
             f"p50 {f['p50'] * 1000:7.1f} ms, p99 {f['p99'] * 1000:7.1f} ms "
-            f"({f['requests']:.0f} requests, {concurrency} clients)"
+            f"({f['requests']:.0f} requests, {concurrency} clients; medians of rounds)"
         )
 
 
@@ -263,15 +287,27 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8, help="client threads")
     parser.add_argument("--seconds", type=float, default=60.0, help="time bound per run")
     parser.add_argument("--no-mlflow", action="store_true", help="measure mlvc serve only")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="rounds per server and body (medians printed)"
+    )
     parser.add_argument("--json", type=Path, help="write the figures here as JSON")
     args = parser.parse_args()
     print(machine())
     with tempfile.TemporaryDirectory(prefix="bench-serve-") as folder:
         work = Path(folder)
         payloads = bodies(build_worktree(work))
-        ours = run_mlvc(work, payloads, args)
-        show("mlvc serve", ours, args.concurrency)
-        theirs = run_mlflow(work, payloads, args)
+        servers: dict[str, Server] = {}
+        try:
+            servers["mlvc serve"] = start_mlvc(work)
+            mlflow = start_mlflow(work, args)
+            if mlflow is not None:
+                servers["mlflow models serve"] = mlflow
+            figures = run_rounds(servers, payloads, args)
+        finally:
+            for child, _, _ in servers.values():
+                stop(child)
+    ours, theirs = figures["mlvc serve"], figures.get("mlflow models serve")
+    show("mlvc serve", ours, args.concurrency)
     if theirs is not None:
         show("mlflow models serve", theirs, args.concurrency)
         for body in payloads:

@@ -15,17 +15,19 @@ Invariants:
   the model's classes (a column the contract does not know is counted as
   ``(unexpected)``): a request cannot create labels without bound.
 - Nothing is unpickled: models load through the model store's trusted-types check.
+- A request's values are untrusted: the contract's ``pattern`` keywords run in the
+  time-bounded child process of :mod:`cli.adapters.pattern_worker`, never with ``re`` in
+  this process, so no value can hold a worker (past the budget: 422 naming the column).
+- Every row scored is offered to the prediction log (which samples, drops the excluded
+  columns, or is off, as ``params.yaml`` says); the log is flushed when the app stops.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import json
-import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -34,12 +36,15 @@ from typing import TYPE_CHECKING, Any
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
+from cli.adapters.http_listen import bind, uvicorn_server, warn_if_exposed
 from cli.adapters.model_slot import LOG, Loaded, ModelSlot, ReloadOutcome
+from cli.adapters.pattern_worker import PatternWorker
 from cli.adapters.serve_metrics import Metrics
-from cli.errors import ServeAddressUnavailable
 
 if TYPE_CHECKING:
-    from cli.core.serving import RowsChecked
+    from cli.adapters.prediction_log import PredictionLog
+    from cli.core.schema.checker import PatternTimedOut
+    from cli.core.serving import RowsChecked, Scored
     from cli.results.models import ResolvedModel
     from cli.results.schema import SchemaReport
 
@@ -48,6 +53,12 @@ DEFAULT_MAX_BODY_BYTES = 10 << 20
 """Largest request body ``/predict`` reads (bytes); past it, 413."""
 DEFAULT_MAX_ROWS = 10_000
 """Most rows one ``/predict`` request may hold; past it, 413."""
+SCORING_THREADS = 1
+"""Threads that check and score large requests at once (the others queue for a thread)."""
+INLINE_ROWS = 200
+"""A request of at most this many rows, on a contract without patterns, is checked and
+scored on the event loop itself (no thread hand-off); larger ones go to a scoring thread,
+so the loop (``/health``, ``/metrics``) is never held for long."""
 
 # Endpoints counted by name; any other path is counted as "other" (bounded labels).
 ENDPOINTS = ("/predict", "/health", "/model", "/metrics", "/reload", "/openapi.json", "/docs")
@@ -142,8 +153,16 @@ class ModelServer:
         *,
         limits: ServeLimits | None = None,
         describe: Callable[[SchemaReport], list[str]] | None = None,
+        log: PredictionLog | None = None,
     ) -> None:
         self.limits = limits or ServeLimits()
+        self.log = log  # the prediction log (None: nothing logged)
+        self.patterns = PatternWorker()  # the contract's patterns, time-bounded
+        # Large requests are checked and scored on SCORING_THREADS threads at most: the work
+        # holds the GIL, and more threads only take turns at it (each one's latency grows).
+        self._scoring: Any = None  # an anyio CapacityLimiter, made in the app's event loop
+        # per model: whether its contract has no pattern, and jsonschema's is_valid if so
+        self._screen: tuple[Loaded | None, Callable[[Any], bool] | None] = (None, None)
         self.metrics = Metrics()
         self.slot = ModelSlot(load, self.metrics.swapped)
         self.describe = describe or _plain_lines
@@ -191,8 +210,16 @@ class ModelServer:
         @asynccontextmanager
         async def lifespan(_app: FastAPI) -> Any:
             # Listening starts before the model is loaded: /health says 503 until it is.
+            import anyio
+
+            self._scoring = anyio.CapacityLimiter(SCORING_THREADS)
             threading.Thread(target=self._first_load, name="mlvc-load", daemon=True).start()
-            yield
+            try:
+                yield
+            finally:  # the requests in flight have finished: flush what they logged
+                self.patterns.close()
+                if self.log is not None:
+                    self.log.close()
 
         app = FastAPI(
             title="mlvc serve",
@@ -233,8 +260,8 @@ class ModelServer:
         return document
 
     async def _predict(self, request: Request) -> Response:
+        import anyio
         from fastapi.responses import JSONResponse
-        from starlette.concurrency import run_in_threadpool
 
         from cli.core.documents import ParseLimitExceeded, load_json
         from cli.core.serving import RequestShapeInvalid, request_rows
@@ -256,14 +283,37 @@ class ModelServer:
             return _error(422, exc.detail)
         if len(rows) > self.limits.max_rows:
             return _error(413, f"{len(rows)} rows in one request (limit {self.limits.max_rows})")
-        status, payload = await run_in_threadpool(self._score, loaded, rows)
+        if len(rows) <= INLINE_ROWS and self._quick(loaded) is not None:
+            status, payload = self._score(loaded, rows)
+        else:
+            status, payload = await anyio.to_thread.run_sync(
+                self._score, loaded, rows, limiter=self._scoring
+            )
         return JSONResponse(payload, status_code=status)
 
+    def _quick(self, loaded: Loaded) -> Callable[[Any], bool] | None:
+        """jsonschema's ``is_valid`` for ``loaded``'s contract, or None when the contract has
+        a pattern (a pattern waits on the pattern worker, off the event loop)."""
+        from cli.core.serving import quick_validator
+
+        model, quick = self._screen
+        if model is not loaded:
+            quick = quick_validator(loaded.contract)
+            self._screen = (loaded, quick)
+        return quick
+
     def _score(self, loaded: Loaded, rows: list[dict[str, Any]]) -> tuple[int, dict[str, Any]]:
+        from cli.core.schema.checker import PatternTimedOut
         from cli.core.serving import check_rows, prediction_body, score_rows, violation_body
 
         model = loaded.model
-        checked = check_rows(loaded.contract, rows)
+        try:
+            checked = check_rows(
+                loaded.contract, rows, search=self.patterns.failing, quick=self._quick(loaded)
+            )
+        except PatternTimedOut as exc:
+            self.metrics.too_slow(exc.column, loaded.contract)
+            return 422, _pattern_body(exc)
         if not checked.ok:
             self.metrics.refused(checked, loaded.contract)
             name = f"the data contract of {model.label}"
@@ -271,7 +321,25 @@ class ModelServer:
             return 422, violation_body(checked, lines)
         scored = score_rows(model.pipeline, rows, model.features, model.classes)
         self.metrics.scored(scored.predictions, model.classes)
+        if self.log is not None:
+            self._log(model, rows, scored)
         return 200, prediction_body(scored, model=model.name, version=model.version)
+
+    def _log(self, model: ResolvedModel, rows: list[dict[str, Any]], scored: Scored) -> None:
+        """Append the scored rows to the prediction log; a failure there never fails a request."""
+        from cli.core.models import probability_columns
+
+        outputs: dict[str, list[Any]] = {"prediction": scored.predictions}
+        if scored.probabilities is not None:
+            labels = list(scored.probabilities[0])
+            for column, label in zip(probability_columns(labels), labels, strict=True):
+                outputs[column] = [p[label] for p in scored.probabilities]
+        version = model.version or f"file:{model.model_md5[:12]}"  # as mlvc predict logs it
+        try:
+            assert self.log is not None
+            self.log.append_records(rows, outputs, model=model.name, version=version)
+        except Exception as exc:  # the log is a side channel: the answer stands without it
+            LOG.error("prediction log: %s: %s", type(exc).__name__, exc)
 
     async def _health(self) -> Response:
         from fastapi.responses import JSONResponse
@@ -339,7 +407,7 @@ class ModelServer:
             self.app, log_level="info", timeout_graceful_shutdown=graceful_seconds
         )
         self.address = sock.getsockname()[:2]
-        self._server = _uvicorn_server()(config)
+        self._server = uvicorn_server()(config)
         warn_if_exposed(host)
         try:
             self._server.run(sockets=[sock])
@@ -349,82 +417,20 @@ class ModelServer:
             raise ModelNotServable(self.failure)
 
 
-def _uvicorn_server() -> type:
-    import uvicorn
+def _pattern_body(exc: PatternTimedOut) -> dict[str, Any]:
+    """The 422 body of a value on which a contract's pattern outlived its time budget."""
+    from cli.errors import PatternTooSlow
 
-    class Server(uvicorn.Server):
-        """uvicorn's server, leaving the process's signals to the caller.
-
-        The CLI's edge owns them (``cli.adapters.signals.serving_signals`` calls
-        :meth:`ModelServer.stop` and :meth:`ModelServer.reload_in_background`), so a stop
-        by SIGTERM ends the command with its own exit code, not by the signal raised again.
-        """
-
-        @contextmanager
-        def capture_signals(self) -> Iterator[None]:
-            yield
-
-    return Server
+    error = PatternTooSlow("request", exc.pattern, exc.column, exc.seconds)
+    return {
+        "detail": [error.message, f"hint: {error.hint}"] if error.hint else [error.message],
+        "column": exc.column,
+        "keyword": "pattern",
+        "expected": exc.pattern,
+    }
 
 
 def _error(status: int, detail: str) -> Response:
     from fastapi.responses import JSONResponse
 
     return JSONResponse({"detail": detail}, status_code=status)
-
-
-def is_loopback(host: str) -> bool:
-    """Whether ``host`` names this machine only (``localhost`` or a loopback address)."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def warn_if_exposed(host: str) -> None:
-    """One warning line when the server listens beyond this machine."""
-    if not is_loopback(host):
-        LOG.warning(
-            "listening on %s, not a loopback address: anyone who can reach it can call "
-            "/predict and /reload (put it behind a proxy that authenticates)",
-            host,
-        )
-
-
-def bind(host: str, port: int) -> socket.socket:
-    """A listening socket on ``host:port`` (IPv6 when the host is an IPv6 address)."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    # IPPROTO_TCP named: asyncio sets TCP_NODELAY only on connections of a socket whose
-    # protocol says TCP; without it a keep-alive client waits on delayed ACKs.
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host, port))
-        sock.listen(2048)
-    except OSError as exc:
-        sock.close()
-        raise ServeAddressUnavailable(host, port, exc.strerror or str(exc)) from None
-    sock.set_inheritable(True)
-    return sock
-
-
-def run_workers(*, factory: str, host: str, port: int, workers: int) -> None:
-    """Serve ``factory`` (``module:function`` returning the app) in ``workers`` processes.
-
-    Each worker builds its own app and loads the model itself (the factory reads its
-    settings from the environment, which the workers inherit). uvicorn's supervisor
-    restarts the workers on SIGHUP (each then re-resolves the reference) and stops them
-    on SIGINT/SIGTERM.
-    """
-    import uvicorn
-    from uvicorn.supervisors import Multiprocess
-
-    sock = bind(host, port)
-    config = uvicorn.Config(factory, factory=True, workers=workers, log_level="info")
-    warn_if_exposed(host)
-    try:
-        Multiprocess(config, sockets=[sock]).run()
-    finally:
-        sock.close()

@@ -17,6 +17,7 @@ import itertools
 import os
 import threading
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -82,6 +83,29 @@ class PredictionLog:
         with self._lock:
             return self._append(inputs, outputs, model=model, version=version)
 
+    def append_records(
+        self,
+        records: Sequence[Mapping[str, Any]],
+        outputs: Mapping[str, Sequence[Any]],
+        *,
+        model: str,
+        version: str,
+    ) -> int:
+        """:meth:`append` for JSON rows (``mlvc serve``'s requests) and output columns.
+
+        The same log rows as :meth:`append` on the frames of these rows, built straight
+        as Arrow columns (no data frame on the request path). A key a record lacks is null.
+        """
+        if not self.enabled or len(records) == 0:
+            return 0
+        with self._lock:
+            keep = self._sample(len(records))
+            if not keep.any():
+                return 0
+            now = datetime.now(UTC)
+            columns = _record_columns(records, outputs, self.settings.exclude_columns, keep)
+            return self._buffer_table(_with_meta(columns, now, model, version), now, model)
+
     def _append(
         self, inputs: pd.DataFrame, outputs: pd.DataFrame, *, model: str, version: str
     ) -> int:
@@ -96,6 +120,10 @@ class PredictionLog:
         rows.insert(0, "model", model)
         rows.insert(0, "logged_at", now.isoformat(timespec="microseconds"))
         table = pa.Table.from_pandas(rows, preserve_index=False)
+        return self._buffer_table(table, now, model)
+
+    def _buffer_table(self, table: Any, now: datetime, model: str) -> int:
+        """Buffer ``table`` (log rows of ``model`` at ``now``); flush when full or due."""
         key = (model, now.date())
         if self._key is not None and key != self._key:
             self._flush()
@@ -103,11 +131,11 @@ class PredictionLog:
         self._since = self._since if self._since is not None else time.monotonic()
         self._buffer.append(table)
         self._buffered += table.nbytes
-        self.logged += len(rows)
+        self.logged += table.num_rows
         full = self._buffered >= float(self.settings.max_file_mb) * (1 << 20)
         if full or time.monotonic() - self._since >= FLUSH_SECONDS:
             self._flush()
-        return len(rows)
+        return int(table.num_rows)
 
     def _sample(self, n: int) -> Any:
         import numpy as np
@@ -171,6 +199,39 @@ def _log_rows(
     scores = outputs.drop(columns=[c for c in ("model_version",) if c in outputs.columns])
     scores = scores.iloc[keep].reset_index(drop=True)
     return kept_inputs.join(scores.drop(columns=list(set(kept_inputs.columns) & set(scores))))
+
+
+def _record_columns(
+    records: Sequence[Mapping[str, Any]],
+    outputs: Mapping[str, Sequence[Any]],
+    exclude: tuple[str, ...],
+    keep: Any,
+) -> dict[str, list[Any]]:
+    """The kept rows as columns: inputs (as :func:`_log_rows` names them), then outputs."""
+    rows = range(len(records)) if keep.all() else [int(i) for i in keep.nonzero()[0]]
+    excluded = set(exclude)
+    names = [c for c in dict.fromkeys(k for r in records for k in r) if c not in excluded]
+    reserved = {*META_COLUMNS, *outputs}
+    columns = {
+        f"input.{c}" if c in reserved else str(c): [records[i].get(c) for i in rows] for c in names
+    }
+    for name, values in outputs.items():
+        if name != "model_version" and name not in columns:
+            columns[name] = [values[i] for i in rows]
+    return columns
+
+
+def _with_meta(columns: dict[str, list[Any]], now: datetime, model: str, version: str) -> Any:
+    """An Arrow table: ``logged_at``, ``model``, ``model_version``, then ``columns``."""
+    import pyarrow as pa
+
+    n = len(next(iter(columns.values()))) if columns else 0
+    meta = {
+        "logged_at": pa.repeat(now.isoformat(timespec="microseconds"), n),
+        "model": pa.repeat(model, n),
+        "model_version": pa.repeat(version, n),
+    }
+    return pa.table({**meta, **columns})
 
 
 def read_prediction_log(root: Path, model: str, since: date | str | None = None) -> pd.DataFrame:

@@ -80,13 +80,19 @@ class Metrics:
             column = v.column if v.column in known else UNEXPECTED
             self.invalid.labels(column, v.keyword).inc(v.count)
 
+    def too_slow(self, column: str, contract: Mapping[str, Any] | bool) -> None:
+        """A request refused because a pattern outlived its budget on ``column``."""
+        known = set(contract.get("properties") or {}) if isinstance(contract, Mapping) else set()
+        self.invalid.labels(column if column in known | {"(row)"} else UNEXPECTED, "pattern").inc()
+
     def scored(self, predictions: Sequence[Any], classes: Sequence[str]) -> None:
         self.rows.inc(len(predictions))
         if classes:
+            from collections import Counter
+
             known = set(classes)
-            for label in predictions:
-                text = str(label)
-                self.classes.labels(text if text in known else UNEXPECTED).inc()
+            for text, count in Counter(str(label) for label in predictions).items():
+                self.classes.labels(text if text in known else UNEXPECTED).inc(count)
         else:
             for value in predictions:
                 if isinstance(value, int | float):

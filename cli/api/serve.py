@@ -36,13 +36,20 @@ def _server(
         ServeLimits,
     )
     from cli.api.models import resolve_model
+    from cli.api.predict import _open_log
 
+    root = repo if repo is not None else Path()
     limits = ServeLimits(
         max_body_bytes=max_body_bytes or DEFAULT_MAX_BODY_BYTES,
         max_rows=max_rows or DEFAULT_MAX_ROWS,
     )
+    # The reference is resolved again on every load: a stage reference (NAME#prod) follows
+    # the registry, so a reload after `mlvc promote` serves the version promoted.
     return ModelServer(
-        lambda: resolve_model(reference, repo=repo), limits=limits, describe=describe
+        lambda: resolve_model(reference, repo=root),
+        limits=limits,
+        describe=describe,
+        log=_open_log(root),
     )
 
 
@@ -88,7 +95,7 @@ def serve_model(
     from cli.results.models import ServeStopped
 
     if workers > 1:
-        from cli.adapters.http_server import run_workers
+        from cli.adapters.http_listen import run_workers
 
         if worker_factory is None:
             raise ValueError("several workers need a worker_factory (module:function)")

@@ -33,8 +33,8 @@ def serve(
             "--model",
             "-m",
             metavar="REF",
-            help="The model to serve: a path to a .skops file (its data contract and metadata "
-            "from the work tree).",
+            help="The model to serve: NAME@vX.Y.Z, NAME#STAGE (the version the stage holds "
+            "now; /reload or SIGHUP re-resolves it), NAME@latest, or a path to a .skops file.",
         ),
     ],
     host: Annotated[

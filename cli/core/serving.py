@@ -8,11 +8,14 @@ calls these, and writes the response.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cli.core.schema.findings import Violation
+
+if TYPE_CHECKING:
+    from cli.core.schema.keywords import PatternSearch
 
 # Keys of a JSON Schema document that describe the document, not a row: left out of the
 # request schema that the OpenAPI document shows.
@@ -149,20 +152,54 @@ class RowsChecked:
         return self.failing_rows == 0
 
 
+QUICK_ROWS = 8
+"""Up to this many rows, jsonschema's own ``is_valid`` screens a request first (cheaper
+than building columns for so few rows); any invalid row goes to the schema engine."""
+
+
+def quick_validator(contract: Mapping[str, Any] | bool) -> Callable[[Any], bool] | None:
+    """jsonschema's ``is_valid`` for ``contract``, or None when the contract has a pattern
+    (which ``is_valid`` would run with ``re``, unbounded, on untrusted values)."""
+    from jsonschema import Draft202012Validator
+
+    from cli.core.schema.document import contained_registry, patterns_in
+
+    if patterns_in(contract):
+        return None
+    validator = Draft202012Validator(
+        contract,
+        format_checker=Draft202012Validator.FORMAT_CHECKER,
+        registry=contained_registry(),  # retrieves nothing: no network, no other file
+    )
+    return validator.is_valid
+
+
 def check_rows(
-    contract: Mapping[str, Any] | bool, rows: Sequence[Mapping[str, Any]]
+    contract: Mapping[str, Any] | bool,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    search: PatternSearch | None = None,
+    quick: Callable[[Any], bool] | None = None,
 ) -> RowsChecked:
     """Check every row with the schema engine, as ``mlvc schema check`` checks JSON Lines.
 
     Columns are the keys the rows hold (in order of appearance); a key a row lacks is
     absent from that row, as a missing key of a JSON Lines record. Table rules
     (``x-mlvc``) describe a whole data set and are not applied to a request.
+    ``search`` evaluates the contract's ``pattern`` keywords (the server passes a
+    time-bounded one, so an untrusted value cannot hold a worker); a pattern past its
+    budget raises :class:`~cli.core.schema.checker.PatternTimedOut`. ``quick`` (from
+    :func:`quick_validator`) passes a request of at most :data:`QUICK_ROWS` valid rows
+    without the engine: jsonschema's verdict is the engine's.
     """
     from cli.core.schema.cells import ABSENT
     from cli.core.schema.checker import SchemaChecker
 
+    if quick is not None and len(rows) <= QUICK_ROWS and all(quick(row) for row in rows):
+        return RowsChecked(len(rows), 0, (), (), ())
+
     columns = list(dict.fromkeys(key for row in rows for key in row))
-    checker = SchemaChecker(contract, columns, as_text=False)
+    checker = SchemaChecker(contract, columns, as_text=False, search=search)
     checker.feed({c: [row.get(c, ABSENT) for row in rows] for c in columns})
     return RowsChecked(
         rows=checker.rows,

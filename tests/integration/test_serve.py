@@ -28,7 +28,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import api
-from cli.adapters.http_server import ModelServer, ServeLimits, bind, is_loopback
+from cli.adapters.http_listen import bind, is_loopback
+from cli.adapters.http_server import ModelServer, ServeLimits
 from cli.app import app
 from cli.commands.serve import schema_lines
 from cli.core.modeling import build_pipeline
@@ -401,7 +402,7 @@ def test_the_listening_socket_is_tcp_so_connections_get_nodelay() -> None:
 def test_a_host_beyond_loopback_gets_one_warning_line() -> None:
     import logging
 
-    from cli.adapters.http_server import warn_if_exposed
+    from cli.adapters.http_listen import warn_if_exposed
 
     class Keep(logging.Handler):
         def __init__(self) -> None:
@@ -422,3 +423,27 @@ def test_a_host_beyond_loopback_gets_one_warning_line() -> None:
         logger.removeHandler(keep)
     (record,) = keep.records
     assert "listening on 0.0.0.0, not a loopback address" in record.getMessage()
+
+
+def test_a_backtracking_pattern_on_a_request_value_is_bounded_and_422(worktree: Path) -> None:
+    # a request's values are untrusted: '^(a+)+$' on 'aaa…!' backtracks for hours in `re`
+    contract_file = worktree / "data" / "schema.json"
+    contract = json.loads(contract_file.read_text())
+    contract["properties"]["note"] = {"type": "string", "pattern": "^(a+)+$"}
+    contract_file.write_text(json.dumps(contract))
+    evil = {**ROW, "note": "a" * 34 + "!"}
+    with running(serve_worktree(worktree)) as base:
+        start = time.monotonic()
+        status, body = call("POST", f"{base}/predict", [ROW, evil])
+        took = time.monotonic() - start
+        ok, good = call("POST", f"{base}/predict", {**ROW, "note": "aaa"})
+        health, _ = call("GET", f"{base}/health")
+        metrics = urllib.request.urlopen(f"{base}/metrics", timeout=BOUND).read().decode()
+    assert status == 422, body
+    assert (body["column"], body["keyword"], body["expected"]) == ("note", "pattern", "^(a+)+$")
+    assert body["detail"][0].startswith("request: pattern '^(a+)+$' of column 'note' took more")
+    assert took < 10, took  # the budget (about a second) and a child process's start
+    assert ok == 200 and len(good["predictions"]) == 1, good
+    assert health == 200
+    counted = 'mlvc_serve_validation_failures_total{column="note",keyword="pattern"} 1.0'
+    assert counted in metrics
