@@ -1,4 +1,5 @@
-"""The IO of ``mlvc init``: read the user's table, then replace several files all at once.
+"""The IO of ``mlvc init`` beyond reading the table (``files.read_table``, the one reader):
+replace several files all at once.
 
 :func:`publish` writes every file to a temporary beside its target first and renames
 them over their targets only when all are written: a failure or an interrupt before
@@ -9,43 +10,8 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from cli.adapters.files import output_target, require_file
-from cli.errors import DataFileEmpty, DataFileUnreadable
-
-if TYPE_CHECKING:
-    import pandas as pd
-
-FORMATS = (".csv", ".parquet", ".jsonl")
-
-
-def read_any_table(path: Path) -> pd.DataFrame:
-    """A CSV, Parquet or JSON Lines file as a DataFrame, with one clear error per failure."""
-    import pandas as pd
-
-    require_file(path, what="data file", hint="pass --data a CSV, Parquet or JSON Lines file")
-    suffix = path.suffix.lower()
-    if suffix not in FORMATS:
-        raise DataFileUnreadable(
-            str(path), f"unsupported format '{suffix}'; use .csv, .parquet or .jsonl"
-        )
-    if path.stat().st_size == 0:
-        raise DataFileEmpty(str(path))
-    try:
-        if suffix == ".parquet":
-            frame = pd.read_parquet(path)
-        elif suffix == ".jsonl":
-            frame = pd.read_json(path, lines=True, dtype=False)
-        else:
-            frame = pd.read_csv(path, encoding="utf-8")
-    except pd.errors.EmptyDataError:
-        raise DataFileEmpty(str(path)) from None
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError) as exc:
-        raise DataFileUnreadable(str(path), str(exc).splitlines()[0]) from None
-    if frame.empty:
-        raise DataFileEmpty(str(path))
-    return frame
+from cli.adapters.files import output_target
 
 
 def publish(files: dict[Path, bytes], *, remove: tuple[Path, ...] = ()) -> None:

@@ -35,8 +35,8 @@ def init_project(
     on a failure nothing is changed. Refuses (``ProjectAlreadyInitialised``) a
     project set up for other data unless ``force``.
     """
-    from cli.adapters.adopt import publish, read_any_table
-    from cli.adapters.files import read_yaml
+    from cli.adapters.adopt import publish
+    from cli.adapters.files import read_table, read_yaml
     from cli.core.adopt.columns import (
         MODEL_NAME_RE,
         dataset_name,
@@ -49,7 +49,7 @@ def init_project(
     root = repo or Path.cwd()
     if name is not None and not MODEL_NAME_RE.match(name):
         raise InitModelNameInvalid(name)
-    frame = read_any_table(data)
+    frame = read_table(data, hint="pass --data a CSV, Parquet or JSON Lines file")
     columns = [str(c) for c in frame.columns]
     if target not in columns:
         raise InitTargetMissing(str(data), target, columns)

@@ -232,13 +232,15 @@ def test_a_failure_changes_nothing(project: Path, tmp_path: Path) -> None:
     assert not (project / "data/external/churn.csv").exists()
 
 
-def test_json_lines_tables_are_read(tmp_path: Path) -> None:
-    from cli.adapters.adopt import read_any_table
-
-    path = tmp_path / "t.jsonl"
-    path.write_text('{"a": 1, "b": "x"}\n{"a": 2, "b": "y"}\n')
-    frame = read_any_table(path)
-    assert list(frame.columns) == ["a", "b"] and len(frame) == 2
+def test_json_lines_tables_are_adopted(project: Path) -> None:
+    path = project / "data/external/t.jsonl"
+    rows = [{"a": i, "b": "xyz"[i % 3], "y": "yes" if i % 2 else "no"} for i in range(30)]
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    result = api.init_project(data=path, target="y", repo=project)
+    params = load(project, "params.yaml")
+    assert result.task == "classification" and params["ingest"]["source"] == "data/external/t.jsonl"
+    assert params["data"]["numeric_features"] == ["a"]
+    assert params["data"]["categorical_features"] == ["b"]
 
 
 def test_params_that_break_the_schema_are_never_written(project: Path, tmp_path: Path) -> None:
