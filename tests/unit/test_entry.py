@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -42,3 +44,22 @@ def test_a_registry_listing_starts_git_in_the_folder_it_lists(
 )
 def test_any_other_command_line_starts_nothing(argv: list[str]) -> None:
     assert listing_folder(argv) is None
+
+
+# Runs the console entry with the app replaced by a probe of the collector's state.
+PROBE_COLLECTOR = r"""
+import gc, sys
+import cli.app
+cli.app.main = lambda **_: print(gc.isenabled(), gc.get_freeze_count() > 0)
+sys.argv = ["mlvc", "--version"]
+from cli.entry import main
+main()
+"""
+
+
+def test_the_command_runs_collected_with_the_start_up_objects_frozen() -> None:
+    """The collections a command triggers never walk the objects its imports built."""
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE_COLLECTOR], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["True", "True"], done.stderr
