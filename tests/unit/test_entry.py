@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from cli.adapters.startup import LISTING_PIPE_BYTES, start_tag_listing
 from cli.entry import listing_folder
 
 HERE = Path(".").absolute()
@@ -63,3 +65,16 @@ def test_the_command_runs_collected_with_the_start_up_objects_frozen() -> None:
         [sys.executable, "-c", PROBE_COLLECTOR], capture_output=True, text=True, check=True
     )
     assert done.stdout.split() == ["True", "True"], done.stderr
+
+
+@pytest.mark.skipif(not hasattr(fcntl, "F_GETPIPE_SZ"), reason="pipe capacity is Linux's")
+def test_the_started_listing_is_not_held_up_by_a_full_pipe(tmp_path: Path) -> None:
+    """git writes a large listing while Python imports: its pipe holds a megabyte."""
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    listing = start_tag_listing(tmp_path)
+    try:
+        assert listing.child.stdout is not None
+        capacity = fcntl.fcntl(listing.child.stdout.fileno(), fcntl.F_GETPIPE_SZ)
+        assert capacity >= LISTING_PIPE_BYTES == 1 << 20
+    finally:
+        listing.discard()
