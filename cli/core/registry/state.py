@@ -223,6 +223,8 @@ def in_stage_order(stages: Iterable[str], order: Sequence[str]) -> tuple[str, ..
     A registry written by another tool (GTO) may hold stages the policy does not list:
     they follow the policy's, so a listing never hides one.
     """
+    if not stages:
+        return ()  # most versions hold no stage: a listing calls this once per version
     rank = {stage: i for i, stage in enumerate(order)}
     return tuple(sorted(set(stages), key=lambda s: (rank.get(s, len(rank)), s)))
 
