@@ -69,3 +69,27 @@ def test_every_renderer_key_names_a_result_type_that_renders() -> None:
         kind = getattr(importlib.import_module(module), qualname)
         assert is_dataclass(kind) and fmt in formats(kind), name
     assert formats(RegistryView) == (Format.text, Format.json)
+
+
+# Imports the registry's core with re.compile recorded; prints the patterns compiled.
+RECORD_PATTERNS = r"""
+import json, re, sys
+compiled = []
+original = re.compile
+re.compile = lambda pattern, flags=0: compiled.append(pattern) or original(pattern, flags)
+import cli.core.registry
+print(json.dumps([p for p in compiled if isinstance(p, str)]))
+"""
+
+
+def test_the_registry_core_compiles_no_pattern_a_listing_does_not_use() -> None:
+    """Shortcuts and a stage message's version are parsed on use: a listing compiles neither."""
+    from cli.core.registry import ASSIGNED_VERSION, SHORTCUT, TAG_RE, parse_shortcut
+
+    done = subprocess.run(
+        [sys.executable, "-c", RECORD_PATTERNS], capture_output=True, text=True, check=True
+    )
+    compiled = json.loads(done.stdout)
+    assert TAG_RE.pattern in compiled
+    assert SHORTCUT not in compiled and ASSIGNED_VERSION not in compiled
+    assert parse_shortcut("penguins-classifier#prod").stage == "prod"  # compiled on use
