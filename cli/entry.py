@@ -3,8 +3,9 @@
 It runs before Typer and the app are imported, so what it starts overlaps their import:
 
 - the cyclic garbage collector is off while the app's modules load (imports build
-  long-lived objects, which a collection would only walk) and on again before the
-  command runs;
+  long-lived objects, which a collection would only walk); those objects are then
+  frozen (moved to the permanent generation, which collections never walk) and the
+  collector is on again before the command runs;
 - ``mlvc registry``'s one git call (``git for-each-ref``) starts at once in the folder
   the listing reads; the command takes its output (``cli.api.registry(started=...)``).
   Any other command line starts nothing.
@@ -64,5 +65,6 @@ def main() -> None:
     listing = start_listing(sys.argv[1:])
     from cli.app import main as run_app
 
+    gc.freeze()  # what the imports built lives as long as the process
     gc.enable()
     run_app(tag_listing=listing)

@@ -30,10 +30,14 @@ except SystemExit:
     pass
 loaded = {n: m for n, m in list(sys.modules.items()) if n == "cli" or n.startswith("cli.")}
 defined = sorted({k for m in loaded.values() for k, v in vars(m).items() if isinstance(v, type)})
-print(json.dumps({"modules": sorted(loaded), "classes": defined}), file=sys.stderr)
+stdlib = sorted(n for n in ("tempfile", "random") if n in sys.modules)
+found = {"modules": sorted(loaded), "classes": defined, "stdlib": stdlib}
+print(json.dumps(found), file=sys.stderr)
 """
 
 OTHER_FAMILIES = ("DriftReport", "MetricReport", "CardReport", "ParamsReport", "ReproReport")
+# what the registry's writes return (cli.results.release): a listing builds none of them
+WRITE_RESULTS = ("Gate", "Release", "Promotion", "CheckoutResult")
 
 
 def test_the_registry_command_builds_no_other_feature_result(tmp_path: Path) -> None:
@@ -51,10 +55,12 @@ def test_the_registry_command_builds_no_other_feature_result(tmp_path: Path) -> 
     loaded = json.loads(done.stderr.strip().splitlines()[-1])
     assert "cli.results.registry" in loaded["modules"]
     families = {m for m in loaded["modules"] if m.startswith("cli.results.")}
-    # cli.api.schema still imports its two result types at module level (that module
-    # belongs to the runtime-tuning item); every other feature imports its results lazily
-    assert families <= {"cli.results.registry", "cli.results.schema"}, families
+    # the API facade imports every feature module; each imports its results lazily
+    assert families == {"cli.results.registry"}, families
+    # a temporary folder is made only by the commands that need one: imported on use
+    assert loaded["stdlib"] == [], loaded["stdlib"]
     assert not set(OTHER_FAMILIES) & set(loaded["classes"])
+    assert not set(WRITE_RESULTS) & set(loaded["classes"])
 
 
 def test_every_renderer_key_names_a_result_type_that_renders() -> None:
@@ -63,3 +69,27 @@ def test_every_renderer_key_names_a_result_type_that_renders() -> None:
         kind = getattr(importlib.import_module(module), qualname)
         assert is_dataclass(kind) and fmt in formats(kind), name
     assert formats(RegistryView) == (Format.text, Format.json)
+
+
+# Imports the registry's core with re.compile recorded; prints the patterns compiled.
+RECORD_PATTERNS = r"""
+import json, re, sys
+compiled = []
+original = re.compile
+re.compile = lambda pattern, flags=0: compiled.append(pattern) or original(pattern, flags)
+import cli.core.registry
+print(json.dumps([p for p in compiled if isinstance(p, str)]))
+"""
+
+
+def test_the_registry_core_compiles_no_pattern_a_listing_does_not_use() -> None:
+    """Shortcuts and a stage message's version are parsed on use: a listing compiles neither."""
+    from cli.core.registry import ASSIGNED_VERSION, SHORTCUT, TAG_RE, parse_shortcut
+
+    done = subprocess.run(
+        [sys.executable, "-c", RECORD_PATTERNS], capture_output=True, text=True, check=True
+    )
+    compiled = json.loads(done.stdout)
+    assert TAG_RE.pattern in compiled
+    assert SHORTCUT not in compiled and ASSIGNED_VERSION not in compiled
+    assert parse_shortcut("penguins-classifier#prod").stage == "prod"  # compiled on use

@@ -29,8 +29,13 @@ def start(
     cwd: Path,
     env: Mapping[str, str] | None = None,
     stdin: bool = False,
+    pipe_bytes: int = -1,
 ) -> subprocess.Popen[str]:
-    """Start ``argv`` in ``cwd`` with piped output; :func:`finish` collects it."""
+    """Start ``argv`` in ``cwd`` with piped output; :func:`finish` collects it.
+
+    ``pipe_bytes``: the capacity of its pipes where the system lets it be set (Linux);
+    the child writes that much before it waits for a reader (the default: the system's).
+    """
     try:
         return subprocess.Popen(
             list(argv),
@@ -40,6 +45,7 @@ def start(
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            pipesize=pipe_bytes,
         )
     except FileNotFoundError:
         raise ToolkitError(

@@ -29,6 +29,10 @@ TAG_FORMAT = (
     + RECORD
 )
 TAG_LISTING = ("git", "for-each-ref", f"--format={TAG_FORMAT}")
+# The listing's pipe holds this much (Linux's default limit for an unprivileged process):
+# git writes a listing up to this size while Python imports, without waiting for a reader.
+# A larger listing waits for the command to read it, as with the system's default pipe.
+LISTING_PIPE_BYTES = 1 << 20
 
 
 @dataclass
@@ -52,4 +56,5 @@ class TagListing:
 
 def start_tag_listing(folder: Path) -> TagListing:
     """Start listing the annotated tags of the repository holding ``folder`` (absolute)."""
-    return TagListing(folder, process.start([*TAG_LISTING, "refs/tags"], cwd=folder))
+    child = process.start([*TAG_LISTING, "refs/tags"], cwd=folder, pipe_bytes=LISTING_PIPE_BYTES)
+    return TagListing(folder, child)

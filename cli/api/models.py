@@ -3,7 +3,6 @@ or a ``.skops`` path into a loaded, verified model version with its data contrac
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -78,6 +77,8 @@ def _from_registry(shortcut: Shortcut, repo: Path) -> ResolvedModel:
     data = _fetch_verified(repo, model_path, by_path[model_path], tag)
     schema = _committed_json(repo, tag, str(paths.DATA_SCHEMA))
     metrics = dict(found.metrics) or (_committed_json(repo, tag, str(paths.METRICS)) or {})
+    import tempfile
+
     with tempfile.TemporaryDirectory(prefix="mlvc-model-") as tmp:
         local = Path(tmp) / Path(model_path).name
         local.write_bytes(data)

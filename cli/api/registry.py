@@ -44,21 +44,15 @@ from cli.errors import (
 
 if TYPE_CHECKING:
     from cli.adapters.startup import TagListing
-    from cli.results.registry import (
-        CheckoutResult,
-        Gate,
-        Promotion,
-        RegistryHistory,
-        RegistryView,
-        Release,
-    )
+    from cli.results.registry import RegistryHistory, RegistryView
+    from cli.results.release import CheckoutResult, Gate, Promotion, Release
 
 # Every task's headline metrics, recorded in the release tag for the change gates.
 KEY_METRICS = tuple(dict.fromkeys(k for keys in TASK_METRICS.values() for k in keys))
 
 
 def _gates(results: list[GateResult]) -> tuple[Gate, ...]:
-    from cli.results.registry import Gate
+    from cli.results.release import Gate
 
     return tuple(Gate(r.gate, r.ok, r.detail) for r in results)
 
@@ -157,7 +151,7 @@ def release(
     the remote holds every object, then ``git push`` of the tag; on any failure
     the local tag is deleted. ``dry_run`` reports the gates and creates nothing.
     """
-    from cli.results.registry import Gate, Release
+    from cli.results.release import Gate, Release
 
     git.ensure_repo(repo)
     if git.current_branch(repo) is None:
@@ -302,7 +296,7 @@ def promote(
     dry_run: bool = False,
 ) -> Promotion:
     """Assign ``stage`` to a version (``NAME#STAGE#N``), after the stage order and stage gates."""
-    from cli.results.registry import Gate, Promotion
+    from cli.results.release import Gate, Promotion
 
     git.ensure_repo(repo)
     name, _ = _model(repo, model)
@@ -362,7 +356,7 @@ def rollback(*, model: str, stage: str, repo: Path = Path(), push: bool = False)
     still standing (GTO's reading), so each rollback steps one version further back;
     with no such version, ``NothingToRollBack`` (exit 1) and no tag.
     """
-    from cli.results.registry import Gate, Promotion
+    from cli.results.release import Gate, Promotion
 
     git.ensure_repo(repo)
     name, _ = _model(repo, model)
@@ -490,7 +484,7 @@ def checkout(*, ref: str, repo: Path = Path()) -> CheckoutResult:
     the file); all are checked, fetched and verified before the first file is written.
     """
     from cli.adapters.files import contained, write_bytes
-    from cli.results.registry import CheckoutResult
+    from cli.results.release import CheckoutResult
 
     git.ensure_repo(repo)
     name, version = _resolve_ref(repo, ref)

@@ -7,12 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cli.results.schema import SchemaInferred, SchemaReport
-
 if TYPE_CHECKING:
     from cli.adapters.arrow_tables import Progress
     from cli.adapters.runtime import Pools
     from cli.core.schema.checker import SchemaChecker
+    from cli.results.schema import SchemaInferred, SchemaReport
 
 
 def check_schema(
@@ -60,6 +59,8 @@ def check_schema(
 
 def _schema_report(checker: SchemaChecker, *, data: str, schema: str) -> SchemaReport:
     """The report of a checker that has been fed every chunk of ``data``."""
+    from cli.results.schema import SchemaReport
+
     return SchemaReport(
         data=data,
         schema=schema,
@@ -114,6 +115,7 @@ def infer_schema(
     from cli.adapters.arrow_tables import open_stream
     from cli.adapters.files import output_target, refuse_input_as_output, write_text
     from cli.core.schema.infer import SchemaInferrer, pretty_json
+    from cli.results.schema import SchemaInferred
 
     if output is not None:
         output_target(output)  # a directory, FIFO or device is refused before reading the data

@@ -69,8 +69,8 @@ RENDERERS: dict[tuple[str, Format], tuple[str, str]] = {
         "cli.render.report",
         "metric_report_markdown",
     ),
-    ("cli.results.registry.Release", Format.text): ("cli.render.registry", "release_text"),
-    ("cli.results.registry.Promotion", Format.text): ("cli.render.registry", "promotion_text"),
+    ("cli.results.release.Release", Format.text): ("cli.render.registry", "release_text"),
+    ("cli.results.release.Promotion", Format.text): ("cli.render.registry", "promotion_text"),
     ("cli.results.registry.RegistryView", Format.text): (
         "cli.render.registry",
         "registry_view_text",
@@ -79,7 +79,7 @@ RENDERERS: dict[tuple[str, Format], tuple[str, str]] = {
         "cli.render.registry",
         "registry_history_text",
     ),
-    ("cli.results.registry.CheckoutResult", Format.text): (
+    ("cli.results.release.CheckoutResult", Format.text): (
         "cli.render.registry",
         "checkout_result_text",
     ),

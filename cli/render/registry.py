@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from cli.results.registry import CheckoutResult, Promotion, RegistryHistory, RegistryView, Release
+from cli.results.registry import RegistryHistory, RegistryView
+from cli.results.release import CheckoutResult, Promotion, Release
 
 
 def _gate_lines(gates: tuple[Any, ...]) -> list[str]:

@@ -7,8 +7,9 @@ One module per feature, each type defined once, in its feature's module:
 - :mod:`cli.results.card`: ``CardBuild``, ``CardReport``
 - :mod:`cli.results.schema`: ``SchemaReport``, ``SchemaInferred``
 - :mod:`cli.results.init`: ``ColumnDecision``, ``InitResult``
-- :mod:`cli.results.registry`: ``Gate``, ``Release``, ``Promotion``, ``RegistryVersion``,
-  ``RegistryModel``, ``RegistryView``, ``HistoryEvent``, ``RegistryHistory``,
+- :mod:`cli.results.registry` (the registry's reads): ``RegistryVersion``,
+  ``RegistryModel``, ``RegistryView``, ``HistoryEvent``, ``RegistryHistory``
+- :mod:`cli.results.release` (its writes): ``Gate``, ``Release``, ``Promotion``,
   ``CheckoutResult``
 - :mod:`cli.results.drift`: ``Statistic``, ``ColumnDrift``, ``DriftReport`` and the
   status and method names

@@ -13,7 +13,7 @@ import pytest
 from cli.render import render
 from cli.render.colour import GREEN, RED, RESET, YELLOW, paint, wants_colour
 from cli.results.params import ParamsReport
-from cli.results.registry import Gate, Release
+from cli.results.release import Gate, Release
 
 ROOT = Path(__file__).resolve().parents[2]
 MLVC = str(Path(sys.executable).with_name("mlvc"))

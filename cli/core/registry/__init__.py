@@ -30,11 +30,11 @@ from cli.core.registry.state import (
     versions_by_commit,
 )
 from cli.core.registry.tags import (
-    ASSIGNED_VERSION_RE,
+    ASSIGNED_VERSION,
     DEFAULT_STAGES,
     METRIC_LINE_RE,
     SEMVER_RE,
-    SHORTCUT_RE,
+    SHORTCUT,
     TAG_RE,
     Event,
     Shortcut,
@@ -50,12 +50,12 @@ from cli.core.registry.tags import (
 )
 
 __all__ = [
-    "ASSIGNED_VERSION_RE",
+    "ASSIGNED_VERSION",
     "DEFAULT_STAGES",
     "METRIC_LINE_RE",
     "PRIORITY",
     "SEMVER_RE",
-    "SHORTCUT_RE",
+    "SHORTCUT",
     "TAG_RE",
     "Event",
     "GateResult",

@@ -3,12 +3,13 @@ and its history, as GTO computes them."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from cli.core.registry.tags import (
-    ASSIGNED_VERSION_RE,
+    ASSIGNED_VERSION,
     Event,
     TagEvent,
     TagRecord,
@@ -174,7 +175,7 @@ def version_of_stage_event(event: TagEvent, by_commit: Mapping[str, Sequence[str
     at_commit = by_commit.get(event.commit, ())
     if len(at_commit) <= 1:
         return at_commit[0] if at_commit else None
-    match = ASSIGNED_VERSION_RE.search(event.message)
+    match = re.search(ASSIGNED_VERSION, event.message)
     named = match.group(1) if match else None
     return named if named in at_commit else at_commit[-1]
 
@@ -223,6 +224,8 @@ def in_stage_order(stages: Iterable[str], order: Sequence[str]) -> tuple[str, ..
     A registry written by another tool (GTO) may hold stages the policy does not list:
     they follow the policy's, so a listing never hides one.
     """
+    if not stages:
+        return ()  # most versions hold no stage: a listing calls this once per version
     rank = {stage: i for i, stage in enumerate(order)}
     return tuple(sorted(set(stages), key=lambda s: (rank.get(s, len(rank)), s)))
 

@@ -27,11 +27,12 @@ TAG_RE = re.compile(
 )
 # GTO's shortcuts (``gto/constants.py``: ``shortcut_re``), as ``gto show`` accepts them;
 # a bare X.Y.Z is accepted too, as everywhere in mlvc
-SHORTCUT_RE = re.compile(
-    rf"^(?P<name>{NAME})(?:#(?P<stage>{STAGE})|@(?P<version>latest|greatest|v?{SEMVER}))$"
-)
+SHORTCUT = rf"^(?P<name>{NAME})(?:#(?P<stage>{STAGE})|@(?P<version>latest|greatest|v?{SEMVER}))$"
 SEMVER_RE = re.compile(SEMVER)
-ASSIGNED_VERSION_RE = re.compile(r"version '?(v" + SEMVER + r")'?")
+# the version a stage tag's message names (read only when several versions share a commit)
+ASSIGNED_VERSION = r"version '?(v" + SEMVER + r")'?"
+# SHORTCUT and ASSIGNED_VERSION stay pattern texts: ``re`` compiles each on first use and
+# keeps it, so a listing (which parses no shortcut) never compiles them
 METRIC_LINE_RE = re.compile(r"metric\.([\w.-]+):\s*(-?[\d.eE+-]+)\s*")
 DEFAULT_STAGES = ("dev", "staging", "prod")
 
@@ -123,7 +124,7 @@ class Shortcut:
 
 def parse_shortcut(text: str) -> Shortcut:
     """Parse GTO's shortcut grammar; ValueError for anything else."""
-    match = SHORTCUT_RE.fullmatch(text)
+    match = re.fullmatch(SHORTCUT, text)
     if not match:
         raise ValueError(f"'{text}' is not NAME@vX.Y.Z, NAME@latest or NAME#STAGE")
     name, stage, version = match.group("name", "stage", "version")
