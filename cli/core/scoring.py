@@ -45,15 +45,39 @@ def chunk_frame(chunk: Any, *, as_text: bool, numeric: Collection[str]) -> pd.Da
             {c: [None if v is ABSENT else v for v in values] for c, values in chunk.items()}
         )
     else:
+        if as_text:
+            chunk = _numbers_from_text(chunk, numeric)
         frame = chunk.to_pandas()
     for column in frame.columns:
         series = frame[column]
-        if as_text:
+        if as_text and not pd.api.types.is_float_dtype(series):  # floats: parsed by Arrow
             series = series.where(~series.isin(NULL_TOKENS), None)
-        if column in numeric:
+        if column in numeric and not pd.api.types.is_float_dtype(series):
             series = pd.to_numeric(series, errors="coerce")
         frame[column] = series
     return frame
+
+
+def _numbers_from_text(chunk: Any, numeric: Collection[str]) -> Any:
+    """The chunk with each numeric text column parsed into float64 by Arrow (null tokens
+    become nulls); a column holding any other text is left to ``pandas.to_numeric``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from cli.core.schema.cells import NULL_TOKENS
+
+    tokens = pa.array(NULL_TOKENS)
+    for position, name in enumerate(chunk.column_names):
+        column = chunk.column(position)
+        if name not in numeric or not pa.types.is_string(column.type):
+            continue
+        blanked = pc.if_else(pc.is_in(column, value_set=tokens), None, column)
+        try:
+            parsed = pc.cast(blanked, pa.float64())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            continue  # text that is no number: pandas makes it missing, cell by cell
+        chunk = chunk.set_column(position, name, parsed)
+    return chunk
 
 
 def score(

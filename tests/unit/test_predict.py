@@ -280,3 +280,25 @@ def test_jsonl_rejects_name_missing_keys_and_wrong_types(
     assert rejects[0]["reasons"] == '(row): required ["island"]'
     assert rejects[1]["reasons"].startswith("sex: ")
     assert rejects[1]["sex"] == "5"
+
+
+def test_numeric_text_cells_become_numbers_and_tokens_missing() -> None:
+    import math
+
+    import pyarrow as pa
+
+    from cli.core.scoring import chunk_frame
+
+    chunk = pa.table(
+        {
+            "clean": ["1.5", "NA", "", "-2e3"],  # parsed by Arrow in one cast
+            "dirty": ["7", "x", "null", "8"],  # a cell that is no number: cell by cell
+            "text": ["a", "NA", "b", ""],
+        }
+    )
+    frame = chunk_frame(chunk, as_text=True, numeric={"clean", "dirty"})
+    assert frame["clean"].tolist()[0] == 1.5 and frame["clean"].tolist()[3] == -2000.0
+    assert all(math.isnan(v) for v in frame["clean"].tolist()[1:3])
+    dirty = frame["dirty"].tolist()
+    assert dirty[0] == 7 and dirty[3] == 8 and math.isnan(dirty[1]) and math.isnan(dirty[2])
+    assert [None if pd.isna(v) else v for v in frame["text"]] == ["a", None, "b", None]
