@@ -85,10 +85,15 @@ def predict_table(
         written = False
         if prediction_log is not None:
             prediction_log.discard()  # nothing of a failed batch is logged
-    finally:
-        stream.chunks.close()
+    except BaseException:  # Ctrl-C, a scoring or writing failure: no output, so no log
+        if prediction_log is not None:
+            prediction_log.discard()
+        raise
+    else:
         if prediction_log is not None:
             prediction_log.close()
+    finally:
+        stream.chunks.close()
     from cli.api.schema import _schema_report
 
     report = _schema_report(checker, data=str(data), schema=job.contract_source)

@@ -302,3 +302,31 @@ def test_numeric_text_cells_become_numbers_and_tokens_missing() -> None:
     dirty = frame["dirty"].tolist()
     assert dirty[0] == 7 and dirty[3] == 8 and math.isnan(dirty[1]) and math.isnan(dirty[2])
     assert [None if pd.isna(v) else v for v in frame["text"]] == ["a", None, "b", None]
+
+
+def test_an_interrupted_batch_writes_no_output_and_logs_nothing(project: Path) -> None:
+    """Ctrl-C in the second chunk: the log file the first chunk rotated out is removed too."""
+    params = (project / "params.yaml").read_text()
+    (project / "params.yaml").write_text(params.replace("max_file_mb: 64", "max_file_mb: 0.001"))
+    batch = pd.read_csv(project / "batch.csv")
+    rows = batch.sample(200_010, replace=True, random_state=0)  # a Parquet chunk is 200k rows
+    rows.to_parquet(project / "big.parquet", index=False)
+    calls = []
+
+    def interrupt_on_the_second_chunk(done: int, total: int) -> None:
+        calls.append(done)
+        if len(calls) == 2:
+            assert list((project / "monitoring").rglob("*.parquet"))  # the first chunk's
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        api.predict_table(
+            model="models/model.skops",
+            data=project / "big.parquet",
+            output=project / "out.csv",
+            repo=project,
+            progress=interrupt_on_the_second_chunk,
+        )
+    assert calls == [200_000, 200_010]
+    assert not (project / "out.csv").exists()
+    assert list((project / "monitoring").rglob("*.parquet")) == []
