@@ -371,7 +371,8 @@ class PredictionOutputFormat(ToolkitError):
 
     def __init__(self, fmt: str, detail: str) -> None:
         super().__init__(
-            f"--format {fmt}: {detail}", hint="use --format csv, parquet or jsonl (-o FILE)"
+            f"--format {fmt}: {detail}" if fmt else detail,
+            hint="use --format csv, parquet or jsonl, or -o FILE.csv, FILE.parquet or FILE.jsonl",
         )
 
 
@@ -932,6 +933,17 @@ class OutputIsInput(ToolkitError):
         super().__init__(
             f"{path}: refusing to write output over the {what} this command reads",
             hint="write the output to another path",
+        )
+        self.path = path
+
+
+class OutputsCollide(ToolkitError):
+    """Two outputs of one command name the same file (one would replace the other)."""
+
+    def __init__(self, path: str, first: str, second: str) -> None:
+        super().__init__(
+            f"{path}: {first} and {second} name the same file; one would replace the other",
+            hint=f"give {second} another path",
         )
         self.path = path
 

@@ -26,12 +26,19 @@ _SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".jsonl": "
 
 
 def format_for(target: Path | None, fmt: str | None) -> str:
-    """The format asked for, else the one the file's suffix names, else CSV."""
+    """The format asked for, else the one the file's suffix names (refused when it names
+    none: a ``.xlsx`` file would otherwise hold CSV), else CSV for standard output."""
     if fmt is not None:
         if fmt not in FORMATS:
             raise PredictionOutputFormat(fmt, f"not one of {', '.join(FORMATS)}")
         return fmt
-    return _SUFFIXES.get(target.suffix.lower(), "csv") if target is not None else "csv"
+    if target is None:
+        return "csv"
+    suffix = target.suffix.lower()
+    if suffix not in _SUFFIXES:
+        named = f"'{suffix}'" if suffix else "no suffix"
+        raise PredictionOutputFormat("", f"{target}: {named} names no table format")
+    return _SUFFIXES[suffix]
 
 
 class TableWriter:

@@ -48,7 +48,7 @@ def predict_table(
     from cli.api.models import resolve_model
     from cli.core.models import key_columns, prediction_contract
     from cli.core.scoring import numeric_columns
-    from cli.errors import ModelColumnsMissing
+    from cli.errors import ModelColumnsMissing, OutputsCollide
     from cli.results.models import Prediction
 
     root = repo if repo is not None else Path()
@@ -57,6 +57,8 @@ def predict_table(
     for target in (output, rejects):
         if isinstance(target, Path):
             refuse_input_as_output(target, [(data, "data file")])
+    if isinstance(output, Path) and rejects is not None and _same_path(output, rejects):
+        raise OutputsCollide(str(rejects), "-o/--output", "--skip-invalid")
     stream = open_stream(data, progress=progress)
     missing = [f for f in resolved.features if f not in stream.columns]
     if missing:
@@ -110,6 +112,11 @@ def predict_table(
         written=written,
         report=report,
     )
+
+
+def _same_path(first: Path, second: Path) -> bool:
+    """Whether two paths name one file, existing or not (symlinks and ``..`` resolved)."""
+    return first.resolve() == second.resolve()
 
 
 def _open_log(root: Path) -> Any:

@@ -330,3 +330,34 @@ def test_an_interrupted_batch_writes_no_output_and_logs_nothing(project: Path) -
     assert calls == [200_000, 200_010]
     assert not (project / "out.csv").exists()
     assert list((project / "monitoring").rglob("*.parquet")) == []
+
+
+def test_rejects_over_the_output_are_refused_before_any_work(project: Path) -> None:
+    runner = CliRunner()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(project)
+        bad = bad_batch(project)
+        done = runner.invoke(
+            app,
+            ["predict", "-m", "models/model.skops", str(bad), "-o", "same.csv",
+             "--skip-invalid", "./same.csv"],
+        )  # fmt: skip
+    assert done.exit_code == 2, done.output
+    assert "--skip-invalid" in done.stderr and "same file" in done.stderr
+    assert not (project / "same.csv").exists()
+
+
+@pytest.mark.parametrize("name", ["scores.xlsx", "scores"])
+def test_an_output_suffix_that_names_no_format_is_refused(project: Path, name: str) -> None:
+    runner = CliRunner()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(project)
+        done = runner.invoke(app, ["predict", "-m", "models/model.skops", "batch.csv", "-o", name])
+    assert done.exit_code == 2, done.output
+    assert "names no table format" in done.stderr and not (project / name).exists()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(project)
+        forced = runner.invoke(
+            app, ["predict", "-m", "models/model.skops", "batch.csv", "-o", name, "-f", "csv"]
+        )
+    assert forced.exit_code == 0, forced.output  # --format says what the file holds
