@@ -657,6 +657,17 @@ class LabelsInvalid(ToolkitError):
         )
 
 
+class LabelsIdNotAKey(ToolkitError):
+    """``mlvc monitor --id`` names a column that cannot join labels to logged rows one to one."""
+
+    def __init__(self, where: str, column: str, detail: str) -> None:
+        super().__init__(
+            f"{where}: --id {column} {detail}",
+            hint="name a key column that identifies each scored row (kept by 'mlvc predict' "
+            "as a key column), not the target",
+        )
+
+
 class LabelsUnmatched(ToolkitError):
     """No labelled row matches a logged row by its ID."""
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from cli import paths
 from cli.errors import (
     LabelsColumnMissing,
+    LabelsIdNotAKey,
     LabelsInvalid,
     LabelsUnmatched,
     LabelsWithoutId,
@@ -332,6 +333,18 @@ def _check_labels(resolved: ResolvedModel, truth: pd.Series, source: str) -> Non
         raise LabelsInvalid(source, column, f"holds a non-number: {first!r}", "numbers")
 
 
+def _refuse_repeated_ids(ids: pd.Series, where: str, column: str) -> None:
+    """LabelsIdNotAKey when an ID labels more than one row (the join would guess)."""
+    repeated = _id_text(ids)
+    repeated = repeated[repeated.duplicated(keep=False)]
+    if len(repeated):
+        examples = ", ".join(sorted(set(repeated))[:3])
+        count = repeated.nunique()
+        raise LabelsIdNotAKey(
+            where, column, f"repeats: {count} value(s) label several rows (e.g. {examples})"
+        )
+
+
 def _live(
     resolved: ResolvedModel,
     log: pd.DataFrame,
@@ -347,6 +360,8 @@ def _live(
     from cli.core.models import probability_columns
 
     assert id_column is not None  # monitor() checks that --labels and --id come together
+    if id_column == resolved.target:
+        raise LabelsIdNotAKey(str(labels), id_column, "is the target; it cannot key the rows")
     truth = read_table(labels, what="labels file")
     for column, role in ((id_column, "the --id column"), (resolved.target, "the target")):
         if column not in truth.columns:
@@ -354,7 +369,8 @@ def _live(
     if id_column not in log.columns:
         raise LabelsColumnMissing("the prediction log", id_column, "the --id column")
     answers = truth.loc[truth[id_column].notna() & truth[resolved.target].notna()]
-    answers = answers[[id_column, resolved.target]].drop_duplicates(id_column, keep="last")
+    answers = answers[[id_column, resolved.target]]
+    _refuse_repeated_ids(answers[id_column], str(labels), id_column)
     logged = log.loc[log[id_column].notna()].drop(columns=[resolved.target], errors="ignore")
     # IDs are compared as text: a CSV's 7 and a logged "7" (or 7.0 read as text) are one row
     answers = answers.assign(**{id_column: _id_text(answers[id_column])})

@@ -287,6 +287,12 @@ def test_labels_join_ids_as_text_and_unknown_classes_are_named(repo: Path) -> No
     )
     code, output = _cli(repo, [*argv[:-2], "--id", "tag"])
     assert code == 2 and "labels.parquet: no column 'tag' (the --id column)" in output
+    code, output = _cli(repo, [*argv[:-2], "--id", "species"])  # the target: no key
+    assert code == 2 and "--id species is the target" in output and "Traceback" not in output
+    twice = batch[["penguin_id", "species"]].iloc[[0, 0, 1]]  # one ID labelled twice
+    twice.to_parquet(repo / "labels.parquet", index=False)
+    code, output = _cli(repo, argv)
+    assert code == 2 and "--id penguin_id repeats: 1 value(s) label several rows" in output
 
 
 REGRESSION_FEATURES = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm"]
