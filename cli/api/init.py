@@ -248,9 +248,12 @@ def _result(
     rows: int,
     copy_to: Path | None,
 ) -> InitResult:
+    from cli.core.card_todos import todo_findings
+    from cli.core.documents import load_yaml
     from cli.results.init import ColumnDecision, InitResult
 
-    todos = files[root / paths.CARD_INPUT].decode().count("TODO:")
+    card_input = files[root / paths.CARD_INPUT].decode()
+    todos = len(todo_findings(load_yaml(card_input), ""))  # as `mlvc card check` counts
     return InitResult(
         data=source,
         copied_from=str(data) if copy_to is not None else None,

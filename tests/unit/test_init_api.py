@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from cli import api
 from cli.app import app
+from cli.core.card_todos import todo_findings
 from cli.core.plots import plots_section
 from cli.errors import (
     InitTargetMissing,
@@ -107,7 +108,9 @@ def test_init_writes_every_decision_and_keeps_other_sections(project: Path, tmp_
 
 
 def test_card_yaml_is_the_datasets_with_todos_and_valid(project: Path, tmp_path: Path) -> None:
-    api.init_project(data=mixed_table(tmp_path / "churn.csv"), target="churned", repo=project)
+    result = api.init_project(
+        data=mixed_table(tmp_path / "churn.csv"), target="churned", repo=project
+    )
     text = (project / "models/card.yaml").read_text()
     card = yaml.safe_load(text)
     schema = json.loads((ROOT / "cli/schemas/card_input.schema.json").read_text())
@@ -122,6 +125,10 @@ def test_card_yaml_is_the_datasets_with_todos_and_valid(project: Path, tmp_path:
         card["caveats"][0],
     ]
     assert all(value.startswith("TODO:") for value in todos)
+    # the count init prints is what `mlvc card check` reports (the header comment aside)
+    (found,) = [step for step in result.next_steps if "TODO markers" in step]
+    assert f"replace the {len(todo_findings(card, ''))} TODO markers" in found
+    assert len(todo_findings(card, "")) == text.count("TODO:") - 1
 
 
 def test_dvc_yaml_gets_the_model_name_and_keeps_everything_else(
