@@ -565,6 +565,17 @@ class ReleaseFilesMissing(ToolkitError):
         )
 
 
+class ReleaseFileCorrupt(ToolkitError):
+    """A released file whose bytes (from the DVC cache or remote) do not match its md5."""
+
+    def __init__(self, where: str, actual: str, expected: str) -> None:
+        super().__init__(
+            f"{where}: md5 {actual} does not match dvc.lock's {expected}",
+            hint="the DVC remote holds other bytes for this release: push the release's "
+            "outputs again from a clone that has them ('dvc push')",
+        )
+
+
 class UnknownRegistryStage(ToolkitError):
     """A stage that ``release.stages`` in ``params.yaml`` does not list."""
 

@@ -50,7 +50,7 @@ def _from_registry(shortcut: Shortcut, repo: Path) -> ResolvedModel:
     from cli.adapters.files import parse_json
     from cli.api.registry import _fetch_verified, _policy, _release_files, _stage_order
     from cli.core.registry import build_states, resolve_shortcut
-    from cli.errors import StageUnassigned, ToolkitError
+    from cli.errors import ReleaseFilesMissing, StageUnassigned
 
     states = build_states(git.registry_tags(repo))
     state = states.get(shortcut.name)
@@ -69,7 +69,7 @@ def _from_registry(shortcut: Shortcut, repo: Path) -> ResolvedModel:
     by_path = dict(files)
     meta_path = str(Path(model_path).with_name(paths.MODEL_META.name))
     if meta_path not in by_path:
-        raise ToolkitError(f"{tag}: dvc.lock records no {meta_path} beside {model_path}")
+        raise ReleaseFilesMissing(tag, f"dvc.lock records no {meta_path} beside {model_path}")
     meta = parse_json(
         _fetch_verified(repo, meta_path, by_path[meta_path], tag).decode("utf-8"),
         source=f"{tag}:{meta_path}",

@@ -36,6 +36,7 @@ from cli.errors import (
     NothingToRollBack,
     PublishInterrupted,
     ReleaseFailed,
+    ReleaseFileCorrupt,
     StageUnassigned,
     TagExists,
     ToolkitError,
@@ -540,5 +541,5 @@ def _fetch_verified(repo: Path, path: str, md5: str, tag: str) -> bytes:
         data = dvc_cli.fetch_file(repo, path, tag)
         actual = md5_bytes(data)
     if actual != md5:
-        raise ToolkitError(f"{path}@{tag}: md5 {actual} does not match dvc.lock's {md5}")
+        raise ReleaseFileCorrupt(f"{path}@{tag}", actual, md5)
     return data

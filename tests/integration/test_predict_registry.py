@@ -20,7 +20,12 @@ from cli import api
 from cli.adapters.files import md5_file
 from cli.adapters.prediction_log import read_prediction_log
 from cli.app import app
-from cli.errors import ModelNotInRegistry, StageUnassigned, UnknownModelVersion
+from cli.errors import (
+    ModelNotInRegistry,
+    ReleaseFileCorrupt,
+    StageUnassigned,
+    UnknownModelVersion,
+)
 from tests import model_files
 from tests.isolation import isolated_git_env
 from tests.registry_repo import copy_repo, new_commit, run, write_dvc_local_config
@@ -170,3 +175,15 @@ def test_predict_scores_the_2009_batch_with_the_prod_version(repo: Path) -> None
     assert unknown.exit_code == 2
     assert "is not a registered version; versions: v0.0.1, v0.0.2" in unknown.output
     assert len(unknown.output.strip().splitlines()) == 1
+
+
+def test_a_model_whose_bytes_differ_everywhere_is_refused_naming_the_md5(repo: Path) -> None:
+    """Cache and remote both hold other bytes for the release's model: one line, exit 2."""
+    expected = md5_file(repo / "src" / "model-0.skops")
+    for store in (repo / ".dvc" / "cache", repo.parent / "remote"):
+        for path in store.rglob("*"):
+            if path.is_file() and expected[2:] in path.name:
+                path.chmod(0o644)
+                path.write_bytes(b"not the model")
+    with pytest.raises(ReleaseFileCorrupt, match=f"does not match dvc.lock's {expected}"):
+        api.resolve_model(f"{NAME}@v0.0.1", repo=repo)
