@@ -110,6 +110,10 @@ ct-check: ## Scheduled CT check (after make install): `mlvc monitor` on the prod
 	@# the model is the artifact of type model in dvc.yaml (never a name written here)
 	@model=$$($(MODEL_NAME)); \
 	raw=$$($(PY) -c 'from cli import paths; from cli.params import load_params; print(paths.raw_data(load_params().data.name))'); \
+	if [ -f monitoring.dvc ]; then \
+		echo "pulling the prediction log the serving side published (monitoring.dvc)"; \
+		$(VENV)/bin/dvc pull -q monitoring.dvc; \
+	fi; \
 	if compgen -G "monitoring/$$model/*/part-*.parquet" > /dev/null; then \
 		echo "prediction log of $$model found: mlvc monitor --model $$model#prod"; \
 		$(VENV)/bin/mlvc monitor --model "$$model#prod"; \

@@ -267,6 +267,16 @@ def test_the_ct_check_monitors_prod_when_a_log_exists_else_compares_the_data(rep
     assert done.returncode == 0, done.stdout + done.stderr
     assert "mlvc monitor --model penguins-classifier#prod" in done.stdout
     assert "verdict: ok" in done.stdout
+    # the serving side publishes its log with DVC; CT's checkout has only monitoring.dvc
+    run(["dvc", "remote", "add", "-d", "--local", "store", str(repo.parent / "store")], repo)
+    run(["dvc", "add", "-q", "monitoring"], repo)
+    run(["dvc", "push", "-q"], repo)  # the release's outputs and the log
+    shutil.rmtree(repo / "monitoring")
+    shutil.rmtree(repo / ".dvc" / "cache")  # a fresh CI checkout: the log is only remote
+    pulled = run(make, repo, check=False)
+    assert pulled.returncode == 0, pulled.stdout + pulled.stderr
+    assert "pulling the prediction log" in pulled.stdout
+    assert "mlvc monitor --model penguins-classifier#prod" in pulled.stdout
 
 
 def test_labels_join_ids_as_text_and_unknown_classes_are_named(repo: Path) -> None:
