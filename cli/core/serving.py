@@ -200,9 +200,10 @@ def check_rows(
 
     columns = list(dict.fromkeys(key for row in rows for key in row))
     checker = SchemaChecker(contract, columns, as_text=False, search=search)
-    checker.feed({c: [row.get(c, ABSENT) for row in rows] for c in columns})
+    # every row counts, a row holding no key too: it lacks every required column
+    checker.feed({c: [row.get(c, ABSENT) for row in rows] for c in columns}, rows=len(rows))
     return RowsChecked(
-        rows=checker.rows,
+        rows=len(rows),
         failing_rows=checker.failing_rows,
         missing_columns=tuple(checker.plan.missing_required),
         unexpected_columns=tuple(checker.plan.unexpected),

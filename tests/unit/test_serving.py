@@ -169,3 +169,16 @@ def test_scoring_a_pipeline_equals_its_own_predict_and_predict_proba() -> None:
     expected = pipeline.predict_proba(same).tolist()
     got = [[p[str(c)] for c in pipeline.classes_] for p in scored.probabilities or []]
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    "body", [{}, [{}], {"dataframe_records": [{}]}, [{}, {}]], ids=["{}", "[{}]", "records", "two"]
+)
+def test_a_row_with_no_key_fails_every_required_column(body: Any) -> None:
+    rows = request_rows(body)
+    checked = check_rows(serving_contract(CONTRACT, "species"), rows)
+    assert not checked.ok
+    assert checked.rows == len(rows) and checked.failing_rows == len(rows)
+    assert set(checked.missing_columns) == set(CONTRACT["required"]) - {"species"}
+    (required,) = [v for v in checked.violations if v.keyword == "required"]
+    assert required.count == len(rows) and required.rows == tuple(range(1, len(rows) + 1))
