@@ -218,6 +218,19 @@ def _finite(value: Any) -> Any:
     return value
 
 
+def _json_value(value: Any) -> Any:
+    """``value`` as a JSON body can hold it: a non-finite float (``1e999``, ``Infinity``
+    in a request) as its text, ``"inf"``, ``"-inf"`` or ``"nan"``, at any depth; JSON
+    has no such number."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_json_value(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _json_value(item) for key, item in value.items()}
+    return value
+
+
 @dataclass(frozen=True)
 class Scored:
     """Predictions of one request: one per row, and per-class probabilities for classifiers."""
@@ -287,7 +300,7 @@ def violation_body(checked: RowsChecked, lines: Sequence[str]) -> dict[str, Any]
                 "expected": v.expected,
                 "count": v.count,
                 "rows": list(v.rows),
-                "values": list(v.values),
+                "values": [_json_value(value) for value in v.values],
             }
             for v in checked.violations
         ],

@@ -447,3 +447,16 @@ def test_a_backtracking_pattern_on_a_request_value_is_bounded_and_422(worktree: 
     assert health == 200
     counted = 'mlvc_serve_validation_failures_total{column="note",keyword="pattern"} 1.0'
     assert counted in metrics
+
+
+def test_a_non_finite_request_value_is_422_showing_it_as_text(worktree: Path) -> None:
+    template = json.dumps({**ROW, "bill_length_mm": "X"})  # "X": the raw JSON number
+    with running(serve_worktree(worktree)) as base:
+        answers = [
+            call("POST", f"{base}/predict", raw=template.replace('"X"', text).encode())
+            for text in ("1e999", "Infinity", "-Infinity", "[1e999]")
+        ]
+    for (status, body), shown in zip(answers, ["inf", "inf", "-inf", ["inf"]], strict=True):
+        assert status == 422, body  # a JSON body, not a 500
+        (bill,) = [v for v in body["violations"] if v["column"] == "bill_length_mm"]
+        assert bill["values"] == [shown], bill
