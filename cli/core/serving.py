@@ -89,16 +89,6 @@ def request_rows(body: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def serving_contract(schema: Mapping[str, Any] | bool, target: str) -> Mapping[str, Any] | bool:
-    """The data contract as requests meet it: the same schema, with the target not required."""
-    if not isinstance(schema, Mapping):
-        return schema
-    required = schema.get("required")
-    if not isinstance(required, list) or target not in required:
-        return schema
-    return {**schema, "required": [c for c in required if c != target]}
-
-
 def request_schema(contract: Mapping[str, Any] | bool) -> dict[str, Any]:
     """The OpenAPI request-body schema: a row (the contract), an array of rows, or
     MLflow's ``dataframe_records`` / ``dataframe_split`` objects."""
