@@ -170,6 +170,7 @@ def test_an_invalid_row_is_422_naming_every_column_and_keyword_as_schema_check(
         status, body = call("POST", f"{base}/predict", bad)
         missing_status, missing = call("POST", f"{base}/predict", {"island": "Dream"})
         shape_status, shape = call("POST", f"{base}/predict", [1, 2])
+        empty = [call("POST", f"{base}/predict", body) for body in ({}, [{}])]
         json_status, _ = call("POST", f"{base}/predict", raw=b"{not json")
     assert status == 422, body
     failing = {(v["column"], v["keyword"]) for v in body["violations"]}
@@ -186,6 +187,10 @@ def test_an_invalid_row_is_422_naming_every_column_and_keyword_as_schema_check(
     # every feature the row lacks is named; the target (species) and year are not required
     assert missing_status == 422
     assert set(missing["missing_columns"]) == {*NUMERIC, "sex"}
+    for status_of_empty, body_of_empty in empty:  # a row holding no key lacks every feature
+        assert status_of_empty == 422, body_of_empty
+        assert set(body_of_empty["missing_columns"]) == {*NUMERIC, *CATEGORICAL}
+        assert body_of_empty["rows"] == body_of_empty["failing_rows"] == 1
     assert shape_status == 422 and "item 1 is a JSON number" in shape["detail"]
     assert json_status == 400
 
