@@ -23,7 +23,8 @@ LOG = logging.getLogger("uvicorn.error")  # configured by uvicorn: one format fo
 
 @dataclass(frozen=True)
 class Loaded:
-    """A model ready to serve: the resolved model and its contract as requests meet it."""
+    """A model ready to serve: the resolved model and its contract as requests meet it
+    (:func:`cli.core.models.prediction_contract`, the one ``mlvc predict`` checks)."""
 
     model: ResolvedModel
     contract: Mapping[str, Any] | bool
@@ -40,9 +41,9 @@ class ReloadOutcome:
 
 
 def _loaded(model: ResolvedModel) -> Loaded:
-    from cli.core.serving import serving_contract
+    from cli.core.models import prediction_contract
 
-    return Loaded(model, serving_contract(model.schema, model.target))
+    return Loaded(model, prediction_contract(model.schema, model.target, model.features))
 
 
 class ModelSlot:

@@ -89,16 +89,6 @@ def request_rows(body: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def serving_contract(schema: Mapping[str, Any] | bool, target: str) -> Mapping[str, Any] | bool:
-    """The data contract as requests meet it: the same schema, with the target not required."""
-    if not isinstance(schema, Mapping):
-        return schema
-    required = schema.get("required")
-    if not isinstance(required, list) or target not in required:
-        return schema
-    return {**schema, "required": [c for c in required if c != target]}
-
-
 def request_schema(contract: Mapping[str, Any] | bool) -> dict[str, Any]:
     """The OpenAPI request-body schema: a row (the contract), an array of rows, or
     MLflow's ``dataframe_records`` / ``dataframe_split`` objects."""
@@ -200,9 +190,10 @@ def check_rows(
 
     columns = list(dict.fromkeys(key for row in rows for key in row))
     checker = SchemaChecker(contract, columns, as_text=False, search=search)
-    checker.feed({c: [row.get(c, ABSENT) for row in rows] for c in columns})
+    # every row counts, a row holding no key too: it lacks every required column
+    checker.feed({c: [row.get(c, ABSENT) for row in rows] for c in columns}, rows=len(rows))
     return RowsChecked(
-        rows=checker.rows,
+        rows=len(rows),
         failing_rows=checker.failing_rows,
         missing_columns=tuple(checker.plan.missing_required),
         unexpected_columns=tuple(checker.plan.unexpected),
@@ -214,6 +205,19 @@ def _finite(value: Any) -> Any:
     """A JSON-safe value: non-finite floats become null (JSON has no NaN)."""
     if isinstance(value, float) and not math.isfinite(value):
         return None
+    return value
+
+
+def _json_value(value: Any) -> Any:
+    """``value`` as a JSON body can hold it: a non-finite float (``1e999``, ``Infinity``
+    in a request) as its text, ``"inf"``, ``"-inf"`` or ``"nan"``, at any depth; JSON
+    has no such number."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_json_value(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _json_value(item) for key, item in value.items()}
     return value
 
 
@@ -286,7 +290,7 @@ def violation_body(checked: RowsChecked, lines: Sequence[str]) -> dict[str, Any]
                 "expected": v.expected,
                 "count": v.count,
                 "rows": list(v.rows),
-                "values": list(v.values),
+                "values": [_json_value(value) for value in v.values],
             }
             for v in checked.violations
         ],

@@ -170,6 +170,7 @@ def test_an_invalid_row_is_422_naming_every_column_and_keyword_as_schema_check(
         status, body = call("POST", f"{base}/predict", bad)
         missing_status, missing = call("POST", f"{base}/predict", {"island": "Dream"})
         shape_status, shape = call("POST", f"{base}/predict", [1, 2])
+        empty = [call("POST", f"{base}/predict", body) for body in ({}, [{}])]
         json_status, _ = call("POST", f"{base}/predict", raw=b"{not json")
     assert status == 422, body
     failing = {(v["column"], v["keyword"]) for v in body["violations"]}
@@ -183,9 +184,13 @@ def test_an_invalid_row_is_422_naming_every_column_and_keyword_as_schema_check(
     ), body["detail"]
     assert any(line.startswith("request::bill_length_mm: type") for line in body["detail"])
     assert body["detail"][-1].startswith("INVALID: 1 of 2 rows of request break")
-    # every required feature the row lacks is named; the target (species) is not required
+    # every feature the row lacks is named; the target (species) and year are not required
     assert missing_status == 422
-    assert set(missing["missing_columns"]) == {*NUMERIC, "sex", "year"}
+    assert set(missing["missing_columns"]) == {*NUMERIC, "sex"}
+    for status_of_empty, body_of_empty in empty:  # a row holding no key lacks every feature
+        assert status_of_empty == 422, body_of_empty
+        assert set(body_of_empty["missing_columns"]) == {*NUMERIC, *CATEGORICAL}
+        assert body_of_empty["rows"] == body_of_empty["failing_rows"] == 1
     assert shape_status == 422 and "item 1 is a JSON number" in shape["detail"]
     assert json_status == 400
 
@@ -249,7 +254,8 @@ def test_metrics_are_prometheus_text_with_every_family(worktree: Path) -> None:
         for (name, labels), value in samples.items()
         if name == "mlvc_serve_validation_failures_total"
     }
-    assert failures == {"island": 1, "(unexpected)": 1}  # an unknown column is not a label
+    # a column the contract does not describe is a key column (as in predict), not a failure
+    assert failures == {"island": 1}
     predicted = sum(
         value for (name, _), value in samples.items() if name == "mlvc_serve_predictions_total"
     )
@@ -447,3 +453,46 @@ def test_a_backtracking_pattern_on_a_request_value_is_bounded_and_422(worktree: 
     assert health == 200
     counted = 'mlvc_serve_validation_failures_total{column="note",keyword="pattern"} 1.0'
     assert counted in metrics
+
+
+def test_a_non_finite_request_value_is_422_showing_it_as_text(worktree: Path) -> None:
+    template = json.dumps({**ROW, "bill_length_mm": "X"})  # "X": the raw JSON number
+    with running(serve_worktree(worktree)) as base:
+        answers = [
+            call("POST", f"{base}/predict", raw=template.replace('"X"', text).encode())
+            for text in ("1e999", "Infinity", "-Infinity", "[1e999]")
+        ]
+    for (status, body), shown in zip(answers, ["inf", "inf", "-inf", ["inf"]], strict=True):
+        assert status == 422, body  # a JSON body, not a 500
+        (bill,) = [v for v in body["violations"] if v["column"] == "bill_length_mm"]
+        assert bill["values"] == [shown], bill
+
+
+def test_predict_and_serve_accept_and_refuse_the_same_rows(worktree: Path) -> None:
+    """One contract for both: the model's features required, the target and other columns
+    optional (``year`` is in the data contract but no feature of this model)."""
+    rows = [
+        {k: v for k, v in ROW.items() if k != "year"},  # no year: not a feature
+        {**ROW, "species": "Adelie"},  # the target present
+        {**ROW, "penguin_id": "p3"},  # a column the contract does not describe: a key
+        {k: v for k, v in ROW.items() if k != "bill_length_mm"},  # a feature absent
+        {**ROW, "island": "Atlantis"},  # a feature out of its enum
+        {**ROW, "year": "2007"},  # year present, of the wrong type
+    ]
+    refused = {4, 5, 6}
+    data = worktree / "rows.jsonl"
+    data.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    batch = api.predict_table(
+        model=str(worktree / "models" / "model.skops"),
+        data=data,
+        output=worktree / "out.csv",
+        rejects=worktree / "rejects.csv",
+        repo=worktree,
+        log=False,
+    )
+    assert set(pd.read_csv(worktree / "rejects.csv")["row"]) == refused
+    assert batch.scored == len(rows) - len(refused)
+    with running(serve_worktree(worktree)) as base:
+        statuses = [call("POST", f"{base}/predict", row)[0] for row in rows]
+    assert {n for n, status in enumerate(statuses, start=1) if status == 422} == refused
+    assert {status for n, status in enumerate(statuses, start=1) if n not in refused} == {200}

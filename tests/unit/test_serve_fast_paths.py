@@ -117,10 +117,13 @@ REQUESTS = [
 def test_a_screened_request_gets_the_engines_verdict_and_report(rows: list[Any]) -> None:
     import json
 
-    from cli.core.serving import check_rows, quick_validator, serving_contract
+    from cli.core.models import prediction_contract
+    from cli.core.serving import check_rows, quick_validator
     from tests.conftest import ROOT
 
-    contract = serving_contract(json.loads((ROOT / "data" / "schema.json").read_text()), "species")
+    schema = json.loads((ROOT / "data" / "schema.json").read_text())
+    features = [c for c in schema["required"] if c not in ("species", "year")]
+    contract = prediction_contract(schema, "species", features)
     quick = quick_validator(contract)
     assert quick is not None
     screened = check_rows(contract, rows, quick=quick)

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from cli.core.models import prediction_contract
 from cli.core.serving import (
     RequestShapeInvalid,
     Scored,
@@ -15,11 +16,12 @@ from cli.core.serving import (
     prediction_body,
     request_rows,
     request_schema,
-    serving_contract,
 )
 from tests.conftest import ROOT
 
 CONTRACT = json.loads((ROOT / "data" / "schema.json").read_text())
+FEATURES = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g", "island", "sex"]
+REQUESTS = prediction_contract(CONTRACT, "species", FEATURES)  # as `mlvc serve` checks rows
 ROW = {
     "island": "Dream",
     "bill_length_mm": 40.0,
@@ -61,38 +63,38 @@ def test_a_body_of_another_shape_is_refused_saying_why(body: Any, says: str) -> 
         request_rows(body)
 
 
-def test_the_target_is_optional_in_requests_and_the_rest_stays_required() -> None:
-    contract = serving_contract(CONTRACT, "species")
-    assert isinstance(contract, dict)
-    assert "species" not in contract["required"]
-    assert set(contract["required"]) == set(CONTRACT["required"]) - {"species"}
+def test_the_features_are_required_and_the_target_and_other_columns_optional() -> None:
+    assert REQUESTS["required"] == [c for c in CONTRACT["required"] if c in FEATURES]
     assert CONTRACT["required"][0] == "species"  # the contract itself is not changed
-    assert check_rows(contract, [ROW]).ok
-    assert check_rows(contract, [{**ROW, "species": "Adelie"}]).ok
+    assert check_rows(REQUESTS, [ROW]).ok
+    assert check_rows(REQUESTS, [{**ROW, "species": "Adelie"}]).ok
+    year_less = {k: v for k, v in ROW.items() if k != "year"}
+    assert check_rows(REQUESTS, [year_less, {**ROW, "penguin_id": "p1"}]).ok
+    assert not check_rows(REQUESTS, [{**ROW, "year": "2008"}]).ok  # present: still checked
 
 
 def test_every_failing_column_and_keyword_is_collected() -> None:
-    contract = serving_contract(CONTRACT, "species")
+    contract = REQUESTS
     rows = [
         {**ROW, "island": "Atlantis"},
         {**ROW, "bill_length_mm": 500.0, "island": "Atlantis"},
-        {**ROW, "wings": 2},
+        {**ROW, "wings": 2},  # a column the contract does not describe: a key, as in predict
     ]
     checked = check_rows(contract, rows)
-    assert not checked.ok and checked.rows == 3 and checked.failing_rows == 3
+    assert not checked.ok and checked.rows == 3 and checked.failing_rows == 2
     found = {(v.column, v.keyword): (v.count, v.rows) for v in checked.violations}
     assert found[("island", "enum")] == (2, (1, 2))
     assert found[("bill_length_mm", "maximum")] == (1, (2,))
-    assert checked.unexpected_columns == ("wings",)
+    assert checked.unexpected_columns == ()
 
 
 def test_a_missing_required_column_is_named() -> None:
-    checked = check_rows(serving_contract(CONTRACT, "species"), [{"island": "Dream"}])
-    assert set(checked.missing_columns) == set(ROW) - {"island"}
+    checked = check_rows(REQUESTS, [{"island": "Dream"}])
+    assert set(checked.missing_columns) == set(FEATURES) - {"island"}
 
 
 def test_the_openapi_request_schema_offers_each_shape_with_the_contract_row() -> None:
-    schema = request_schema(serving_contract(CONTRACT, "species"))
+    schema = request_schema(REQUESTS)
     row, rows, records, split = schema["anyOf"]
     assert row["properties"] == CONTRACT["properties"]
     assert "$schema" not in row and "x-mlvc" not in row
@@ -169,3 +171,16 @@ def test_scoring_a_pipeline_equals_its_own_predict_and_predict_proba() -> None:
     expected = pipeline.predict_proba(same).tolist()
     got = [[p[str(c)] for c in pipeline.classes_] for p in scored.probabilities or []]
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    "body", [{}, [{}], {"dataframe_records": [{}]}, [{}, {}]], ids=["{}", "[{}]", "records", "two"]
+)
+def test_a_row_with_no_key_fails_every_required_column(body: Any) -> None:
+    rows = request_rows(body)
+    checked = check_rows(REQUESTS, rows)
+    assert not checked.ok
+    assert checked.rows == len(rows) and checked.failing_rows == len(rows)
+    assert set(checked.missing_columns) == set(FEATURES)
+    (required,) = [v for v in checked.violations if v.keyword == "required"]
+    assert required.count == len(rows) and required.rows == tuple(range(1, len(rows) + 1))

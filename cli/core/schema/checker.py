@@ -166,16 +166,20 @@ class SchemaChecker:
 
     # -- per chunk ---------------------------------------------------------
 
-    def feed(self, table: pa.Table | pa.RecordBatch | Mapping[str, list[Any]]) -> np.ndarray:
+    def feed(
+        self, table: pa.Table | pa.RecordBatch | Mapping[str, list[Any]], *, rows: int | None = None
+    ) -> np.ndarray:
         """Check one chunk (rows in file order); returns which of its rows fail.
 
         ``table`` is an Arrow table, or for JSON Lines a mapping of column to
-        parsed values with ``ABSENT`` where a record lacks the key.
+        parsed values with ``ABSENT`` where a record lacks the key. ``rows`` is the
+        mapping's row count: required when the records hold no key at all (no column
+        to count them by); every one of them is checked.
         """
         import numpy as np
 
         if isinstance(table, Mapping):
-            n = len(next(iter(table.values()), []))
+            n = rows if rows is not None else len(next(iter(table.values()), []))
             columns = table
         else:
             n = table.num_rows
