@@ -56,7 +56,8 @@ def serve(
             min=1,
             metavar="N",
             help="Worker processes, each loading the model; SIGHUP restarts them "
-            "(so each re-resolves the reference).",
+            "(so each re-resolves the reference). /metrics and /reload then speak for the "
+            "worker that answers only.",
         ),
     ] = 1,
     max_body_bytes: Annotated[
