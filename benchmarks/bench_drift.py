@@ -22,7 +22,6 @@ Usage: python benchmarks/bench_drift.py [--rows 1000000] [--venv PATH] [--keep]
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import subprocess
@@ -31,25 +30,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from budget import Budget, machine
+from budget import Budget, machine, measure
 
 ROOT = Path(__file__).resolve().parent.parent
 # The installer `make` uses (MLVC_UV); the benchmark venv falls back to pip without it.
 UV = Path(os.environ.get("MLVC_UV", Path(sys.executable).parent / "uv"))
 EVIDENTLY = "evidently==0.7.23"
 DEFAULT_VENV = Path.home() / ".cache" / "mlvc-bench" / "evidently-venv"
-
-# Runs argv as its only child and reports wall time, the child's own report and its peak RSS.
-MEASURE = """
-import json, resource, subprocess, sys, time
-start = time.perf_counter()
-done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
-wall = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-lines = done.stdout.strip().splitlines()
-print(json.dumps({"rc": done.returncode, "wall": wall, "peak_mib": peak,
-                  "report": lines[-1] if lines else "", "err": done.stderr[-3000:]}))
-"""
 
 MLVC = """
 import json, sys, time
@@ -120,21 +107,6 @@ def make_data(rows: int, folder: Path) -> tuple[Path, Path]:
     table(1, False).to_csv(reference, index=False)
     table(2, True).to_csv(current, index=False)
     return reference, current
-
-
-def measure(argv: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
-    out = subprocess.run(
-        [sys.executable, "-c", MEASURE, *argv],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=env,
-    )
-    result = json.loads(out.stdout)
-    if result["rc"] != 0:
-        raise RuntimeError(f"{argv[0]} exited {result['rc']}:\n{result['err']}")
-    result["report"] = json.loads(result["report"])
-    return result
 
 
 def evidently_python(venv: Path) -> tuple[Path | None, str]:

@@ -23,26 +23,14 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from budget import Budget, machine
+from budget import Budget, machine, measure
 
 ROOT = Path(__file__).resolve().parent.parent
-
-MEASURE = """
-import json, resource, subprocess, sys, time
-start = time.perf_counter()
-done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
-wall = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-lines = done.stdout.strip().splitlines()
-print(json.dumps({"rc": done.returncode, "wall": wall, "peak_mib": peak,
-                  "report": lines[-1] if lines else "", "err": done.stderr[-3000:]}))
-"""
 
 MLVC = """
 import json, sys, time
@@ -134,17 +122,6 @@ def make_rows(rows: int, path: Path) -> None:
             "year": rng.integers(2007, 2010, rows),
         }
     ).to_csv(path, index=False)
-
-
-def measure(argv: list[str], env: dict[str, str]) -> dict[str, Any]:
-    out = subprocess.run(
-        [sys.executable, "-c", MEASURE, *argv], capture_output=True, text=True, check=True, env=env
-    )
-    result = json.loads(out.stdout)
-    if result["rc"] != 0:
-        raise RuntimeError(f"exited {result['rc']}:\n{result['err']}")
-    result["report"] = json.loads(result["report"])
-    return result
 
 
 def main() -> None:

@@ -8,9 +8,13 @@ machine, under its load.
 
 from __future__ import annotations
 
+import json
 import os
 import platform
+import subprocess
+import sys
 from dataclasses import dataclass
+from typing import Any
 
 # op -> (how the ratio compares with the limit, what the ratio is)
 OPS = {
@@ -71,3 +75,29 @@ def machine() -> str:
         f"machine: {os.cpu_count()} cores, load average {one:.2f} {five:.2f} {fifteen:.2f},"
         f" Python {platform.python_version()}"
     )
+
+
+# Runs argv as its only child and reports wall time, the child's own report (its last
+# line of stdout) and its peak RSS.
+MEASURE = """
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+wall = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+lines = done.stdout.strip().splitlines()
+print(json.dumps({"rc": done.returncode, "wall": wall, "peak_mib": peak,
+                  "report": lines[-1] if lines else "", "err": done.stderr[-3000:]}))
+"""
+
+
+def measure(argv: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run ``argv`` under :data:`MEASURE`: ``wall``, ``peak_mib`` and its JSON ``report``."""
+    out = subprocess.run(
+        [sys.executable, "-c", MEASURE, *argv], capture_output=True, text=True, check=True, env=env
+    )
+    result = json.loads(out.stdout)
+    if result["rc"] != 0:
+        raise RuntimeError(f"{argv[0]} exited {result['rc']}:\n{result['err']}")
+    result["report"] = json.loads(result["report"])
+    return result
