@@ -56,45 +56,46 @@ PIPELINE = {
 }
 
 
+def released_project(repo: Path) -> Path:
+    """The project at ``repo`` with v0.0.1 (seed 0, in prod) and v0.0.2 (seed 1, latest),
+    every commit's outputs pushed to the DVC remote beside it."""
+    model_files.project(repo)
+    frame = model_files.penguins()
+    (repo / "src").mkdir()
+    for seed in (0, 1):
+        pipeline = model_files.classifier(frame, seed=seed)
+        model_files.save(repo / "build", pipeline, model_files.classifier_meta(pipeline, frame))
+        (repo / "build" / "model.skops").replace(repo / "src" / f"model-{seed}.skops")
+        (repo / "build" / "model.meta.json").replace(repo / "src" / f"model-{seed}.meta.json")
+    shutil.rmtree(repo / "build")
+    (repo / "train.py").write_text(STAGE_SCRIPT)
+    (repo / "dvc.yaml").write_text(yaml.safe_dump(PIPELINE, sort_keys=False))
+    (repo / ".gitignore").write_text("/monitoring/\n")
+    params = yaml.safe_load((repo / "params.yaml").read_text())
+    params["train"]["seed"] = 0
+    (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    run(["git", "init", "-q", "-b", "main"], repo)
+    run(["dvc", "init", "-q"], repo)
+    run(["dvc", "config", "core.analytics", "false"], repo)
+    run(["dvc", "remote", "add", "-d", "store", str(repo.parent / "remote")], repo)
+    run(["dvc", "repro", "-q"], repo)
+    run(["git", "add", "-A"], repo)
+    run(["git", "commit", "-q", "-m", "pipeline"], repo)
+    assert api.release(repo=repo).created
+    new_commit(repo, 1)
+    assert api.release(repo=repo).created
+    for stage in ("dev", "staging", "prod"):
+        assert api.promote(model=NAME, version="v0.0.1", stage=stage, repo=repo).created
+    run(["dvc", "push", "-q", "--all-commits"], repo)
+    return repo
+
+
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The project with v0.0.1 (seed 0, in prod) and v0.0.2 (seed 1, latest), pushed."""
     with pytest.MonkeyPatch.context() as mp:
         for key, value in isolated_git_env(tmp_path_factory.mktemp("home")).items():
             mp.setenv(key, value)
-        repo = tmp_path_factory.mktemp("template") / "repo"
-        model_files.project(repo)
-        frame = model_files.penguins()
-        for seed in (0, 1):
-            pipeline = model_files.classifier(frame, seed=seed)
-            meta = model_files.classifier_meta(pipeline, frame)
-            model_files.save(repo / "build", pipeline, meta)
-            (repo / "src").mkdir(exist_ok=True)
-            shutil.move(repo / "build" / "model.skops", repo / "src" / f"model-{seed}.skops")
-            shutil.move(
-                repo / "build" / "model.meta.json", repo / "src" / f"model-{seed}.meta.json"
-            )
-        shutil.rmtree(repo / "build")
-        (repo / "train.py").write_text(STAGE_SCRIPT)
-        (repo / "dvc.yaml").write_text(yaml.safe_dump(PIPELINE, sort_keys=False))
-        (repo / ".gitignore").write_text("/monitoring/\n")
-        params = yaml.safe_load((repo / "params.yaml").read_text())
-        params["train"]["seed"] = 0
-        (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
-        run(["git", "init", "-q", "-b", "main"], repo)
-        run(["dvc", "init", "-q"], repo)
-        run(["dvc", "config", "core.analytics", "false"], repo)
-        run(["dvc", "remote", "add", "-d", "store", str(repo.parent / "remote")], repo)
-        run(["dvc", "repro", "-q"], repo)
-        run(["git", "add", "-A"], repo)
-        run(["git", "commit", "-q", "-m", "pipeline"], repo)
-        assert api.release(repo=repo).created
-        new_commit(repo, 1)
-        assert api.release(repo=repo).created
-        for stage in ("dev", "staging", "prod"):
-            assert api.promote(model=NAME, version="v0.0.1", stage=stage, repo=repo).created
-        run(["dvc", "push", "-q", "--all-commits"], repo)
-        yield repo
+        yield released_project(tmp_path_factory.mktemp("template") / "repo")
 
 
 @pytest.fixture

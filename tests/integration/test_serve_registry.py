@@ -1,7 +1,7 @@
 """``mlvc serve --model NAME#prod`` on released versions: reload after ``mlvc promote``.
 
-The project of ``test_predict_registry`` (its stage and pipeline; metrics with a baseline,
-which the release gate reads), with v0.0.1 in prod and v0.0.2 released, is copied per test;
+The project of ``test_predict_registry`` (``released_project``), with v0.0.1 in prod and
+v0.0.2 released, is copied per test;
 a real uvicorn server runs on a free loopback port, started and stopped here. Every wait is
 bounded.
 """
@@ -19,20 +19,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from cli import api
 from cli.adapters.prediction_log import read_prediction_log
-from tests import model_files
-from tests.integration.test_predict_registry import NAME, PIPELINE, STAGE_SCRIPT
+from tests.integration.test_predict_registry import NAME, released_project
 from tests.integration.test_serve import BOUND, ROW, call, free_port, wait_for
 from tests.isolation import isolated_git_env
-from tests.registry_repo import copy_repo, new_commit, run
+from tests.registry_repo import copy_repo
 
 PROD = f"{NAME}#prod"
 THREADS, REQUESTS = 4, 50  # the bounded load during the swap
-# the release gate compares the metrics with a baseline (below them here)
-BASELINE = 'metrics["baseline"] = {"accuracy": 0.4, "balanced_accuracy": 0.33, "log_loss": 1.1}\n'
 
 
 @pytest.fixture(scope="module")
@@ -41,32 +37,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     with pytest.MonkeyPatch.context() as mp:
         for key, value in isolated_git_env(tmp_path_factory.mktemp("home")).items():
             mp.setenv(key, value)
-        repo = model_files.project(tmp_path_factory.mktemp("template") / "repo")
-        frame = model_files.penguins()
-        (repo / "src").mkdir()
-        for seed in (0, 1):
-            pipeline = model_files.classifier(frame, seed=seed)
-            model_files.save(repo / "build", pipeline, model_files.classifier_meta(pipeline, frame))
-            (repo / "build" / "model.skops").replace(repo / "src" / f"model-{seed}.skops")
-            (repo / "build" / "model.meta.json").replace(repo / "src" / f"model-{seed}.meta.json")
-        script = STAGE_SCRIPT.replace("json.dump(", BASELINE + "json.dump(")
-        (repo / "train.py").write_text(script)
-        (repo / "dvc.yaml").write_text(yaml.safe_dump(PIPELINE, sort_keys=False))
-        (repo / ".gitignore").write_text("/monitoring/\n/build/\n")
-        params = yaml.safe_load((repo / "params.yaml").read_text())
-        params["train"]["seed"] = 0
-        (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
-        run(["git", "init", "-q", "-b", "main"], repo)
-        run(["dvc", "init", "-q"], repo)
-        run(["dvc", "config", "core.analytics", "false"], repo)
-        run(["dvc", "repro", "-q"], repo)
-        run(["git", "add", "-A"], repo)
-        run(["git", "commit", "-q", "-m", "pipeline"], repo)
-        assert api.release(repo=repo).created
-        new_commit(repo, 1)
-        assert api.release(repo=repo).created
-        promote_to_prod(repo, "v0.0.1")
-        yield repo
+        yield released_project(tmp_path_factory.mktemp("template") / "repo")
 
 
 def promote_to_prod(repo: Path, version: str) -> None:
