@@ -7,8 +7,8 @@ they agree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 PARAMS = Path("params.yaml")
 DVC_YAML = Path("dvc.yaml")
@@ -80,8 +80,7 @@ def shown(path: Path) -> str:
         return str(path)
 
 
-@dataclass(frozen=True)
-class CardSources:
+class CardSources(NamedTuple):
     """Where each input of the card lives."""
 
     metrics: Path = METRICS

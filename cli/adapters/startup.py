@@ -9,8 +9,8 @@ runs git itself unless given a started listing.
 from __future__ import annotations
 
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from cli.adapters import process
 
@@ -35,8 +35,7 @@ TAG_LISTING = ("git", "for-each-ref", f"--format={TAG_FORMAT}")
 LISTING_PIPE_BYTES = 1 << 20
 
 
-@dataclass
-class TagListing:
+class TagListing(NamedTuple):
     """A ``git for-each-ref refs/tags`` started in ``folder`` (absolute)."""
 
     folder: Path

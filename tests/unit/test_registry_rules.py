@@ -10,6 +10,8 @@ import math
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cli.core.registry import (
     Event,
@@ -25,6 +27,7 @@ from cli.core.registry import (
     parse_tag,
     resolve_shortcut,
     stage_tag,
+    version_order,
     version_tag,
 )
 
@@ -111,6 +114,29 @@ def test_versions_order_by_semver_precedence() -> None:
     texts = ["1.0.0", "1.0.0-rc.1", "0.9.10", "1.0.0-alpha", "0.10.0", "1.0.0-rc.2"]
     ordered = [str(v) for v in sorted(map(Version.parse, texts))]
     assert ordered == ["v0.9.10", "v0.10.0", "v1.0.0-alpha", "v1.0.0-rc.1", "v1.0.0-rc.2", "v1.0.0"]
+
+
+NUMBER = st.integers(0, 10**6).map(str)
+IDENTIFIER = st.one_of(NUMBER, st.from_regex(r"[0-9]*[a-zA-Z-][0-9a-zA-Z-]*", fullmatch=True))
+SEMVER_TEXT = st.builds(
+    lambda core, pre, build: "v" + ".".join(core) + pre + build,
+    st.lists(NUMBER, min_size=3, max_size=3),
+    st.one_of(
+        st.just(""), st.lists(IDENTIFIER, min_size=1, max_size=3).map(lambda p: "-" + ".".join(p))
+    ),
+    st.one_of(st.just(""), st.from_regex(r"\+[0-9a-zA-Z-]+", fullmatch=True)),
+)
+
+
+@given(st.lists(SEMVER_TEXT, min_size=1, max_size=8))
+def test_version_order_sorts_as_version_does(texts: list[str]) -> None:
+    def reference(text: str) -> tuple[object, ...]:
+        version = Version.parse(text)
+        return (version.major, version.minor, version.patch, version.prerelease)
+
+    for text in texts:
+        assert version_order(text) == reference(text)
+    assert sorted(texts, key=version_order) == sorted(texts, key=Version.parse)
 
 
 @pytest.mark.parametrize(

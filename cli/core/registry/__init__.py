@@ -7,7 +7,10 @@ artifact shared by every stage: the highest existing counter + 1. Only
 annotated tags count. Pure functions: tags in, state out.
 
 Modules: ``tags`` (the grammar), ``state`` (the fold), ``gates`` (release and promotion
-gates); their public names are re-exported here.
+gates); their public names are re-exported here. Records and states are NamedTuples:
+immutable, and built from positional values without a setattr per field (a listing builds
+several per tag). :class:`Version` stays a dataclass: its build metadata takes no part in
+its order or equality, as SemVer says.
 """
 
 from cli.core.registry.gates import (
@@ -46,6 +49,7 @@ from cli.core.registry.tags import (
     parse_tag,
     resolve_shortcut,
     stage_tag,
+    version_order,
     version_tag,
 )
 
@@ -80,6 +84,7 @@ __all__ = [
     "resolve_shortcut",
     "stage_tag",
     "version_of_stage_event",
+    "version_order",
     "version_tag",
     "versions_by_commit",
 ]

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from cli.core.metric_names import BASELINE, LOWER, direction
 from cli.core.numbers import finite_float, shown_number
 from cli.core.registry.state import ModelState
 
 
-@dataclass(frozen=True)
-class MetricGate:
+class MetricGate(NamedTuple):
     """MLflow-style validation threshold for one metric."""
 
     metric: str
@@ -30,8 +28,7 @@ class MetricGate:
         return direction(self.metric) != LOWER
 
 
-@dataclass(frozen=True)
-class GateResult:
+class GateResult(NamedTuple):
     """One gate, passed or not, with what it compared."""
 
     gate: str

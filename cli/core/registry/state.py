@@ -5,22 +5,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from cli.core.registry.tags import (
     ASSIGNED_VERSION,
     Event,
     TagEvent,
     TagRecord,
-    Version,
     parse_release_message,
     parse_tag,
+    version_order,
 )
 
 
-@dataclass(frozen=True)
-class ModelVersion:
+class ModelVersion(NamedTuple):
     """One registered version of a model."""
 
     version: str
@@ -32,8 +31,7 @@ class ModelVersion:
     active: bool  # False once deregistered
 
 
-@dataclass(frozen=True)
-class ModelState:
+class ModelState(NamedTuple):
     """Everything the registry knows about one model."""
 
     name: str
@@ -42,10 +40,10 @@ class ModelState:
     history: Mapping[str, tuple[str, ...]]  # stage -> versions assigned, oldest first
     next_counter: int
     deprecated: bool
-    newest: int = 0  # tagger time of the artifact's newest registry tag (GTO orders by it)
+    newest: int  # tagger time of the artifact's newest registry tag (GTO orders by it)
     # stage -> active versions whose last event for that stage is an assignment, the most
     # recently assigned first: the first holds the stage, the rest are what it falls back to
-    holders: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    holders: Mapping[str, tuple[str, ...]]
 
     @property
     def latest(self) -> ModelVersion | None:
@@ -142,7 +140,7 @@ def _fold(name: str, events: Sequence[TagEvent]) -> ModelState:
             stages=tuple(sorted(staged.get(v, ()))),
             active=active[v],
         )
-        for v, e in sorted(registered.items(), key=lambda kv: Version.parse(kv[0]))
+        for v, e in sorted(registered.items(), key=lambda kv: version_order(kv[0]))
     )
     return ModelState(
         name=name,
@@ -180,8 +178,7 @@ def version_of_stage_event(event: TagEvent, by_commit: Mapping[str, Sequence[str
     return named if named in at_commit else at_commit[-1]
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
+class HistoryEntry(NamedTuple):
     """One registry event as ``gto history`` lists it."""
 
     timestamp: str  # ISO 8601, UTC

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from cli.core.registry.state import ModelState
@@ -35,6 +35,8 @@ ASSIGNED_VERSION = r"version '?(v" + SEMVER + r")'?"
 # keeps it, so a listing (which parses no shortcut) never compiles them
 METRIC_LINE_RE = re.compile(r"metric\.([\w.-]+):\s*(-?[\d.eE+-]+)\s*")
 DEFAULT_STAGES = ("dev", "staging", "prod")
+# the prerelease key of a release: it sorts after all of its pre-releases
+RELEASE: tuple[Any, ...] = ((2, 0, ""),)
 
 
 class Event(StrEnum):
@@ -67,8 +69,7 @@ class Version:
         parts = tuple(
             (0, int(p), "") if p.isdigit() else (1, 0, p) for p in (pre or "").split(".") if p
         )
-        # a release sorts after all of its pre-releases
-        key = parts if pre else ((2, 0, ""),)
+        key = parts if pre else RELEASE
         return cls(int(major), int(minor), int(patch), key, match.group(0))
 
     def __str__(self) -> str:
@@ -81,14 +82,23 @@ class Version:
         if part == "minor":
             return Version.parse(f"{self.major}.{self.minor + 1}.0")
         if part == "patch":
-            if self.prerelease and self.prerelease != ((2, 0, ""),):
+            if self.prerelease and self.prerelease != RELEASE:
                 return Version.parse(f"{self.major}.{self.minor}.{self.patch}")
             return Version.parse(f"{self.major}.{self.minor}.{self.patch + 1}")
         raise ValueError(f"bump must be major, minor or patch, not '{part}'")
 
 
-@dataclass(frozen=True)
-class TagRecord:
+def version_order(text: str) -> tuple[Any, ...]:
+    """The precedence key of a valid SemVer ``text`` (``vX.Y.Z...``): sorting by it orders
+    versions as :class:`Version` does. A plain ``vX.Y.Z`` is read without the grammar."""
+    parts = text.removeprefix("v").split(".")
+    if len(parts) == 3 and all(part.isdecimal() for part in parts):
+        return (int(parts[0]), int(parts[1]), int(parts[2]), RELEASE)
+    version = Version.parse(text)
+    return (version.major, version.minor, version.patch, version.prerelease)
+
+
+class TagRecord(NamedTuple):
     """One annotated git tag as read from the repository."""
 
     tag: str
@@ -97,8 +107,7 @@ class TagRecord:
     message: str
 
 
-@dataclass(frozen=True)
-class TagEvent:
+class TagEvent(NamedTuple):
     """A registry tag, parsed."""
 
     tag: str
@@ -112,8 +121,7 @@ class TagEvent:
     message: str
 
 
-@dataclass(frozen=True)
-class Shortcut:
+class Shortcut(NamedTuple):
     """A reference to one version: ``NAME@vX.Y.Z``, ``NAME@latest`` or ``NAME#STAGE``."""
 
     name: str
