@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
 
 def _policy(repo: Path) -> Any:
+    """The ``release:`` section of ``params.yaml``: stage order, release and promotion gates."""
     from cli.params import load_params
 
     return load_params(repo / paths.PARAMS).release
@@ -58,6 +59,7 @@ def _stage_order(policy: Any, stage: str) -> tuple[str, ...]:
 
 
 def _state(repo: Path, name: str) -> ModelState:
+    """``name``'s versions and stages, folded from the repository's annotated tags."""
     return build_state(name, git.annotated_tags(repo))
 
 
