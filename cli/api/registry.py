@@ -2,65 +2,37 @@
 
 They read the registry's git tags (and, for ``checkout``, the files a release recorded);
 none creates or deletes a tag. The writes (``release``, ``promote``, ``rollback``) live in
-:mod:`cli.api.release`, which shares the helpers here that read the release policy and a
-model's state (as :mod:`cli.api.models` and :mod:`cli.api.monitor` share the verified
-fetch of a release's files).
+:mod:`cli.api.release`; both look up the release policy and a model's state through
+:mod:`cli.api.registry_lookup`, and ``checkout`` reads a release's files through
+:mod:`cli.adapters.release_files` (as ``resolve_model`` and ``monitor`` do).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from cli import paths
 from cli.adapters import git
-from cli.adapters.files import md5_bytes, parse_yaml
 from cli.core.registry import (
     DEFAULT_STAGES,
-    ModelState,
-    Version,
     build_history,
-    build_state,
     build_states,
     in_stage_order,
     iso_time,
     parse_shortcut,
     resolve_shortcut,
-    version_tag,
 )
 from cli.errors import (
     ModelNotInRegistry,
     NotARegistryRef,
-    ReleaseFileCorrupt,
     StageUnassigned,
     ToolkitError,
-    UnknownRegistryStage,
 )
 
 if TYPE_CHECKING:
     from cli.adapters.startup import TagListing
     from cli.results.registry import RegistryHistory, RegistryView
     from cli.results.release import CheckoutResult
-
-
-def _policy(repo: Path) -> Any:
-    """The ``release:`` section of ``params.yaml``: stage order, release and promotion gates."""
-    from cli.params import load_params
-
-    return load_params(repo / paths.PARAMS).release
-
-
-def _stage_order(policy: Any, stage: str) -> tuple[str, ...]:
-    """The policy's stage order; UnknownRegistryStage (exit 2) when ``stage`` is not in it."""
-    order = tuple(policy.stages) or DEFAULT_STAGES
-    if stage not in order:
-        raise UnknownRegistryStage(stage, order)
-    return order
-
-
-def _state(repo: Path, name: str) -> ModelState:
-    """``name``'s versions and stages, folded from the repository's annotated tags."""
-    return build_state(name, git.annotated_tags(repo))
 
 
 def registry(*, repo: Path = Path(), started: TagListing | None = None) -> RegistryView:
@@ -107,8 +79,10 @@ def _listing_order(repo: Path, seen: set[str]) -> tuple[str, ...]:
     """
     if seen <= set(DEFAULT_STAGES):
         return DEFAULT_STAGES
+    from cli.api.registry_lookup import release_policy
+
     try:
-        return tuple(_policy(repo).stages) or DEFAULT_STAGES
+        return tuple(release_policy(repo).stages) or DEFAULT_STAGES
     except (ToolkitError, OSError):
         return DEFAULT_STAGES
 
@@ -136,15 +110,17 @@ def registry_history(
 
 def _resolve_ref(repo: Path, ref: str) -> tuple[str, str]:
     """``(name, vX.Y.Z)`` that a GTO shortcut names now: a version, ``@latest`` or ``#STAGE``."""
+    from cli.api.registry_lookup import model_state, release_policy, stage_order
+
     try:
         shortcut = parse_shortcut(ref)
     except ValueError:
         raise NotARegistryRef(ref) from None
     if shortcut.stage is not None:
-        _stage_order(_policy(repo), shortcut.stage)
+        stage_order(release_policy(repo), shortcut.stage)
     if shortcut.version is not None:
         return shortcut.name, str(shortcut.version)
-    version = resolve_shortcut(_state(repo, shortcut.name), shortcut)
+    version = resolve_shortcut(model_state(repo, shortcut.name), shortcut)
     if version is None and shortcut.stage is not None:
         raise StageUnassigned(shortcut.name, shortcut.stage)
     if version is None:
@@ -164,62 +140,16 @@ def checkout(*, ref: str, repo: Path = Path()) -> CheckoutResult:
     the file); all are checked, fetched and verified before the first file is written.
     """
     from cli.adapters.files import contained, write_bytes
+    from cli.adapters.release_files import fetch_verified, recorded_files
     from cli.results.release import CheckoutResult
 
     git.ensure_repo(repo)
     name, version = _resolve_ref(repo, ref)
-    tag, _, files = _release_files(repo, name, version)
+    tag, _, files = recorded_files(repo, name, version)
     targets = {path: contained(repo, path, source=f"{tag}:dvc.lock") for path, _ in files}
-    fetched = [(path, _fetch_verified(repo, path, md5, tag), md5) for path, md5 in files]
+    fetched = [(path, fetch_verified(repo, path, md5, tag), md5) for path, md5 in files]
     for path, data, _ in fetched:  # write only once every file is checked and verified
         # a symlink at the path is replaced by the file, as `dvc checkout` does: writing
         # through it would change another file (a DVC cache file, with cache.type: symlink)
         write_bytes(targets[path], data, through_links=False)
     return CheckoutResult(name, version, tuple((p, m) for p, _, m in fetched))
-
-
-def _release_files(repo: Path, name: str, version: str) -> tuple[str, str, list[tuple[str, str]]]:
-    """The release tag, the model's path and every ``(path, md5)`` its stage outputs there.
-
-    Read from ``dvc.yaml`` (the artifact's path) and ``dvc.lock`` (the outputs of the
-    stage that writes it) as committed at the tag; paths are untrusted (callers contain them).
-    """
-    from cli.core.lock import locked_outputs
-
-    tag = version_tag(name, Version.parse(version))
-    if not git.tag_exists(repo, tag):
-        raise ToolkitError(f"no release tag '{tag}'", hint="list versions with 'mlvc registry'")
-    committed = f"{tag} cannot be restored as committed; pick another version ('mlvc registry')"
-    dvc_yaml = parse_yaml(
-        git.show(repo, tag, str(paths.DVC_YAML)) or "{}", source=f"{tag}:dvc.yaml", hint=committed
-    )
-    artifact = (dvc_yaml.get("artifacts") or {}).get(name) if isinstance(dvc_yaml, dict) else None
-    model_path = artifact.get("path") if isinstance(artifact, dict) else None
-    lock_text = git.show(repo, tag, str(paths.DVC_LOCK)) or "{}"
-    lock = parse_yaml(lock_text, source=f"{tag}:dvc.lock", hint=committed)
-    outputs = locked_outputs(lock)
-    producer = next((stage for (stage, p) in outputs if p == model_path), None)
-    if model_path is None or producer is None:
-        raise ToolkitError(f"{tag}: dvc.yaml/dvc.lock at that tag do not record the model's path")
-    files = sorted((out.path, out.md5) for out in outputs.values() if out.stage == producer)
-    return tag, str(model_path), files
-
-
-def _fetch_verified(repo: Path, path: str, md5: str, tag: str) -> bytes:
-    """The bytes of the DVC output ``path`` at ``tag``, whose md5 must be ``md5`` (dvc.lock's).
-
-    The local DVC cache first (by content address, no DVC process), else ``dvc get``
-    (the cache or the remote); either way the bytes are hashed before they are used.
-    """
-    from cli.adapters import dvc_cli
-    from cli.adapters.revisions import cached_file
-
-    cached = cached_file(repo, md5)
-    data = cached.read_bytes() if cached is not None else dvc_cli.fetch_file(repo, path, tag)
-    actual = md5_bytes(data)
-    if actual != md5 and cached is not None:  # a damaged cache file: ask DVC instead
-        data = dvc_cli.fetch_file(repo, path, tag)
-        actual = md5_bytes(data)
-    if actual != md5:
-        raise ReleaseFileCorrupt(f"{path}@{tag}", actual, md5)
-    return data

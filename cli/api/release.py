@@ -4,8 +4,9 @@ Each creates one annotated git tag in GTO's grammar under the registry lock, onc
 gates pass; with ``push`` the tag is published (the DVC objects first, verified) or
 deleted again. The reads (``registry``, ``registry_history``, ``checkout``) live in
 :mod:`cli.api.registry`. ``cli.api`` imports this module with every other, so a listing
-(``mlvc registry``) loads it too: the DVC adapters and the release results it needs are
-imported inside the functions that use them.
+(``mlvc registry``) loads it too: the DVC adapters, the release results and
+:mod:`cli.api.registry_lookup` (the policy and a model's state) are imported inside the
+functions that use them.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 from cli import paths
 from cli.adapters import git
 from cli.adapters.files import md5_file, read_json
-from cli.api.registry import _policy, _stage_order, _state
 from cli.core.metric_names import TASK_METRICS
 from cli.core.registry import (
     GateResult,
@@ -130,6 +130,7 @@ def release(
     the remote holds every object, then ``git push`` of the tag; on any failure
     the local tag is deleted. ``dry_run`` reports the gates and creates nothing.
     """
+    from cli.api.registry_lookup import model_state
     from cli.results.release import Gate, Release
 
     git.ensure_repo(repo)
@@ -137,7 +138,7 @@ def release(
         raise ToolkitError(f"{repo}: HEAD is detached", hint="check out a branch before releasing")
     name, model_path = _model(repo, model)
     with git.registry_lock(repo):
-        state = _state(repo, name)
+        state = model_state(repo, name)
         new = _next_version(state, bump, version)
         commit = git.head_commit(repo)
         tag = version_tag(name, new)
@@ -171,6 +172,7 @@ def _first_few(items: list[str], shown: int = 5) -> str:
 
 def _release_gates(repo: Path, state: ModelState) -> tuple[Gate, ...]:
     from cli.adapters import dvc_cli
+    from cli.api.registry_lookup import release_policy
 
     dirty = git.dirty_paths(repo)
     results = [
@@ -198,7 +200,7 @@ def _release_gates(repo: Path, state: ModelState) -> tuple[Gate, ...]:
         metrics = read_json(metrics_file, what="metrics file")
         latest = state.latest
         results += check_metric_gates(
-            _metric_gates(_policy(repo).gates),
+            _metric_gates(release_policy(repo).gates),
             metrics,
             dict(latest.metrics) if latest else None,
             baseline_label=f"{latest.version}" if latest else "the latest release",
@@ -279,15 +281,16 @@ def promote(
     dry_run: bool = False,
 ) -> Promotion:
     """Assign ``stage`` to a version (``NAME#STAGE#N``), after the stage order and stage gates."""
+    from cli.api.registry_lookup import model_state, release_policy, stage_order
     from cli.results.release import Gate, Promotion
 
     git.ensure_repo(repo)
     name, _ = _model(repo, model)
-    policy = _policy(repo)
-    order = _stage_order(policy, stage)
+    policy = release_policy(repo)
+    order = stage_order(policy, stage)
     wanted = _version_text(version)
     with git.registry_lock(repo):
-        state = _state(repo, name)
+        state = model_state(repo, name)
         found = state.find(wanted)
         if found is None or not found.active:
             known = ", ".join(v.version for v in state.versions if v.active) or "none"
@@ -339,13 +342,14 @@ def rollback(*, model: str, stage: str, repo: Path = Path(), push: bool = False)
     still standing (GTO's reading), so each rollback steps one version further back;
     with no such version, ``NothingToRollBack`` (exit 1) and no tag.
     """
+    from cli.api.registry_lookup import model_state, release_policy, stage_order
     from cli.results.release import Gate, Promotion
 
     git.ensure_repo(repo)
     name, _ = _model(repo, model)
-    _stage_order(_policy(repo), stage)
+    stage_order(release_policy(repo), stage)
     with git.registry_lock(repo):
-        state = _state(repo, name)
+        state = model_state(repo, name)
         holders = state.holders.get(stage, ())
         if not holders:
             raise StageUnassigned(name, stage)
