@@ -19,7 +19,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from cli import __version__
-from cli.commands._shared import Settings
+from cli.commands import Settings
 
 if TYPE_CHECKING:
     from cli.adapters.startup import TagListing

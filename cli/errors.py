@@ -4,8 +4,9 @@ A leaf module: it imports nothing from the rest of ``cli``. Each subclass of
 :class:`ToolkitError` is named for its failure and owns its message, which says
 what went wrong, where (file, key, column, row) and what to do next.
 
-One module on purpose, longer than most: every failure is defined here and only here,
-each next to its relatives (files, params, tables, models, registry, schemas, outputs).
+Over 400 lines for a reason: every failure is defined here and only here, each next to
+its relatives (files, params, tables, models, registry, schemas, outputs), so one module
+answers which failures the toolkit reports and how each is worded.
 """
 
 from __future__ import annotations

@@ -38,6 +38,10 @@ print(json.dumps(found), file=sys.stderr)
 OTHER_FAMILIES = ("DriftReport", "MetricReport", "CardReport", "ParamsReport", "ReproReport")
 # what the registry's writes return (cli.results.release): a listing builds none of them
 WRITE_RESULTS = ("Gate", "Release", "Promotion", "CheckoutResult")
+# adapters only the writes and checkout use (cli.api.release imports them on use)
+WRITE_ADAPTERS = ("cli.adapters.dvc_cli", "cli.adapters.dvcfile", "cli.adapters.revisions")
+# what checkout, resolve_model, the writes and a table check share: imported on use
+ON_USE = ("cli.api.registry_lookup", "cli.api.schema_engine", "cli.adapters.release_files")
 
 
 def test_the_registry_command_builds_no_other_feature_result(tmp_path: Path) -> None:
@@ -61,6 +65,9 @@ def test_the_registry_command_builds_no_other_feature_result(tmp_path: Path) -> 
     assert loaded["stdlib"] == [], loaded["stdlib"]
     assert not set(OTHER_FAMILIES) & set(loaded["classes"])
     assert not set(WRITE_RESULTS) & set(loaded["classes"])
+    assert "cli.api.release" in loaded["modules"]  # the facade imports every feature module
+    assert not set(WRITE_ADAPTERS) & set(loaded["modules"])
+    assert not set(ON_USE) & set(loaded["modules"])
 
 
 def test_every_renderer_key_names_a_result_type_that_renders() -> None:

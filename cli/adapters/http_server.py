@@ -1,7 +1,9 @@
 """The HTTP server of ``mlvc serve``: a FastAPI app over one swappable model, run by uvicorn.
 
 IO only: requests in, responses out; what a request means (its rows, their check against
-the data contract, the predictions' shape) is pure, in :mod:`cli.core.serving`.
+the data contract, the predictions' shape) is pure, in :mod:`cli.core.serving`. The app's
+routes and its life cycle are here; the bodies ``/predict`` reads and answers with are in
+:mod:`cli.adapters.http_bodies`, the counting of requests in :mod:`cli.adapters.serve_metrics`.
 
 Invariants:
 
@@ -26,7 +28,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -36,15 +37,22 @@ from typing import TYPE_CHECKING, Any
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
+from cli.adapters.http_bodies import (
+    BodyTooLarge,
+    error_response,
+    pattern_body,
+    plain_lines,
+    read_body,
+    request_report,
+)
 from cli.adapters.http_listen import bind, uvicorn_server, warn_if_exposed
 from cli.adapters.model_slot import LOG, Loaded, ModelSlot, ReloadOutcome
 from cli.adapters.pattern_worker import PatternWorker
-from cli.adapters.serve_metrics import Metrics
+from cli.adapters.serve_metrics import Measured, Metrics
 
 if TYPE_CHECKING:
     from cli.adapters.prediction_log import PredictionLog
-    from cli.core.schema.checker import PatternTimedOut
-    from cli.core.serving import RowsChecked, Scored
+    from cli.core.serving import Scored
     from cli.results.models import ResolvedModel
     from cli.results.schema import SchemaReport
 
@@ -60,9 +68,6 @@ INLINE_ROWS = 200
 scored on the event loop itself (no thread hand-off); larger ones go to a scoring thread,
 so the loop (``/health``, ``/metrics``) is never held for long."""
 
-# Endpoints counted by name; any other path is counted as "other" (bounded labels).
-ENDPOINTS = ("/predict", "/health", "/model", "/metrics", "/reload", "/openapi.json", "/docs")
-
 
 @dataclass(frozen=True)
 class ServeLimits:
@@ -70,78 +75,6 @@ class ServeLimits:
 
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     max_rows: int = DEFAULT_MAX_ROWS
-
-
-class Measured:
-    """ASGI middleware: every HTTP request counted by endpoint and status, and timed.
-
-    Plain ASGI (not Starlette's BaseHTTPMiddleware): the response passes through as the
-    app sends it, untouched.
-    """
-
-    def __init__(self, app: Any, metrics: Metrics) -> None:
-        self.app = app
-        self.metrics = metrics
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        start = time.perf_counter()
-        path = scope.get("path", "")
-        endpoint = path if path in ENDPOINTS else "other"
-        status = [500]  # unless the app starts a response
-
-        async def sending(message: Any) -> None:
-            if message["type"] == "http.response.start":
-                status[0] = int(message["status"])
-            await send(message)
-
-        try:
-            await self.app(scope, receive, sending)
-        finally:
-            self.metrics.requests.labels(endpoint, str(status[0])).inc()
-            self.metrics.latency.labels(endpoint).observe(time.perf_counter() - start)
-
-
-class BodyTooLarge(Exception):
-    """A request body past the limit (answered with 413)."""
-
-
-async def _read_body(request: Request, limit: int) -> bytes:
-    """The request body, refused past ``limit`` bytes before more is read."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise BodyTooLarge
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise BodyTooLarge
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _schema_lines(checked: RowsChecked, contract_name: str) -> SchemaReport:
-    from cli.results.schema import SchemaReport
-
-    return SchemaReport(
-        data="request",
-        schema=contract_name,
-        rows=checked.rows,
-        failing_rows=checked.failing_rows,
-        missing_columns=checked.missing_columns,
-        unexpected_columns=checked.unexpected_columns,
-        violations=checked.violations,
-        table_rules=(),
-    )
-
-
-def _plain_lines(report: SchemaReport) -> list[str]:
-    """Violations as lines, when the caller gave no renderer."""
-    return [
-        f"{v.column}: {v.keyword} {v.expected}: {v.count} row(s) fail" for v in report.violations
-    ]
 
 
 class ModelServer:
@@ -165,7 +98,7 @@ class ModelServer:
         self._screen: tuple[Loaded | None, Callable[[Any], bool] | None] = (None, None)
         self.metrics = Metrics()
         self.slot = ModelSlot(load, self.metrics.swapped)
-        self.describe = describe or _plain_lines
+        self.describe = describe or plain_lines
         self.failure: str | None = None  # why the first load failed (the server then stops)
         self.address: tuple[str, int] | None = None  # where it listens, once bound
         self._server: Any = None  # the uvicorn server while running
@@ -268,21 +201,22 @@ class ModelServer:
 
         loaded = self.slot.current  # read once: this request finishes on this model
         if loaded is None:
-            return _error(503, "the model is not loaded yet; retry when /health says ok")
+            return error_response(503, "the model is not loaded yet; retry when /health says ok")
         try:
-            body = await _read_body(request, self.limits.max_body_bytes)
+            body = await read_body(request, self.limits.max_body_bytes)
         except BodyTooLarge:
-            return _error(413, f"request body over {self.limits.max_body_bytes} bytes")
+            return error_response(413, f"request body over {self.limits.max_body_bytes} bytes")
         try:
             rows = request_rows(load_json(body.decode("utf-8")))
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            return _error(400, f"the request body is not JSON text: {exc}")
+            return error_response(400, f"the request body is not JSON text: {exc}")
         except ParseLimitExceeded as exc:
-            return _error(400, f"the request body: {exc.detail}")
+            return error_response(400, f"the request body: {exc.detail}")
         except RequestShapeInvalid as exc:
-            return _error(422, exc.detail)
+            return error_response(422, exc.detail)
         if len(rows) > self.limits.max_rows:
-            return _error(413, f"{len(rows)} rows in one request (limit {self.limits.max_rows})")
+            limit = self.limits.max_rows
+            return error_response(413, f"{len(rows)} rows in one request (limit {limit})")
         if len(rows) <= INLINE_ROWS and self._quick(loaded) is not None:
             status, payload = self._score(loaded, rows)
         else:
@@ -313,11 +247,11 @@ class ModelServer:
             )
         except PatternTimedOut as exc:
             self.metrics.too_slow(exc.column, loaded.contract)
-            return 422, _pattern_body(exc)
+            return 422, pattern_body(exc)
         if not checked.ok:
             self.metrics.refused(checked, loaded.contract)
             name = f"the data contract of {model.label}"
-            lines = self.describe(_schema_lines(checked, name))
+            lines = self.describe(request_report(checked, name))
             return 422, violation_body(checked, lines)
         scored = score_rows(model.pipeline, rows, model.features, model.classes)
         self.metrics.scored(scored.predictions, model.classes)
@@ -356,7 +290,7 @@ class ModelServer:
 
         loaded = self.slot.current
         if loaded is None:
-            return _error(503, "the model is not loaded yet")
+            return error_response(503, "the model is not loaded yet")
         m = loaded.model
         return JSONResponse(
             {
@@ -415,22 +349,3 @@ class ModelServer:
             sock.close()
         if self.failure is not None:
             raise ModelNotServable(self.failure)
-
-
-def _pattern_body(exc: PatternTimedOut) -> dict[str, Any]:
-    """The 422 body of a value on which a contract's pattern outlived its time budget."""
-    from cli.errors import PatternTooSlow
-
-    error = PatternTooSlow("request", exc.pattern, exc.column, exc.seconds)
-    return {
-        "detail": [error.message, f"hint: {error.hint}"] if error.hint else [error.message],
-        "column": exc.column,
-        "keyword": "pattern",
-        "expected": exc.pattern,
-    }
-
-
-def _error(status: int, detail: str) -> Response:
-    from fastapi.responses import JSONResponse
-
-    return JSONResponse({"detail": detail}, status_code=status)

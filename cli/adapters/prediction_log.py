@@ -188,6 +188,21 @@ class PredictionLog:
         self.flush()
 
 
+def open_prediction_log(root: Path) -> PredictionLog | None:
+    """The prediction log under ``root``, set by its ``params.yaml``'s ``monitoring:`` section
+    (the defaults without a ``params.yaml``); None when that section turns logging off."""
+    from cli import paths
+
+    params_file = root / paths.PARAMS
+    settings: Any = LogSettings()
+    if params_file.is_file():
+        from cli.params import load_params
+
+        settings = load_params(params_file).monitoring
+    log = PredictionLog(settings, root)
+    return log if log.enabled else None
+
+
 def _log_rows(
     inputs: pd.DataFrame, outputs: pd.DataFrame, exclude: tuple[str, ...], keep: Any
 ) -> pd.DataFrame:

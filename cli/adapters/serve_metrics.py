@@ -1,4 +1,5 @@
-"""The Prometheus metrics of ``mlvc serve``, in a registry per server.
+"""The Prometheus metrics of ``mlvc serve``, in a registry per server, and the ASGI
+middleware (:class:`Measured`) that counts and times every request.
 
 Never prometheus-client's global registry, so two servers in one process count apart.
 Label values come from the contract's columns and the model's classes (anything else is
@@ -7,6 +8,7 @@ counted as ``(unexpected)``): a request cannot create labels without bound.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +20,8 @@ if TYPE_CHECKING:
     from cli.results.models import ResolvedModel
 
 UNEXPECTED = "(unexpected)"
+# Endpoints counted by name; any other path is counted as "other" (bounded labels).
+ENDPOINTS = ("/predict", "/health", "/model", "/metrics", "/reload", "/openapi.json", "/docs")
 
 
 class Metrics:
@@ -97,3 +101,35 @@ class Metrics:
             for value in predictions:
                 if isinstance(value, int | float):
                     self.values.observe(float(value))
+
+
+class Measured:
+    """ASGI middleware: every HTTP request counted by endpoint and status, and timed.
+
+    Plain ASGI (not Starlette's BaseHTTPMiddleware): the response passes through as the
+    app sends it, untouched.
+    """
+
+    def __init__(self, app: Any, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        path = scope.get("path", "")
+        endpoint = path if path in ENDPOINTS else "other"
+        status = [500]  # unless the app starts a response
+
+        async def sending(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            self.metrics.requests.labels(endpoint, str(status[0])).inc()
+            self.metrics.latency.labels(endpoint).observe(time.perf_counter() - start)

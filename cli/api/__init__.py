@@ -18,7 +18,8 @@ from cli.api.monitor import monitor
 from cli.api.params import check_params
 from cli.api.pipeline import verify_reproduction
 from cli.api.predict import predict_table
-from cli.api.registry import checkout, promote, registry, registry_history, release, rollback
+from cli.api.registry import checkout, registry, registry_history
+from cli.api.release import promote, release, rollback
 from cli.api.report import build_report
 from cli.api.schema import check_schema, infer_schema
 from cli.api.serve import serve_model, serving_app
@@ -26,6 +27,7 @@ from cli.api.stage_io import (
     load_model,
     load_stage_params,
     md5_file,
+    read_json,
     read_table,
     save_model,
     write_csv,
@@ -51,6 +53,7 @@ __all__ = [
     "monitor",
     "predict_table",
     "promote",
+    "read_json",
     "read_table",
     "registry",
     "registry_history",

@@ -48,7 +48,8 @@ def resolve_model(reference: str, *, repo: Path | None = None) -> ResolvedModel:
 
 def _from_registry(shortcut: Shortcut, repo: Path) -> ResolvedModel:
     from cli.adapters.files import parse_json
-    from cli.api.registry import _fetch_verified, _policy, _release_files, _stage_order
+    from cli.adapters.release_files import fetch_verified, recorded_files
+    from cli.api.registry_lookup import release_policy, stage_order
     from cli.core.registry import build_states, resolve_shortcut
     from cli.errors import ReleaseFilesMissing, StageUnassigned
 
@@ -57,7 +58,7 @@ def _from_registry(shortcut: Shortcut, repo: Path) -> ResolvedModel:
     if state is None:
         raise ModelNotInRegistry(shortcut.name, sorted(states))
     if shortcut.stage is not None:
-        _stage_order(_policy(repo), shortcut.stage)
+        stage_order(release_policy(repo), shortcut.stage)
     version = resolve_shortcut(state, shortcut)
     if version is None and shortcut.stage is not None:
         raise StageUnassigned(shortcut.name, shortcut.stage)
@@ -65,16 +66,16 @@ def _from_registry(shortcut: Shortcut, repo: Path) -> ResolvedModel:
     if found is None or not found.active:
         known = [v.version for v in state.versions if v.active]
         raise UnknownModelVersion(shortcut.name, version or "latest", known)
-    tag, model_path, files = _release_files(repo, shortcut.name, found.version)
+    tag, model_path, files = recorded_files(repo, shortcut.name, found.version)
     by_path = dict(files)
     meta_path = str(Path(model_path).with_name(paths.MODEL_META.name))
     if meta_path not in by_path:
         raise ReleaseFilesMissing(tag, f"dvc.lock records no {meta_path} beside {model_path}")
     meta = parse_json(
-        _fetch_verified(repo, meta_path, by_path[meta_path], tag).decode("utf-8"),
+        fetch_verified(repo, meta_path, by_path[meta_path], tag).decode("utf-8"),
         source=f"{tag}:{meta_path}",
     )
-    data = _fetch_verified(repo, model_path, by_path[model_path], tag)
+    data = fetch_verified(repo, model_path, by_path[model_path], tag)
     schema = _committed_json(repo, tag, str(paths.DATA_SCHEMA))
     metrics = dict(found.metrics) or (_committed_json(repo, tag, str(paths.METRICS)) or {})
     import tempfile

@@ -196,7 +196,7 @@ def _tracked_frame(root: Path, tag: str, path: str, resolved: ResolvedModel) -> 
     """A DVC-tracked CSV as committed at ``tag``, md5-verified, with the model's features
     (None when that tag's ``dvc.lock`` records no such output)."""
     from cli.adapters.monitor_io import csv_frame
-    from cli.api.registry import _fetch_verified
+    from cli.adapters.release_files import fetch_verified
     from cli.core.lock import locked_outputs
     from cli.errors import ModelColumnsMissing
 
@@ -204,7 +204,7 @@ def _tracked_frame(root: Path, tag: str, path: str, resolved: ResolvedModel) -> 
     md5 = next((out.md5 for (_, p), out in outputs.items() if p == path), "")
     if not md5:
         return None
-    frame = csv_frame(_fetch_verified(root, path, md5, tag), source=f"{tag}:{path}")
+    frame = csv_frame(fetch_verified(root, path, md5, tag), source=f"{tag}:{path}")
     missing = [f for f in resolved.features if f not in frame.columns]
     if missing:
         raise ModelColumnsMissing(f"{tag}:{path}", resolved.label, missing)

@@ -44,6 +44,7 @@ def predict_table(
     """
     from cli.adapters.arrow_tables import open_stream
     from cli.adapters.files import refuse_input_as_output
+    from cli.adapters.prediction_log import open_prediction_log
     from cli.adapters.table_writer import format_for, open_table
     from cli.api.models import resolve_model
     from cli.core.models import key_columns, prediction_contract
@@ -74,7 +75,7 @@ def predict_table(
         contract=contract,
         data=str(data),
     )
-    prediction_log = _open_log(root) if log else None
+    prediction_log = open_prediction_log(root) if log else None
     written = True
     try:
         with open_table(output, out_format) as writer, _rejects_writer(rejects) as rejected:
@@ -96,9 +97,9 @@ def predict_table(
             prediction_log.close()
     finally:
         stream.chunks.close()
-    from cli.api.schema import _schema_report
+    from cli.api.schema_engine import schema_report
 
-    report = _schema_report(checker, data=str(data), schema=job.contract_source)
+    report = schema_report(checker, data=str(data), schema=job.contract_source)
     return Prediction(
         model=resolved.name,
         version=resolved.version,
@@ -117,21 +118,6 @@ def predict_table(
 def _same_path(first: Path, second: Path) -> bool:
     """Whether two paths name one file, existing or not (symlinks and ``..`` resolved)."""
     return first.resolve() == second.resolve()
-
-
-def _open_log(root: Path) -> Any:
-    """The prediction log under ``root`` with its ``params.yaml`` settings (defaults without)."""
-    from cli import paths
-    from cli.adapters.prediction_log import LogSettings, PredictionLog
-
-    params_file = root / paths.PARAMS
-    settings: Any = LogSettings()
-    if params_file.is_file():
-        from cli.params import load_params
-
-        settings = load_params(params_file).monitoring
-    log = PredictionLog(settings, root)
-    return log if log.enabled else None
 
 
 def _rejects_writer(rejects: Path | None) -> Any:
@@ -185,10 +171,10 @@ class _Job:
         log: Any,
     ) -> None:
         """Check one chunk; score and write its valid rows (unless the batch already failed)."""
-        from cli.api.schema import _engine_errors
+        from cli.api.schema_engine import engine_errors
 
         first_row = checker.rows + 1
-        with _engine_errors(self.data, self.contract_source):
+        with engine_errors(self.data, self.contract_source):
             failing = checker.feed(chunk)
         if checker.failing_rows and rejected is None:
             return  # the batch fails: only the check goes on, for the full report

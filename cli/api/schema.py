@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from cli.adapters.arrow_tables import Progress
     from cli.adapters.runtime import Pools
-    from cli.core.schema.checker import SchemaChecker
     from cli.results.schema import SchemaInferred, SchemaReport
 
 
@@ -41,9 +38,10 @@ def check_schema(
         raise
     document = read_schema(schema)
     from cli.adapters.pattern_worker import PatternWorker
+    from cli.api.schema_engine import engine_errors, schema_report
     from cli.core.schema.checker import SchemaChecker
 
-    with _engine_errors(str(data), str(schema)), PatternWorker() as patterns:
+    with engine_errors(str(data), str(schema)), PatternWorker() as patterns:
         # PatternWorker starts a process only for a schema with patterns
         checker = SchemaChecker(
             document,
@@ -54,48 +52,7 @@ def check_schema(
         )
         for chunk in stream.chunks:
             checker.feed(chunk)
-    return _schema_report(checker, data=str(data), schema=str(schema))
-
-
-def _schema_report(checker: SchemaChecker, *, data: str, schema: str) -> SchemaReport:
-    """The report of a checker that has been fed every chunk of ``data``."""
-    from cli.results.schema import SchemaReport
-
-    return SchemaReport(
-        data=data,
-        schema=schema,
-        rows=checker.rows,
-        failing_rows=checker.failing_rows,
-        missing_columns=checker.plan.missing_required,
-        unexpected_columns=checker.plan.unexpected,
-        violations=tuple(checker.violations()),
-        table_rules=tuple(checker.table_rules()),
-    )
-
-
-@contextlib.contextmanager
-def _engine_errors(data: str, schema: str) -> Iterator[None]:
-    """The schema engine's failures while checking ``data`` as named ToolkitErrors."""
-    from referencing.exceptions import PointerToNowhere, Unresolvable
-
-    from cli.core.schema.cells import CellIntegerTooLong
-    from cli.core.schema.checker import PatternTimedOut
-    from cli.errors import CellNumberTooLong, PatternTooSlow, SchemaRefLoop, SchemaRefUnresolvable
-
-    try:
-        yield
-    except PatternTimedOut as exc:
-        raise PatternTooSlow(data, exc.pattern, exc.column, exc.seconds) from None
-    except CellIntegerTooLong as exc:
-        raise CellNumberTooLong(data, str(exc.column), exc.row, exc.digits) from None
-    except Unresolvable as exc:  # a reference the static check could not see (e.g. via "#/x")
-        cause = exc.__cause__ or exc
-        ref = str(getattr(cause, "ref", "?"))
-        if isinstance(cause, PointerToNowhere):  # it holds the fragment alone
-            ref = f"#{ref}"
-        raise SchemaRefUnresolvable(schema, ref) from None
-    except RecursionError:
-        raise SchemaRefLoop(schema) from None
+    return schema_report(checker, data=str(data), schema=str(schema))
 
 
 def infer_schema(

@@ -35,8 +35,8 @@ def _server(
         ModelServer,
         ServeLimits,
     )
+    from cli.adapters.prediction_log import open_prediction_log
     from cli.api.models import resolve_model
-    from cli.api.predict import _open_log
 
     root = repo if repo is not None else Path()
     limits = ServeLimits(
@@ -49,7 +49,7 @@ def _server(
         lambda: resolve_model(reference, repo=root),
         limits=limits,
         describe=describe,
-        log=_open_log(root),
+        log=open_prediction_log(root),
     )
 
 

@@ -64,7 +64,10 @@ RENDERERS: dict[tuple[str, Format], tuple[str, str]] = {
         "cli.render.monitor",
         "monitor_report_markdown",
     ),
-    ("cli.results.report.MetricReport", Format.text): ("cli.render.report", "metric_report_text"),
+    ("cli.results.report.MetricReport", Format.text): (
+        "cli.render.report_text",
+        "metric_report_text",
+    ),
     ("cli.results.report.MetricReport", Format.markdown): (
         "cli.render.report",
         "metric_report_markdown",

@@ -1,19 +1,29 @@
-"""Text and Markdown renderings of a :class:`cli.results.report.MetricReport`.
+"""The Markdown rendering of a :class:`cli.results.report.MetricReport`: a pull-request comment.
 
-JSON needs no renderer of its own (the generic converter in :mod:`cli.render`).
-The Markdown is made for a pull-request comment: it starts with the hidden
-marker :data:`MARKER` (CI finds its previous comment by it and edits it in
-place), draws ROC and PR curves as Mermaid ``xychart-beta`` charts and the
-confusion matrix as a table, so GitHub renders everything itself: no images,
-no upload, no token.
+JSON needs no renderer of its own (the generic converter in :mod:`cli.render`); the
+text is in :mod:`cli.render.report_text`, and the cells both show in
+:mod:`cli.render.report_cells`. The Markdown starts with the hidden marker
+:data:`MARKER` (CI finds its previous comment by it and edits it in place), draws ROC
+and PR curves as Mermaid ``xychart-beta`` charts and the confusion matrix as a table,
+so GitHub renders everything itself: no images, no upload, no token.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import replace
-from typing import Any
 
+from cli.render.report_cells import (
+    head_rows,
+    is_headline,
+    metric_change,
+    metric_sides,
+    metric_value,
+    param_sides,
+    row_count,
+    short_md5,
+    tally,
+    tolerance_text,
+)
 from cli.results.report import (
     BETTER,
     CHANGED,
@@ -24,10 +34,8 @@ from cli.results.report import (
     WORSE,
     ConfusionDiff,
     CurveDiff,
-    DataDiff,
     MetricDiff,
     MetricReport,
-    ParamDiff,
 )
 
 MARKER = "<!-- mlvc-report -->"
@@ -42,165 +50,6 @@ AXIS_TITLES = {
 KIND_TITLES = {"roc": "ROC curves (one-vs-rest)", "pr": "Precision-recall curves (one-vs-rest)"}
 
 
-# --- shared helpers ------------------------------------------------------------------------
-
-
-def _is_count(m: MetricDiff) -> bool:
-    return m.direction is None and all(v is None or float(v).is_integer() for v in (m.base, m.head))
-
-
-def _value(m: MetricDiff, value: float | None, present: bool) -> str:
-    if not present:
-        return "-"
-    if value is None:
-        return "n/a"
-    return str(int(value)) if _is_count(m) else f"{value:.4f}"
-
-
-def _change(m: MetricDiff) -> str:
-    if m.status == SAME:
-        return "="
-    if m.change is None:
-        return ""
-    text = f"{int(m.change):+d}" if _is_count(m) else f"{m.change:+.4f}"
-    return f"{text} {m.arrow}"
-
-
-def _sides(m: MetricDiff) -> tuple[str, str]:
-    return _value(m, m.base, m.status != NEW), _value(m, m.head, m.status != REMOVED)
-
-
-def _tol(value: float) -> str:
-    return f"{value:g}"
-
-
-def _headline(m: MetricDiff, path: str) -> bool:
-    return m.path == path and "." not in m.key
-
-
-def _param(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
-
-
-def _param_sides(p: ParamDiff) -> tuple[str, str]:
-    base = "-" if p.status == NEW else _param(p.base)
-    head = "-" if p.status == REMOVED else _param(p.head)
-    return base, head
-
-
-def _rows(d: DataDiff, value: int | None, present: bool) -> str:
-    if not d.is_table or not present:
-        return "" if not d.is_table else "-"
-    return "n/a" if value is None else str(value)
-
-
-def _head_rows(d: DataDiff) -> str:
-    text = _rows(d, d.head_rows, d.head_md5 is not None)
-    if d.base_rows is not None and d.head_rows is not None and d.head_rows != d.base_rows:
-        text += f" ({d.head_rows - d.base_rows:+d})"
-    return text
-
-
-def _short(md5: str | None) -> str:
-    return "-" if md5 is None else md5[:7]
-
-
-def _tally(report: MetricReport, path: str) -> str:
-    headline = [m for m in report.metrics if _headline(m, path)]
-    counts = {s: sum(1 for m in headline if m.status == s) for s in (BETTER, WORSE, SAME, NEW)}
-    parts = [f"{n} {s}" for s, n in counts.items() if n]
-    return ", ".join(parts)
-
-
-# --- text ----------------------------------------------------------------------------------
-
-
-def _text_metric(m: MetricDiff, width: int) -> str:
-    base, head = _sides(m)
-    verdict = f"{m.status}: {m.problem}" if m.status == INVALID else m.status
-    if m.status == WORSE and m.tolerance is not None:
-        verdict += (
-            f" (beyond tolerance {_tol(m.tolerance)})"
-            if m.regression
-            else f" (within {_tol(m.tolerance)})"
-        )
-    beside = f"  (baseline {_value(m, m.baseline, True)})" if m.baseline is not None else ""
-    return f"  {m.key:<{width}} {base:>8} -> {head:>8}  {_change(m):<10} {verdict}{beside}"
-
-
-def metric_report_text(result: MetricReport) -> str:
-    path = result.metrics_file
-    lines = [f"mlvc report: {result.base.label} -> {result.head.label}"]
-    if result.card:
-        lines.append(f"model: {result.card.model}: {result.card.description}")
-    headline = [m for m in result.metrics if _headline(m, path)]
-    others = [m for m in result.metrics if not _headline(m, path) and m.status != SAME]
-    width = max((len(m.key) for m in headline), default=10)
-    lines.append(f"metrics ({path}):")
-    lines += [_text_metric(m, width) for m in headline]
-    if others:
-        lines.append("other metrics that changed:")
-        width = max(len(f"{m.path}:{m.key}") for m in others)
-        lines += [_text_metric(replace(m, key=f"{m.path}:{m.key}"), width) for m in others]
-    if result.params:
-        lines.append("parameters:")
-        for p in result.params:
-            base, head = _param_sides(p)
-            lines.append(f"  {p.key}: {base} -> {head}")
-    else:
-        lines.append("parameters: unchanged")
-    if result.data:
-        lines.append("data (DVC-tracked outputs):")
-        for d in result.data:
-            rows = ""
-            if d.is_table:
-                rows = f", rows {_rows(d, d.base_rows, d.base_md5 is not None)} -> {_head_rows(d)}"
-            lines.append(
-                f"  {d.path} ({d.stage}): {d.status}, md5 {_short(d.base_md5)} -> "
-                f"{_short(d.head_md5)}{rows}"
-            )
-        lines.append(f"  {result.data_unchanged} other output(s) unchanged")
-    else:
-        lines.append(f"data: no DVC-tracked output changed ({result.data_unchanged} unchanged)")
-    if result.schema:
-        s = result.schema
-        state = "ok" if s.ok else "FAILED"
-        lines.append(
-            f"schema check: {state}: {s.failing_rows} of {s.rows} rows of {s.data} fail {s.schema}"
-        )
-        lines += [f"  {v}" for v in s.violations]
-        lines += [f"  table rule {r}" for r in s.failed_rules]
-    else:
-        lines.append("schema check: no data/validation.json at head")
-    if result.confusion:
-        state = "changed" if result.confusion.changed else "unchanged"
-        lines.append(f"confusion matrix: {state}")
-    for kind in ("roc", "pr"):
-        curves = [c for c in result.curves if c.kind == kind]
-        if curves:
-            changed = [c.label for c in curves if c.changed]
-            lines.append(
-                f"{kind} curves: {len(changed)} of {len(curves)} changed"
-                + (f" ({', '.join(changed)})" if changed else "")
-            )
-    if result.regressions:
-        lines.append(
-            "REGRESSION: "
-            + "; ".join(
-                f"{m.key} {m.change:+.4f} (tolerance {_tol(m.tolerance or 0)})"
-                for m in result.regressions
-            )
-        )
-    if result.invalid:
-        lines.append("INVALID: " + "; ".join(f"{m.key} {m.problem}" for m in result.invalid))
-    if result.ok:
-        lines.append("no regressions beyond tolerance")
-    return "\n".join(lines)
-
-
-# --- markdown ------------------------------------------------------------------------------
-
-
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -212,8 +61,8 @@ def _md_verdict(m: MetricDiff) -> str:
         if m.tolerance is None:
             return "⚠️ worse"
         if m.regression:
-            return f"❌ worse (tolerance {_tol(m.tolerance)})"
-        return f"⚠️ worse (within {_tol(m.tolerance)})"
+            return f"❌ worse (tolerance {tolerance_text(m.tolerance)})"
+        return f"⚠️ worse (within {tolerance_text(m.tolerance)})"
     if m.status == NEW:
         return "🆕 new"
     if m.status == REMOVED:
@@ -238,19 +87,21 @@ def _metric_table(metrics: list[MetricDiff], *, with_path: bool) -> list[str]:
         head, rule = head + " baseline (head) |", rule + "---:|"
     lines = [head, rule]
     for m in metrics:
-        base, new = _sides(m)
+        base, new = metric_sides(m)
         first = f"`{m.path}` | " if with_path else ""
-        row = f"| {first}`{_cell(m.key)}` | {base} | {new} | {_change(m)} | {_md_verdict(m)} |"
+        row = (
+            f"| {first}`{_cell(m.key)}` | {base} | {new} | {metric_change(m)} | {_md_verdict(m)} |"
+        )
         if baseline:
-            row += f" {_value(m, m.baseline, m.baseline is not None)} |"
+            row += f" {metric_value(m, m.baseline, m.baseline is not None)} |"
         lines.append(row)
     return lines
 
 
 def _md_metrics(result: MetricReport) -> list[str]:
     path = result.metrics_file
-    headline = [m for m in result.metrics if _headline(m, path)]
-    others = [m for m in result.metrics if not _headline(m, path)]
+    headline = [m for m in result.metrics if is_headline(m, path)]
+    others = [m for m in result.metrics if not is_headline(m, path)]
     lines = ["### Metrics", "", f"`{path}` (test set):", ""]
     lines += _metric_table(headline, with_path=False)
     changed = [m for m in others if m.status != SAME]
@@ -276,7 +127,7 @@ def _md_params(result: MetricReport) -> list[str]:
         return [*lines, "No parameter in `params.yaml` changed."]
     lines += ["| parameter | base | head |", "|---|---|---|"]
     for p in result.params:
-        base, head = _param_sides(p)
+        base, head = param_sides(p)
         lines.append(f"| `{_cell(p.key)}` | `{_cell(base)}` | `{_cell(head)}` |")
     return lines
 
@@ -293,8 +144,8 @@ def _md_data(result: MetricReport) -> list[str]:
         for d in result.data:
             lines.append(
                 f"| `{_cell(d.path)}` | {d.stage} | "
-                f"{_rows(d, d.base_rows, d.base_md5 is not None)} | {_head_rows(d)} | "
-                f"`{_short(d.base_md5)}` → `{_short(d.head_md5)}` |"
+                f"{row_count(d, d.base_rows, d.base_md5 is not None)} | {head_rows(d)} | "
+                f"`{short_md5(d.base_md5)}` → `{short_md5(d.head_md5)}` |"
             )
         lines.append("")
         if any(d.is_table and None in (d.base_rows, d.head_rows) for d in result.data):
@@ -431,7 +282,7 @@ def _md_verdict_line(result: MetricReport) -> str:
     failures = []
     if result.regressions:
         items = ", ".join(
-            f"`{m.key}` {m.change:+.4f} (tolerance {_tol(m.tolerance or 0)})"
+            f"`{m.key}` {m.change:+.4f} (tolerance {tolerance_text(m.tolerance or 0)})"
             for m in result.regressions
         )
         failures.append(
@@ -442,8 +293,10 @@ def _md_verdict_line(result: MetricReport) -> str:
         failures.append(f"❌ **{len(result.invalid)} gated metric(s) unusable:** {items}")
     if failures:
         return " ".join(failures)
-    tally = _tally(result, result.metrics_file)
-    return "✅ **No metric got worse beyond its tolerance**" + (f" ({tally})." if tally else ".")
+    counted = tally(result, result.metrics_file)
+    return "✅ **No metric got worse beyond its tolerance**" + (
+        f" ({counted})." if counted else "."
+    )
 
 
 def metric_report_markdown(result: MetricReport) -> str:
@@ -459,7 +312,9 @@ def metric_report_markdown(result: MetricReport) -> str:
     lines += ["", *_md_params(result)]
     lines += ["", *_md_data(result)]
     lines += ["", *_md_plots(result)]
-    tolerances = ", ".join(f"`{k}` {_tol(v)}" for k, v in dict(result.policy.tolerances).items())
+    tolerances = ", ".join(
+        f"`{k}` {tolerance_text(v)}" for k, v in dict(result.policy.tolerances).items()
+    )
     lines += [
         "",
         f"<sub>Generated by `mlvc report`. Regression tolerances: {tolerances or 'none'}.</sub>",

@@ -64,7 +64,7 @@ def cell_to_json(text: str | None) -> Any:
     return text
 
 
-class _cached(Generic[_T]):
+class unlocked_cached_property(Generic[_T]):
     """``functools.cached_property`` without its lock, which Python 3.11 shares between all
     instances (so columns on other threads would wait for each other)."""
 
@@ -127,19 +127,19 @@ class _GatheredCells(Cells):
         self.absent = None if source.absent is None else take(source.absent, rows)
         self.value = lambda i: _gathered_value(source, rows, i)
 
-    @_cached
+    @unlocked_cached_property
     def num(self) -> np.ndarray:
         return take(self._source.num, self._rows)
 
-    @_cached
+    @unlocked_cached_property
     def is_int(self) -> np.ndarray:
         return take(self._source.is_int, self._rows)
 
-    @_cached
+    @unlocked_cached_property
     def boolean(self) -> np.ndarray:
         return take(self._source.boolean, self._rows)
 
-    @_cached
+    @unlocked_cached_property
     def text(self) -> pa.Array:
         import pyarrow as pa
 

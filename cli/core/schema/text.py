@@ -23,8 +23,8 @@ from cli.core.schema.cells import (
     STRING,
     CellIntegerTooLong,
     Cells,
-    _cached,
     cell_to_json,
+    unlocked_cached_property,
 )
 
 if TYPE_CHECKING:
@@ -287,7 +287,7 @@ class _TextCells(Cells):
         self.absent = None
         self._is_num, self._integral = is_num, integral
 
-    @_cached
+    @unlocked_cached_property
     def is_int(self) -> np.ndarray:
         import numpy as np
 
