@@ -163,7 +163,7 @@ def _files(
     )
     pipeline = texts.plots_text(pipeline, plots_section(decisions.task))
     return {
-        root / paths.DATA_SCHEMA: _schema_bytes(data, dataset),
+        root / paths.DATA_SCHEMA: _schema_bytes(frame, dataset),
         root / paths.PARAMS: params.encode(),
         root / paths.CARD_INPUT: card_text.encode(),
         root / paths.DVC_YAML: pipeline.encode(),
@@ -225,15 +225,25 @@ def _years(frame: pd.DataFrame) -> list[int] | None:
     return years if years and years[0] >= 1900 and years[-1] <= 2100 else None
 
 
-def _schema_bytes(data: Path, dataset: str) -> bytes:
-    """The data contract inferred from ``data`` (through ``mlvc schema infer``'s API)."""
+def _schema_bytes(frame: pd.DataFrame, dataset: str) -> bytes:
+    """The data contract of ``frame`` as the ingest stage writes it (through ``mlvc schema
+    infer``'s API).
+
+    The validate stage checks ``data/raw/<name>.csv``, which ingest writes from the table
+    read with pandas: missing-value tokens (``NA``, ``n/a``) become empty cells, Parquet
+    and JSON Lines booleans become ``True``/``False`` text, dates become ISO text. So the
+    contract is inferred from those bytes, not from the source file.
+    """
     import tempfile
 
+    from cli.adapters.files import write_csv
     from cli.api.schema import infer_schema
+    from cli.core.numbers import integral_floats_to_int
 
     with tempfile.TemporaryDirectory(prefix="mlvc-init-") as folder:
-        output = Path(folder) / "schema.json"
-        infer_schema(data=data, output=output, title=f"One row of the {dataset} data")
+        raw, output = Path(folder) / f"{dataset}.csv", Path(folder) / "schema.json"
+        write_csv(raw, integral_floats_to_int(frame))
+        infer_schema(data=raw, output=output, title=f"One row of the {dataset} data")
         return output.read_bytes()
 
 

@@ -269,3 +269,43 @@ def test_copying_over_a_different_file_needs_force(project: Path, tmp_path: Path
     assert snapshot(project) == before
     api.init_project(data=data, target="churned", force=True, repo=project)
     assert (project / "data/external/churn.csv").read_bytes() == data.read_bytes()
+
+
+def booleans_and_missing_tokens(path: Path) -> Path:
+    """Booleans (typed in Parquet and JSON Lines), ``NA``/``n/a`` for missing, dates, gaps."""
+    rows = 40
+    frame = pd.DataFrame(
+        {
+            "x": [float(i) * 0.5 for i in range(rows)],
+            "flag": [i % 3 == 0 for i in range(rows)],
+            "count": ["NA" if i % 7 == 0 else str(i) for i in range(rows)],
+            "note": ["n/a" if i % 5 == 0 else str(i % 4) for i in range(rows)],
+            "day": pd.date_range("2024-01-01", periods=rows, freq="D"),
+            "y": ["yes" if i % 2 else "no" for i in range(rows)],
+        }
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix == ".parquet":
+        frame.to_parquet(path, index=False)
+    elif path.suffix == ".jsonl":
+        frame.to_json(path, orient="records", lines=True, date_format="iso")
+    else:
+        frame.to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".jsonl"])
+def test_the_raw_data_ingest_writes_meets_the_contract_init_infers(
+    project: Path, suffix: str
+) -> None:
+    """validate checks what ingest writes (pandas' reading of the source), so init infers
+    the contract from that: booleans, missing-value tokens and dates included."""
+    from stages import ingest
+
+    source = booleans_and_missing_tokens(project / f"data/external/mixed{suffix}")
+    api.init_project(data=source, target="y", repo=project)
+    params = params_from_dict(load(project, "params.yaml"))
+    raw = project / "data/raw/mixed.csv"
+    ingest.run(params, source=source, output=raw, report=project / "data/ingest.json")
+    report = api.check_schema(data=raw, schema=project / "data/schema.json")
+    assert report.ok, (report.violations, report.table_rules)
