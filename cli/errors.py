@@ -299,6 +299,22 @@ class InitTaskUnfit(ToolkitError):
         )
 
 
+class InitClassesTooSmall(ToolkitError):
+    """A classification target has classes on too few rows to appear in both splits."""
+
+    def __init__(
+        self, path: str, target: str, rare: Mapping[str, int], *, numeric: bool, minimum: int
+    ) -> None:
+        shown = ", ".join(f"'{label}' ({rows})" for label, rows in list(rare.items())[:5])
+        more = f" and {len(rare) - 5} more" if len(rare) > 5 else ""
+        super().__init__(
+            f"{path}: column '{target}': {len(rare)} class(es) on fewer than {minimum} rows: "
+            f"{shown}{more}; each class needs a row in the training and the test split",
+            hint="remove or relabel those rows, then run mlvc init again"
+            + (", or pass --task regression" if numeric else ""),
+        )
+
+
 class InitModelNameInvalid(ToolkitError):
     """``mlvc init --name`` is not a valid DVC artifact (and registry) name."""
 

@@ -63,6 +63,7 @@ def init_project(
     problem = task_problem(frame[target], decisions.task)
     if problem:
         raise InitTaskUnfit(str(data), target, problem)
+    _refuse_rare_classes(data, frame[target], decisions.task)
     model = name or default_model_name(data.name, decisions.task)
     summary: dict[str, Any] = {"rows": len(frame), "columns": len(columns), "source": source}
     if copy_to is not None:
@@ -74,6 +75,23 @@ def init_project(
         files[copy_to] = data.read_bytes()
     publish(files, remove=_undeclared_plots(root, decisions.task))
     return _result(data, root, decisions, files, source, dataset, model, len(frame), copy_to)
+
+
+def _refuse_rare_classes(data: Path, values: pd.Series, task: str) -> None:
+    """Raise when a class has too few rows for the stratified split (``dvc repro`` would stop
+    at split)."""
+    from cli.core.adopt.columns import CLASSIFICATION, MIN_CLASS_ROWS, is_numeric, rare_classes
+    from cli.errors import InitClassesTooSmall
+
+    rare = rare_classes(values) if task == CLASSIFICATION else {}
+    if rare:
+        raise InitClassesTooSmall(
+            str(data),
+            str(values.name),
+            rare,
+            numeric=is_numeric(values),
+            minimum=MIN_CLASS_ROWS,
+        )
 
 
 def _undeclared_plots(root: Path, task: str) -> tuple[Path, ...]:

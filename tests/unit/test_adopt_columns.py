@@ -63,8 +63,11 @@ def test_target_has_its_own_role_and_is_never_a_feature_or_slice() -> None:
         ([True, False] * 10, "classification"),  # boolean
         ([0, 1] * 10, "classification"),  # 0/1
         ([0.0, 1.0, None, 2.0] * 5, "classification"),  # whole numbers read as floats
-        (list(range(20)), "classification"),  # 20 whole-number values
-        (list(range(21)), "regression"),  # 21: too many classes
+        (list(range(20)) * 2, "classification"),  # 20 whole-number values, 2 rows each
+        (list(range(21)) * 2, "regression"),  # 21: too many classes
+        ([60, 62, 64, 66, 68, 70, 72, 74, 50, 52, 60, 62], "regression"),  # pulses: 1 row each
+        ([0] + [1, 2, 3] * 10, "regression"),  # a rating whose 0 sits on a single row
+        ([1] + [0] * 99, "classification"),  # two values: 0/1 labels, however rare the 1
         ([i * 0.37 for i in range(20)], "regression"),  # real numbers
     ],
 )
@@ -116,3 +119,12 @@ def test_default_names_come_from_the_file_name(
 ) -> None:
     assert default_model_name(file, task) == model
     assert dataset_name(file) == dataset
+
+
+def test_the_task_reason_names_the_other_choice() -> None:
+    """A whole-number target is ambiguous: the reason says why and how to choose otherwise."""
+    classes = decide(pd.DataFrame({"x": range(30), "y": [1, 2, 3] * 10}), target="y")
+    assert "--task regression" in classes.task_reason
+    pulses = decide(pd.DataFrame({"x": range(6), "y": [60, 62, 64, 60, 70, 72]}), target="y")
+    assert pulses.task == "regression"
+    assert "4 of them on a single row" in pulses.task_reason

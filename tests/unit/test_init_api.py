@@ -18,6 +18,7 @@ from cli.app import app
 from cli.core.card_todos import todo_findings
 from cli.core.plots import plots_section
 from cli.errors import (
+    InitClassesTooSmall,
     InitTargetMissing,
     InitTaskUnfit,
     InitWouldOverwrite,
@@ -309,3 +310,19 @@ def test_the_raw_data_ingest_writes_meets_the_contract_init_infers(
     ingest.run(params, source=source, output=raw, report=project / "data/ingest.json")
     report = api.check_schema(data=raw, schema=project / "data/schema.json")
     assert report.ok, (report.violations, report.table_rules)
+
+
+@pytest.mark.parametrize("task", ["auto", "classification"])
+def test_a_class_on_a_single_row_is_refused_by_init_naming_it(
+    project: Path, tmp_path: Path, task: str
+) -> None:
+    """The split needs every class in training and test: init says so, not dvc repro."""
+    data = tmp_path / "flowers.csv"
+    labels = ["Iris setosa", "Iris versicolor"] * 10 + ["Iris rara é"]
+    pd.DataFrame({"x": range(21), "species": labels}).to_csv(data, index=False)
+    before = snapshot(project)
+    with pytest.raises(InitClassesTooSmall) as raised:
+        api.init_project(data=data, target="species", task=task, repo=project)
+    assert "'Iris rara é' (1)" in raised.value.message
+    assert "remove or relabel" in str(raised.value.hint)
+    assert snapshot(project) == before

@@ -18,6 +18,7 @@ TASKS = (CLASSIFICATION, REGRESSION)
 MAX_CLASSES_AUTO = 20  # an integer target with at most this many values is classification
 SLICE_VALUES = (2, 20)  # a slice column has between these many distinct values
 MAX_SLICES = 3
+MIN_CLASS_ROWS = 2  # the split is stratified: a class needs a training row and a test row
 HIGH_CARDINALITY = 100  # a text column with more values than this (and than half the rows)
 ESTIMATOR = {CLASSIFICATION: "random_forest", REGRESSION: "random_forest"}
 MODEL_SUFFIX = {CLASSIFICATION: "classifier", REGRESSION: "regressor"}
@@ -88,11 +89,19 @@ def is_datetime(values: pd.Series) -> bool:
     return bool(parsed.notna().all())
 
 
+def rare_classes(values: pd.Series) -> dict[str, int]:
+    """Target values on fewer than ``MIN_CLASS_ROWS`` rows, with their row counts."""
+    counts = values.dropna().value_counts(sort=False)
+    return {str(k): int(v) for k, v in counts.items() if v < MIN_CLASS_ROWS}
+
+
 def choose_task(values: pd.Series, requested: str) -> tuple[str, str]:
     """The task and why: ``requested`` unless it is ``auto``.
 
-    Auto: a non-numeric, boolean or whole-number target with at most
-    ``MAX_CLASSES_AUTO`` values is classification; any other numeric one regression.
+    Auto: a non-numeric or boolean target is classification; so is a whole-number one
+    with at most ``MAX_CLASSES_AUTO`` values unless some value sits on a single row (a
+    count or a measurement, like a pulse, rather than a code: a class of one row cannot
+    be split); any other numeric one is regression.
     """
     distinct = int(values.nunique(dropna=True))
     if requested != "auto":
@@ -100,7 +109,16 @@ def choose_task(values: pd.Series, requested: str) -> tuple[str, str]:
     if not is_numeric(values):
         return CLASSIFICATION, f"the target is not numeric ({distinct} classes)"
     if is_integral(values) and distinct <= MAX_CLASSES_AUTO:
-        return CLASSIFICATION, f"the target holds {distinct} whole-number values (<= 20)"
+        single = len(rare_classes(values))
+        if distinct == 2 or not single:
+            return CLASSIFICATION, (
+                f"the target holds {distinct} whole-number values (<= {MAX_CLASSES_AUTO}); "
+                "--task regression treats them as numbers"
+            )
+        return REGRESSION, (
+            f"the target holds {distinct} whole-number values, {single} of them on a single "
+            f"row: numbers rather than classes (a class needs {MIN_CLASS_ROWS} rows or more)"
+        )
     return REGRESSION, f"the target is numeric with {distinct} distinct values"
 
 
