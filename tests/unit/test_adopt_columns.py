@@ -48,6 +48,25 @@ def test_date_and_datetime_text_columns_are_datetime_features() -> None:
     assert decided["code"][0] != "datetime"
 
 
+@pytest.mark.parametrize(
+    "dates",
+    [
+        ["01/02/2024", "01/02/2024", "03/10/2024", "12/31/2023"] * 2,  # few values: not categories
+        [f"{i + 1:02d}.03.2024 10:{i:02d}" for i in range(8)],  # all different: not an ID
+        [f"2024/01/{i + 1:02d}" if i % 2 else None for i in range(8)],
+    ],
+    ids=["us-dates", "dotted-date-times", "slashed-year-first"],
+)
+def test_dates_in_another_format_are_excluded_saying_how_to_use_them(
+    dates: list[str | None],
+) -> None:
+    """The model expands ISO dates only; other forms are dates, not categories or IDs."""
+    role, reason = roles(pd.DataFrame({**base(), "when": dates}), "label")["when"]
+    assert role == "excluded"
+    example = next(d for d in dates if d is not None)
+    assert "not in ISO 8601" in reason and "YYYY-MM-DD" in reason and example in reason
+
+
 def test_target_has_its_own_role_and_is_never_a_feature_or_slice() -> None:
     frame = pd.DataFrame(base())
     decided = decide(frame, target="label")

@@ -95,6 +95,26 @@ def rare_classes(values: pd.Series) -> dict[str, int]:
     return {str(k): int(v) for k, v in counts.items() if v < MIN_CLASS_ROWS}
 
 
+# day, month and year in some order, with / . or - (03/10/2024, 3.10.24, 2024/03/10),
+# optionally a time of day: dates, but not in the ISO 8601 form the model expands
+OTHER_DATE_RE = (
+    r"^(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}[/.]\d{1,2}[/.]\d{1,2})"
+    r"([ T]\d{1,2}:\d{2}(:\d{2})?)?$"
+)
+
+
+def non_iso_date_example(values: pd.Series) -> str | None:
+    """A value of a text column whose every present value is a non-ISO date, else None."""
+    import pandas as pd
+
+    if is_numeric(values) or pd.api.types.is_bool_dtype(values):
+        return None
+    present = values.dropna().astype(str)
+    if present.empty or not present.str.match(OTHER_DATE_RE).all():
+        return None
+    return str(present.iloc[0])
+
+
 def choose_task(values: pd.Series, requested: str) -> tuple[str, str]:
     """The task and why: ``requested`` unless it is ``auto``.
 
@@ -131,6 +151,10 @@ def column_role(name: str, values: pd.Series, rows: int) -> ColumnRole:
         return ColumnRole(name, DATETIME, "dates: expanded into calendar parts in the model")
     if is_numeric(values):
         return ColumnRole(name, NUMERIC, "numbers")
+    example = non_iso_date_example(values)
+    if example is not None:
+        reason = f"dates not in ISO 8601 (e.g. '{example}'): write them as YYYY-MM-DD to use them"
+        return ColumnRole(name, EXCLUDED, reason)
     if rows > 1 and distinct == rows:
         return ColumnRole(name, EXCLUDED, "ID-like: a different text value on every row")
     if distinct > HIGH_CARDINALITY and distinct > rows // 2:
