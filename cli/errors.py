@@ -375,10 +375,16 @@ class ColumnTypeMismatch(ToolkitError):
 class ModelColumnsMissing(ToolkitError):
     """A data file lacks columns the model predicts from."""
 
-    def __init__(self, path: str, model: str, missing: list[str]) -> None:
+    # the next step depends on the command: drift can run without the model, predict cannot
+    DRIFT_HINT = "pass files with the model's input columns, or leave out --model"
+    PREDICT_HINT = "add those columns to the file: the model reads every feature it was trained on"
+
+    def __init__(
+        self, path: str, model: str, missing: list[str], *, hint: str = DRIFT_HINT
+    ) -> None:
         super().__init__(
             f"{path}: missing column(s) {', '.join(missing)} that the model {model} predicts from",
-            hint="pass files with the model's input columns, or leave out --model",
+            hint=hint,
         )
 
 
