@@ -378,6 +378,7 @@ class ModelColumnsMissing(ToolkitError):
     # the next step depends on the command: drift can run without the model, predict cannot
     DRIFT_HINT = "pass files with the model's input columns, or leave out --model"
     PREDICT_HINT = "add those columns to the file: the model reads every feature it was trained on"
+    LOG_HINT = "log them (monitoring in params.yaml), then score rows with mlvc predict or serve"
 
     def __init__(
         self, path: str, model: str, missing: list[str], *, hint: str = DRIFT_HINT
