@@ -262,7 +262,25 @@ def _schema_bytes(frame: pd.DataFrame, dataset: str) -> bytes:
         raw, output = Path(folder) / f"{dataset}.csv", Path(folder) / "schema.json"
         write_csv(raw, integral_floats_to_int(frame))
         infer_schema(data=raw, output=output, title=f"One row of the {dataset} data")
-        return output.read_bytes()
+        return _with_booleans(output.read_text(encoding="utf-8"), frame).encode()
+
+
+def _with_booleans(schema_text: str, frame: pd.DataFrame) -> str:
+    """The contract with each True/False column accepting booleans as JSON, Parquet and CSV
+    batches spell them (the raw CSV holds them as ``True``/``False`` text)."""
+    import json
+
+    from cli.core.adopt.columns import boolean_property
+    from cli.core.categories import is_boolean
+    from cli.core.schema.infer import pretty_json
+
+    document = json.loads(schema_text)
+    properties = document["properties"]
+    for column in frame.columns:
+        if is_boolean(frame[column]):
+            nullable = bool(frame[column].isna().any())
+            properties[str(column)] = boolean_property(nullable=nullable)
+    return pretty_json(document)
 
 
 def _result(

@@ -5,11 +5,11 @@ A categorical column arrives as text from ``mlvc predict`` and ``mlvc serve`` (`
 (training, evaluation, ``api.resolve_model(...).pipeline``). The imputer refuses booleans
 and the encoder refuses a mix of text and booleans, and a value must be the same
 category whichever way it arrived, so :class:`CategoriesAsText` writes every present
-value as text first. Its state is one integer, so a skops archive holds it as
-``cli.core.categories.CategoriesAsText`` (a trusted type of ``cli.adapters.model_store``).
-The pipeline holds it only when the training data has a categorical column that is not
-text, so models of text categories keep their bytes. Imported on use: it needs
-scikit-learn at class definition.
+value as text first. Its state is plain (a count and a list of flags), so a skops
+archive holds it as ``cli.core.categories.CategoriesAsText`` (a trusted type of
+``cli.adapters.model_store``). The pipeline holds it only when the training data has a
+categorical column that is not text, so models of text categories keep their bytes.
+Imported on use: it needs scikit-learn at class definition.
 """
 
 from __future__ import annotations
@@ -20,13 +20,29 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
+BOOLEAN_TEXT = {"true": "True", "false": "False"}  # pandas reads True/true/TRUE as a boolean
 
-def as_text(value: Any) -> Any:
-    """``value`` as the text a CSV holds (``True``, ``3``), or NaN when it is missing."""
+
+def is_boolean(values: pd.Series) -> bool:
+    """Whether every present value is a boolean (and at least one is present)."""
+    present = values.dropna()
+    if pd.api.types.is_bool_dtype(values):
+        return True
+    return not present.empty and all(isinstance(v, bool | np.bool_) for v in present)
+
+
+def as_text(value: Any, *, boolean: bool = False) -> Any:
+    """``value`` as the text a CSV holds (``True``, ``3``), or NaN when it is missing.
+
+    In a ``boolean`` column the text forms pandas reads as booleans (``true``, ``TRUE``)
+    are written as a boolean is (``True``), so each is the same category.
+    """
     if value is None or (not isinstance(value, str) and bool(pd.isna(value))):
         return np.nan
     if isinstance(value, bool | np.bool_):
         return "True" if value else "False"
+    if boolean and isinstance(value, str):
+        return BOOLEAN_TEXT.get(value.lower(), value)
     if isinstance(value, float | np.floating) and float(value).is_integer():
         return str(int(value))
     return str(value)
@@ -45,16 +61,19 @@ class CategoriesAsText(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     """Every present value as text (:func:`as_text`); missing values stay NaN."""
 
     def fit(self, X: Any, y: Any = None) -> CategoriesAsText:
-        """Record the number of columns."""
-        self.n_features_in_ = pd.DataFrame(X).shape[1]
+        """Record the number of columns and which of them hold booleans."""
+        frame = pd.DataFrame(X)
+        self.n_features_in_ = frame.shape[1]
+        self.boolean_ = [is_boolean(frame.iloc[:, i]) for i in range(frame.shape[1])]
         return self
 
     def transform(self, X: Any) -> np.ndarray:
         """An object array of text and NaN, one column per input column."""
         frame = pd.DataFrame(X)
         out = np.empty(frame.shape, dtype=object)
-        for position in range(frame.shape[1]):
-            out[:, position] = [as_text(v) for v in frame.iloc[:, position].tolist()]
+        for position, boolean in enumerate(self.boolean_):
+            values = frame.iloc[:, position].tolist()
+            out[:, position] = [as_text(v, boolean=boolean) for v in values]
         return out
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:

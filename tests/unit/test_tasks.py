@@ -472,5 +472,7 @@ def test_a_boolean_feature_trains_and_scores_the_same_as_text_or_booleans(
     as_text = as_read.astype(object).where(as_read.isna(), as_read.astype(str))
     assert as_read["member"].dtype == bool and as_text["member"].tolist()[0] in ("True", "False")
     assert pipeline.predict(as_read).tolist() == pipeline.predict(as_text).tolist()
+    lower = as_text.assign(member=as_text["member"].str.lower())  # a CSV may spell it "true"
+    assert pipeline.predict(lower).tolist() == pipeline.predict(as_read).tolist()
     truth = pd.read_csv(tmp_path / "out/test.csv")["y"].tolist()
     assert pipeline.predict(as_read).tolist() == truth

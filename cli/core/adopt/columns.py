@@ -115,6 +115,14 @@ def non_iso_date_example(values: pd.Series) -> str | None:
     return str(present.iloc[0])
 
 
+def boolean_property(*, nullable: bool) -> dict[str, Any]:
+    """The contract of a True/False column: JSON booleans, and the text forms pandas reads
+    as booleans (a CSV batch may spell them ``true`` where the training file had ``True``)."""
+    values: list[Any] = [False, True, "False", "True", "false", "true", "FALSE", "TRUE"]
+    types = ["boolean", "string", *(["null"] if nullable else [])]
+    return {"type": types, "enum": [*values, *([None] if nullable else [])]}
+
+
 def choose_task(values: pd.Series, requested: str) -> tuple[str, str]:
     """The task and why: ``requested`` unless it is ``auto``.
 
