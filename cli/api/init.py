@@ -181,7 +181,7 @@ def _files(
     )
     pipeline = texts.plots_text(pipeline, plots_section(decisions.task))
     return {
-        root / paths.DATA_SCHEMA: _schema_bytes(frame, dataset),
+        root / paths.DATA_SCHEMA: _schema_bytes(frame, dataset, decisions),
         root / paths.PARAMS: params.encode(),
         root / paths.CARD_INPUT: card_text.encode(),
         root / paths.DVC_YAML: pipeline.encode(),
@@ -243,7 +243,7 @@ def _years(frame: pd.DataFrame) -> list[int] | None:
     return years if years and years[0] >= 1900 and years[-1] <= 2100 else None
 
 
-def _schema_bytes(frame: pd.DataFrame, dataset: str) -> bytes:
+def _schema_bytes(frame: pd.DataFrame, dataset: str, decisions: Decisions) -> bytes:
     """The data contract of ``frame`` as the ingest stage writes it (through ``mlvc schema
     infer``'s API).
 
@@ -262,24 +262,28 @@ def _schema_bytes(frame: pd.DataFrame, dataset: str) -> bytes:
         raw, output = Path(folder) / f"{dataset}.csv", Path(folder) / "schema.json"
         write_csv(raw, integral_floats_to_int(frame))
         infer_schema(data=raw, output=output, title=f"One row of the {dataset} data")
-        return _with_booleans(output.read_text(encoding="utf-8"), frame).encode()
+        text = output.read_text(encoding="utf-8")
+        return _widened(text, frame, dates=decisions.columns("datetime")).encode()
 
 
-def _with_booleans(schema_text: str, frame: pd.DataFrame) -> str:
-    """The contract with each True/False column accepting booleans as JSON, Parquet and CSV
-    batches spell them (the raw CSV holds them as ``True``/``False`` text)."""
+def _widened(schema_text: str, frame: pd.DataFrame, *, dates: list[str]) -> str:
+    """The contract with values a batch may spell otherwise than the raw CSV does: each
+    True/False column takes booleans (JSON, Parquet) and ``true``/``TRUE``; each date
+    feature takes an ISO date or date-time (Parquet and JSON Lines write timestamps)."""
     import json
 
-    from cli.core.adopt.columns import boolean_property
+    from cli.core.adopt.columns import boolean_property, datetime_property
     from cli.core.categories import is_boolean
     from cli.core.schema.infer import pretty_json
 
     document = json.loads(schema_text)
     properties = document["properties"]
     for column in frame.columns:
+        nullable = bool(frame[column].isna().any())
         if is_boolean(frame[column]):
-            nullable = bool(frame[column].isna().any())
             properties[str(column)] = boolean_property(nullable=nullable)
+        elif str(column) in dates:
+            properties[str(column)] = datetime_property(nullable=nullable)
     return pretty_json(document)
 
 

@@ -328,22 +328,23 @@ def test_a_class_on_a_single_row_is_refused_by_init_naming_it(
     assert snapshot(project) == before
 
 
-def test_a_boolean_column_accepts_booleans_as_json_parquet_and_csv_spell_them(
+def test_booleans_and_dates_are_accepted_as_json_parquet_and_csv_batches_spell_them(
     project: Path,
 ) -> None:
-    """The raw CSV holds True/False as text; a batch to score may hold JSON or Parquet
-    booleans, or the text of the source file (``true``): the contract takes all of them."""
+    """The raw CSV holds True/False and dates as text (``2024-01-05``); a batch to score may
+    hold JSON or Parquet booleans, the source file's ``true``, or timestamps: the contract
+    takes all of them."""
     source = booleans_and_missing_tokens(project / "data/external/mixed.parquet")
     api.init_project(data=source, target="y", repo=project)
     schema = project / "data/schema.json"
     batch = pd.read_parquet(source).head(6)
-    batch["day"] = batch["day"].dt.strftime("%Y-%m-%d")
     batch["count"] = pd.to_numeric(batch["count"], errors="coerce").astype("Int64")  # NA: null
-    as_json = project / "batch.jsonl"
-    batch.to_json(as_json, orient="records", lines=True)
-    assert '"flag":true' in as_json.read_text()
-    as_csv = project / "batch.csv"
-    batch.assign(flag=batch["flag"].map({True: "true", False: "FALSE"})).to_csv(as_csv, index=False)
-    for data in (as_json, as_csv):
+    as_parquet, as_json, as_csv = (project / f"batch.{s}" for s in ("parquet", "jsonl", "csv"))
+    batch.to_parquet(as_parquet, index=False)
+    batch.to_json(as_json, orient="records", lines=True, date_format="iso")
+    assert '"flag":true' in as_json.read_text() and "T00:00:00" in as_json.read_text()
+    spelt = batch.assign(flag=batch["flag"].map({True: "true", False: "FALSE"}))
+    spelt.assign(day=batch["day"].dt.strftime("%Y-%m-%d")).to_csv(as_csv, index=False)
+    for data in (as_parquet, as_json, as_csv):
         report = api.check_schema(data=data, schema=schema)
         assert report.ok, (data.name, report.violations)

@@ -74,6 +74,11 @@ def is_numeric(values: pd.Series) -> bool:
     return bool(pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values))
 
 
+# an ISO 8601 date, optionally with a time of day (and anything after the minutes: seconds,
+# fractions, a zone): what the model's calendar parts parse, however the batch writes it
+ISO_DATE_RE = r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}.*)?$"
+
+
 def is_datetime(values: pd.Series) -> bool:
     """A datetime column, or text whose every present value is an ISO date or date-time."""
     import pandas as pd
@@ -83,7 +88,7 @@ def is_datetime(values: pd.Series) -> bool:
     if is_numeric(values) or pd.api.types.is_bool_dtype(values):
         return False
     present = values.dropna().astype(str)
-    if present.empty or not present.str.match(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}.*)?$").all():
+    if present.empty or not present.str.match(ISO_DATE_RE).all():
         return False
     parsed = pd.to_datetime(present, errors="coerce", format="ISO8601")
     return bool(parsed.notna().all())
@@ -121,6 +126,12 @@ def boolean_property(*, nullable: bool) -> dict[str, Any]:
     values: list[Any] = [False, True, "False", "True", "false", "true", "FALSE", "TRUE"]
     types = ["boolean", "string", *(["null"] if nullable else [])]
     return {"type": types, "enum": [*values, *([None] if nullable else [])]}
+
+
+def datetime_property(*, nullable: bool) -> dict[str, Any]:
+    """The contract of a date feature: ISO 8601 text, a date or a date-time (the raw CSV
+    holds ``2024-01-05``, a Parquet or JSON Lines batch ``2024-01-05T00:00:00.000``)."""
+    return {"type": ["string", "null"] if nullable else "string", "pattern": ISO_DATE_RE}
 
 
 def choose_task(values: pd.Series, requested: str) -> tuple[str, str]:
