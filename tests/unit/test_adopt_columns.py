@@ -147,3 +147,24 @@ def test_the_task_reason_names_the_other_choice() -> None:
     pulses = decide(pd.DataFrame({"x": range(6), "y": [60, 62, 64, 60, 70, 72]}), target="y")
     assert pulses.task == "regression"
     assert "4 of them on a single row" in pulses.task_reason
+
+
+@pytest.mark.parametrize(
+    ("name", "values", "first"),
+    [
+        ("Unnamed: 0", [3, 0, 2, 1, 4, 5, 7, 6], 0),  # a DataFrame index written with the table
+        ("row", [float(i + 1) for i in range(8)], 1),
+    ],
+)
+def test_row_numbers_are_excluded_not_learnt_from(
+    name: str, values: list[float], first: int
+) -> None:
+    """A column numbering the rows says where a row sits in the file, not what it is."""
+    role, reason = roles(pd.DataFrame({**base(), name: values}), "label")[name]
+    assert role == "excluded" and f"row numbers ({first} to {first + 7}" in reason
+
+
+def test_whole_numbers_that_do_not_number_the_rows_stay_features() -> None:
+    frame = pd.DataFrame({**base(), "age": [30, 41, 25, 52, 33, 47, 38, 29], "n": [0, 1, 2, 3] * 2})
+    decided = roles(frame, "label")
+    assert decided["age"][0] == decided["n"][0] == "numeric"

@@ -242,7 +242,7 @@ def test_a_failure_changes_nothing(project: Path, tmp_path: Path) -> None:
 
 def test_json_lines_tables_are_adopted(project: Path) -> None:
     path = project / "data/external/t.jsonl"
-    rows = [{"a": i, "b": "xyz"[i % 3], "y": "yes" if i % 2 else "no"} for i in range(30)]
+    rows = [{"a": i * 2, "b": "xyz"[i % 3], "y": "yes" if i % 2 else "no"} for i in range(30)]
     path.write_text("".join(json.dumps(row) + "\n" for row in rows))
     result = api.init_project(data=path, target="y", repo=project)
     params = load(project, "params.yaml")

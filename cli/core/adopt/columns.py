@@ -161,6 +161,18 @@ def choose_task(values: pd.Series, requested: str) -> tuple[str, str]:
     return REGRESSION, f"the target is numeric with {distinct} distinct values"
 
 
+def row_number_start(values: pd.Series, rows: int) -> int | None:
+    """0 or 1 when ``values`` number the rows (each of 0..rows-1 or 1..rows once, as a
+    DataFrame index written with the table, ``Unnamed: 0``), else None."""
+    if rows < 2 or int(values.notna().sum()) != rows or not is_integral(values):
+        return None
+    ordered = values.sort_values().to_numpy()
+    first = int(ordered[0])
+    if first not in (0, 1) or int(ordered[-1]) != first + rows - 1:
+        return None
+    return first if int(values.nunique()) == rows else None
+
+
 def column_role(name: str, values: pd.Series, rows: int) -> ColumnRole:
     """The role of one feature column (not the target) and the reason for it."""
     distinct = int(values.nunique(dropna=True))
@@ -169,6 +181,10 @@ def column_role(name: str, values: pd.Series, rows: int) -> ColumnRole:
     if is_datetime(values):
         return ColumnRole(name, DATETIME, "dates: expanded into calendar parts in the model")
     if is_numeric(values):
+        first = row_number_start(values, rows)
+        if first is not None:
+            reason = f"row numbers ({first} to {first + rows - 1}, one per row), not a measurement"
+            return ColumnRole(name, EXCLUDED, reason)
         return ColumnRole(name, NUMERIC, "numbers")
     example = non_iso_date_example(values)
     if example is not None:
