@@ -31,7 +31,7 @@ def test_constant_column_is_excluded() -> None:
     frame = pd.DataFrame({**base(), "site": ["x"] * 8, "empty": [None] * 8})
     decided = roles(frame, "label")
     assert decided["site"][0] == "excluded" and "constant" in decided["site"][1]
-    assert decided["empty"][0] == "excluded"
+    assert decided["empty"] == ("excluded", "empty: every value is missing")
 
 
 def test_date_and_datetime_text_columns_are_datetime_features() -> None:

@@ -176,8 +176,10 @@ def row_number_start(values: pd.Series, rows: int) -> int | None:
 def column_role(name: str, values: pd.Series, rows: int) -> ColumnRole:
     """The role of one feature column (not the target) and the reason for it."""
     distinct = int(values.nunique(dropna=True))
-    if distinct <= 1:
-        return ColumnRole(name, EXCLUDED, f"constant ({distinct} distinct value)")
+    if distinct == 0:
+        return ColumnRole(name, EXCLUDED, "empty: every value is missing")
+    if distinct == 1:
+        return ColumnRole(name, EXCLUDED, "constant (1 distinct value)")
     if is_datetime(values):
         return ColumnRole(name, DATETIME, "dates: expanded into calendar parts in the model")
     if is_numeric(values):
