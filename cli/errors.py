@@ -14,7 +14,7 @@ import re
 import sys
 from collections.abc import Mapping
 from enum import IntEnum
-from typing import Any
+from typing import Any, ClassVar
 
 
 class ExitCode(IntEnum):
@@ -198,6 +198,37 @@ class DataFileUnreadable(ToolkitError):
 
     def __init__(self, path: str, detail: str) -> None:
         super().__init__(f"{path}: cannot read the data file: {detail}")
+
+
+class DataFileNotUtf8(DataFileUnreadable):
+    """A text data file (CSV, JSON Lines) holds bytes that are not UTF-8."""
+
+    def __init__(self, path: str, line: int | None) -> None:
+        where = f" (line {line})" if line is not None else ""
+        super().__init__(path, f"not UTF-8 text{where}")
+        self.hint = (
+            "save it as UTF-8, e.g. 'iconv -f latin1 -t utf-8 FILE > NEW.csv' "
+            "(latin1: the encoding it was written in)"
+        )
+        self.line = line
+
+
+class CsvNotCommaSeparated(DataFileUnreadable):
+    """A CSV file whose header is one name holding another separator (``;``, tab, ``|``)."""
+
+    NAMES: ClassVar[dict[str, str]] = {";": "semicolon", "\t": "tab", "|": "pipe"}
+
+    def __init__(self, path: str, separator: str, header: str) -> None:
+        shown = header if len(header) <= 60 else header[:57] + "..."
+        super().__init__(
+            path,
+            f"one column, named {shown!r}: the values look {self.NAMES[separator]}-separated",
+        )
+        self.hint = (
+            "write the file with commas between values and '.' as the decimal mark, e.g. "
+            f"python -c \"import pandas as pd; pd.read_csv('FILE', sep={separator!r}, "
+            "decimal=',').to_csv('NEW.csv', index=False)\""
+        )
 
 
 class RowWidthMismatch(DataFileUnreadable):

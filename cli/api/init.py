@@ -50,6 +50,7 @@ def init_project(
     if name is not None and not MODEL_NAME_RE.match(name):
         raise InitModelNameInvalid(name)
     frame = read_table(data, hint="pass --data a CSV, Parquet or JSON Lines file")
+    _refuse_odd_header(data)
     columns = [str(c) for c in frame.columns]
     if target not in columns:
         raise InitTargetMissing(str(data), target, columns)
@@ -75,6 +76,22 @@ def init_project(
         files[copy_to] = data.read_bytes()
     publish(files, remove=_undeclared_plots(root, decisions.task))
     return _result(data, root, decisions, files, source, dataset, model, len(frame), copy_to)
+
+
+def _refuse_odd_header(data: Path) -> None:
+    """Raise for a CSV header that is one name holding ``;``, a tab or ``|`` (another
+    separator), or that repeats a name (pandas would rename it, a batch reader refuses it)."""
+    from cli.adapters.tables import check_unique_columns, csv_header
+    from cli.errors import CsvNotCommaSeparated
+
+    if data.suffix.lower() != ".csv":
+        return
+    header = csv_header(data)
+    if len(header) == 1:
+        separator = next((s for s in CsvNotCommaSeparated.NAMES if s in header[0]), None)
+        if separator is not None:
+            raise CsvNotCommaSeparated(str(data), separator, header[0])
+    check_unique_columns(data, header)
 
 
 def _refuse_rare_classes(data: Path, values: pd.Series, task: str) -> None:

@@ -18,6 +18,9 @@ from cli.app import app
 from cli.core.card_todos import todo_findings
 from cli.core.plots import plots_section
 from cli.errors import (
+    CsvNotCommaSeparated,
+    DataFileNotUtf8,
+    DataFileUnreadable,
     InitClassesTooSmall,
     InitTargetMissing,
     InitTaskUnfit,
@@ -348,3 +351,29 @@ def test_booleans_and_dates_are_accepted_as_json_parquet_and_csv_batches_spell_t
     for data in (as_parquet, as_json, as_csv):
         report = api.check_schema(data=data, schema=schema)
         assert report.ok, (data.name, report.violations)
+
+
+def test_a_semicolon_separated_csv_is_named_with_the_way_out(project: Path, tmp_path: Path) -> None:
+    """Excel in many locales writes ';' between values and ',' as the decimal mark."""
+    data = tmp_path / "iris.csv"
+    data.write_text("sepal length;species\n5,1;setosa\n4,9;versicolor\n")
+    with pytest.raises(CsvNotCommaSeparated) as raised:
+        api.init_project(data=data, target="species", repo=project)
+    assert "semicolon-separated" in raised.value.message and "sep=';'" in str(raised.value.hint)
+
+
+def test_a_csv_not_in_utf8_names_the_line_and_how_to_convert(project: Path, tmp_path: Path) -> None:
+    data = tmp_path / "cafe.csv"
+    data.write_bytes("x,place\n1,Paris\n2,Zürich\n".encode("latin-1"))
+    with pytest.raises(DataFileNotUtf8) as raised:
+        api.init_project(data=data, target="place", repo=project)
+    assert raised.value.line == 3 and "iconv" in str(raised.value.hint)
+
+
+def test_a_repeated_column_name_is_refused_naming_it(project: Path, tmp_path: Path) -> None:
+    """pandas would read the second 'x' as 'x.1'; a batch to score with that header is
+    refused by every other reader, so init refuses it first."""
+    data = tmp_path / "twice.csv"
+    data.write_text("x,x,y\n" + "".join(f"{i},{i * 2},{'ab'[i % 2]}\n" for i in range(10)))
+    with pytest.raises(DataFileUnreadable, match="duplicate column name\\(s\\): x"):
+        api.init_project(data=data, target="y", repo=project)
