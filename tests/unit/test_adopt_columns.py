@@ -131,6 +131,8 @@ def test_no_slice_when_no_categorical_column_fits() -> None:
         ("diabetes.parquet", "regression", "diabetes-regressor", "diabetes"),
         ("Breast_Cancer.csv", "classification", "breast-cancer-classifier", "breast_cancer"),
         ("My Data v2.jsonl", "regression", "my-data-v2-regressor", "my-data-v2"),
+        ("Données clients.csv", "classification", "donnees-clients-classifier", "donnees-clients"),
+        ("sales.2024.csv", "regression", "sales-2024-regressor", "sales-2024"),
     ],
 )
 def test_default_names_come_from_the_file_name(

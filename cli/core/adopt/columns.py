@@ -234,19 +234,30 @@ def decide(frame: pd.DataFrame, *, target: str, task: str = "auto") -> Decisions
 
 
 def slug(text: str, *, keep: str = "") -> str:
-    """Lower-case letters, digits and ``-`` (plus ``keep``), runs of others as one ``-``."""
-    cleaned = re.sub(rf"[^a-z0-9{re.escape(keep)}]+", "-", text.lower()).strip("-_.")
+    """Lower-case letters, digits and ``-`` (plus ``keep``), runs of others as one ``-``;
+    accented letters lose their accents (``Données`` -> ``donnees``)."""
+    import unicodedata
+
+    plain = "".join(
+        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+    )
+    cleaned = re.sub(rf"[^a-z0-9{re.escape(keep)}]+", "-", plain.lower()).strip("-_.")
     return cleaned or "data"
+
+
+def _stem(file_name: str) -> str:
+    """The file name without its extension (``sales.2024.csv`` -> ``sales.2024``)."""
+    return file_name.rsplit(".", 1)[0] if "." in file_name.lstrip(".") else file_name
 
 
 def dataset_name(file_name: str) -> str:
     """``data.name`` from a file name: ``Wine Data.csv`` -> ``wine-data``."""
-    return slug(file_name.split(".")[0], keep="_")
+    return slug(_stem(file_name), keep="_")
 
 
 def default_model_name(file_name: str, task: str) -> str:
     """The model artifact's name: ``wine.csv`` -> ``wine-classifier``."""
-    return f"{slug(file_name.split('.')[0])}-{MODEL_SUFFIX[task]}"
+    return f"{slug(_stem(file_name))}-{MODEL_SUFFIX[task]}"
 
 
 def task_problem(values: pd.Series, task: str) -> str | None:
