@@ -170,3 +170,19 @@ def test_whole_numbers_that_do_not_number_the_rows_stay_features() -> None:
     frame = pd.DataFrame({**base(), "age": [30, 41, 25, 52, 33, 47, 38, 29], "n": [0, 1, 2, 3] * 2})
     decided = roles(frame, "label")
     assert decided["age"][0] == decided["n"][0] == "numeric"
+
+
+def test_numbers_with_a_few_text_values_are_excluded_saying_which() -> None:
+    """Not free text nor an ID: a number column with a stray 'unknown'."""
+    rows = 40
+    prices = [f"{10 + i * 0.5}" for i in range(rows)]
+    prices[7] = "unknown"
+    frame = pd.DataFrame({**base(rows), "price": prices})
+    role, reason = roles(frame, "label")["price"]
+    assert role == "excluded"
+    assert "1 text value(s) (e.g. 'unknown')" in reason and "empty those cells" in reason
+
+
+def test_few_numbers_and_text_stay_categories() -> None:
+    frame = pd.DataFrame({**base(), "grade": ["1", "2", "3", "n/a", "1", "2", "3", "2"]})
+    assert roles(frame, "label")["grade"][0] == "categorical"

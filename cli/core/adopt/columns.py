@@ -161,6 +161,24 @@ def choose_task(values: pd.Series, requested: str) -> tuple[str, str]:
     return REGRESSION, f"the target is numeric with {distinct} distinct values"
 
 
+MOSTLY_NUMBERS = 0.9  # a text column whose present values are at least this share numbers
+
+
+def text_among_numbers(values: pd.Series) -> tuple[int, str] | None:
+    """(how many, one of them) for the values of a text column that are not numbers when
+    at least ``MOSTLY_NUMBERS`` of its present values are; else None."""
+    import pandas as pd
+
+    present = values.dropna()
+    if present.empty or is_numeric(values) or pd.api.types.is_bool_dtype(values):
+        return None
+    numbers = pd.to_numeric(present.astype(str), errors="coerce")
+    text = present[numbers.isna()]
+    if text.empty or len(text) > (1 - MOSTLY_NUMBERS) * len(present):
+        return None
+    return len(text), str(text.iloc[0])
+
+
 def row_number_start(values: pd.Series, rows: int) -> int | None:
     """0 or 1 when ``values`` number the rows (each of 0..rows-1 or 1..rows once, as a
     DataFrame index written with the table, ``Unnamed: 0``), else None."""
@@ -188,6 +206,14 @@ def column_role(name: str, values: pd.Series, rows: int) -> ColumnRole:
             reason = f"row numbers ({first} to {first + rows - 1}, one per row), not a measurement"
             return ColumnRole(name, EXCLUDED, reason)
         return ColumnRole(name, NUMERIC, "numbers")
+    text = text_among_numbers(values)
+    if text is not None and distinct > SLICE_VALUES[1]:
+        count, sample = text
+        reason = (
+            f"numbers with {count} text value(s) (e.g. '{sample}'): empty those cells "
+            "to use it as a number"
+        )
+        return ColumnRole(name, EXCLUDED, reason)
     example = non_iso_date_example(values)
     if example is not None:
         reason = f"dates not in ISO 8601 (e.g. '{example}'): write them as YYYY-MM-DD to use them"
