@@ -92,7 +92,9 @@ def test_target_has_its_own_role_and_is_never_a_feature_or_slice() -> None:
 )
 def test_auto_task_follows_the_target(values: list[object], task: str) -> None:
     frame = pd.DataFrame({"x": range(len(values)), "y": values})
-    assert decide(frame, target="y").task == task
+    decided = decide(frame, target="y")
+    assert decided.task == task
+    assert "(" not in decided.task_reason  # printed in parentheses: "task: regression (...)"
 
 
 def test_explicit_task_wins_and_an_unfit_one_is_named() -> None:

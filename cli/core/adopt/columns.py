@@ -146,17 +146,17 @@ def choose_task(values: pd.Series, requested: str) -> tuple[str, str]:
     if requested != "auto":
         return requested, f"--task {requested}"
     if not is_numeric(values):
-        return CLASSIFICATION, f"the target is not numeric ({distinct} classes)"
+        return CLASSIFICATION, f"the target is not numeric: {distinct} classes"
     if is_integral(values) and distinct <= MAX_CLASSES_AUTO:
         single = len(rare_classes(values))
         if distinct == 2 or not single:
             return CLASSIFICATION, (
-                f"the target holds {distinct} whole-number values (<= {MAX_CLASSES_AUTO}); "
+                f"the target holds {distinct} whole-number values, at most {MAX_CLASSES_AUTO}; "
                 "--task regression treats them as numbers"
             )
         return REGRESSION, (
             f"the target holds {distinct} whole-number values, {single} of them on a single "
-            f"row: numbers rather than classes (a class needs {MIN_CLASS_ROWS} rows or more)"
+            f"row: numbers rather than classes, as a class needs {MIN_CLASS_ROWS} rows or more"
         )
     return REGRESSION, f"the target is numeric with {distinct} distinct values"
 
@@ -264,9 +264,7 @@ def slug(text: str, *, keep: str = "") -> str:
     accented letters lose their accents (``Données`` -> ``donnees``)."""
     import unicodedata
 
-    plain = "".join(
-        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-    )
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     cleaned = re.sub(rf"[^a-z0-9{re.escape(keep)}]+", "-", plain.lower()).strip("-_.")
     return cleaned or "data"
 
