@@ -956,7 +956,10 @@ class ModelNotInRegistry(ToolkitError):
     def __init__(self, model: str, known: list[str]) -> None:
         super().__init__(
             f"no registry tags for model '{model}'; models with tags: {', '.join(known) or 'none'}",
-            hint="list them with 'mlvc registry'",
+            hint="list them with 'mlvc registry'"
+            if known
+            else f"release it first: commit the reproduced pipeline, then 'mlvc release' "
+            f"(tags {model}@v0.0.1)",
         )
 
 
