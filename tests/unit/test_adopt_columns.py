@@ -151,6 +151,8 @@ def test_the_task_reason_names_the_other_choice() -> None:
     pulses = decide(pd.DataFrame({"x": range(6), "y": [60, 62, 64, 60, 70, 72]}), target="y")
     assert pulses.task == "regression"
     assert "4 of them on a single row" in pulses.task_reason
+    binary = decide(pd.DataFrame({"x": range(20), "y": [0, 1] * 10}), target="y")
+    assert binary.task_reason == "the target holds 2 whole-number values: two classes"
 
 
 @pytest.mark.parametrize(

@@ -149,7 +149,9 @@ def choose_task(values: pd.Series, requested: str) -> tuple[str, str]:
         return CLASSIFICATION, f"the target is not numeric: {distinct} classes"
     if is_integral(values) and distinct <= MAX_CLASSES_AUTO:
         single = len(rare_classes(values))
-        if distinct == 2 or not single:
+        if distinct == 2:
+            return CLASSIFICATION, "the target holds 2 whole-number values: two classes"
+        if not single:
             return CLASSIFICATION, (
                 f"the target holds {distinct} whole-number values, at most {MAX_CLASSES_AUTO}; "
                 "--task regression treats them as numbers"
