@@ -213,6 +213,15 @@ class DataFileNotUtf8(DataFileUnreadable):
         self.line = line
 
 
+class DuplicateColumns(DataFileUnreadable):
+    """A table's header names a column more than once."""
+
+    def __init__(self, path: str, names: list[str]) -> None:
+        super().__init__(path, f"duplicate column name(s): {', '.join(names)}")
+        self.hint = "rename the repeated columns in the file's header so each name is unique"
+        self.names = names
+
+
 class CsvNotCommaSeparated(DataFileUnreadable):
     """A CSV file whose header is one name holding another separator (``;``, tab, ``|``)."""
 

@@ -375,5 +375,6 @@ def test_a_repeated_column_name_is_refused_naming_it(project: Path, tmp_path: Pa
     refused by every other reader, so init refuses it first."""
     data = tmp_path / "twice.csv"
     data.write_text("x,x,y\n" + "".join(f"{i},{i * 2},{'ab'[i % 2]}\n" for i in range(10)))
-    with pytest.raises(DataFileUnreadable, match="duplicate column name\\(s\\): x"):
+    with pytest.raises(DataFileUnreadable, match="duplicate column name\\(s\\): x") as raised:
         api.init_project(data=data, target="y", repo=project)
+    assert "rename the repeated columns" in str(raised.value.hint)
