@@ -967,8 +967,8 @@ class ModelNotInRegistry(ToolkitError):
             f"no registry tags for model '{model}'; models with tags: {', '.join(known) or 'none'}",
             hint="list them with 'mlvc registry'"
             if known
-            else f"release it first: commit the reproduced pipeline, then 'mlvc release' "
-            f"(tags {model}@v0.0.1)",
+            else f"release it first: commit the reproduced pipeline, then run 'mlvc release', "
+            f"which tags {model}@v0.0.1",
         )
 
 
