@@ -25,10 +25,7 @@ BOOLEAN_TEXT = {"true": "True", "false": "False"}  # pandas reads True/true/TRUE
 
 def is_boolean(values: pd.Series) -> bool:
     """Whether every present value is a boolean (and at least one is present)."""
-    present = values.dropna()
-    if pd.api.types.is_bool_dtype(values):
-        return True
-    return not present.empty and all(isinstance(v, bool | np.bool_) for v in present)
+    return pd.api.types.infer_dtype(values, skipna=True) == "boolean"
 
 
 def as_text(value: Any, *, boolean: bool = False) -> Any:
@@ -51,9 +48,9 @@ def as_text(value: Any, *, boolean: bool = False) -> Any:
 def all_text(frame: pd.DataFrame) -> bool:
     """Whether every present value of every column is already text."""
     return all(
-        pd.api.types.is_object_dtype(frame[c]) or pd.api.types.is_string_dtype(frame[c])
+        pd.api.types.infer_dtype(frame[c], skipna=True) in ("string", "empty")
         for c in frame.columns
-    ) and all(isinstance(v, str) for c in frame.columns for v in frame[c].dropna())
+    )
 
 
 # scikit-learn ships no type hints: its base classes are Any, which mypy won't subclass
