@@ -15,7 +15,7 @@ import re
 import sys
 from collections.abc import Mapping
 from enum import IntEnum
-from typing import Any
+from typing import Any, ClassVar
 
 
 class ExitCode(IntEnum):
@@ -201,6 +201,46 @@ class DataFileUnreadable(ToolkitError):
         super().__init__(f"{path}: cannot read the data file: {detail}")
 
 
+class DataFileNotUtf8(DataFileUnreadable):
+    """A text data file (CSV, JSON Lines) holds bytes that are not UTF-8."""
+
+    def __init__(self, path: str, line: int | None) -> None:
+        where = f" (line {line})" if line is not None else ""
+        super().__init__(path, f"not UTF-8 text{where}")
+        self.hint = (
+            "save it as UTF-8, e.g. 'iconv -f latin1 -t utf-8 FILE > NEW.csv' "
+            "(latin1: the encoding it was written in)"
+        )
+        self.line = line
+
+
+class DuplicateColumns(DataFileUnreadable):
+    """A table's header names a column more than once."""
+
+    def __init__(self, path: str, names: list[str]) -> None:
+        super().__init__(path, f"duplicate column name(s): {', '.join(names)}")
+        self.hint = "rename the repeated columns in the file's header so each name is unique"
+        self.names = names
+
+
+class CsvNotCommaSeparated(DataFileUnreadable):
+    """A CSV file whose header is one name holding another separator (``;``, tab, ``|``)."""
+
+    NAMES: ClassVar[dict[str, str]] = {";": "semicolon", "\t": "tab", "|": "pipe"}
+
+    def __init__(self, path: str, separator: str, header: str) -> None:
+        shown = header if len(header) <= 60 else header[:57] + "..."
+        super().__init__(
+            path,
+            f"one column, named {shown!r}: the values look {self.NAMES[separator]}-separated",
+        )
+        self.hint = (
+            "write the file with commas between values and '.' as the decimal mark, e.g. "
+            f"python -c \"import pandas as pd; pd.read_csv('FILE', sep={separator!r}, "
+            "decimal=',').to_csv('NEW.csv', index=False)\""
+        )
+
+
 class RowWidthMismatch(DataFileUnreadable):
     """A CSV row with more or fewer cells than the header has names."""
 
@@ -300,6 +340,22 @@ class InitTaskUnfit(ToolkitError):
         )
 
 
+class InitClassesTooSmall(ToolkitError):
+    """A classification target has classes on too few rows to appear in both splits."""
+
+    def __init__(
+        self, path: str, target: str, rare: Mapping[str, int], *, numeric: bool, minimum: int
+    ) -> None:
+        shown = ", ".join(f"'{label}' ({rows})" for label, rows in list(rare.items())[:5])
+        more = f" and {len(rare) - 5} more" if len(rare) > 5 else ""
+        super().__init__(
+            f"{path}: column '{target}': {len(rare)} class(es) on fewer than {minimum} rows: "
+            f"{shown}{more}; each class needs a row in the training and the test split",
+            hint="remove or relabel those rows, then run mlvc init again"
+            + (", or pass --task regression" if numeric else ""),
+        )
+
+
 class InitModelNameInvalid(ToolkitError):
     """``mlvc init --name`` is not a valid DVC artifact (and registry) name."""
 
@@ -360,10 +416,17 @@ class ColumnTypeMismatch(ToolkitError):
 class ModelColumnsMissing(ToolkitError):
     """A data file lacks columns the model predicts from."""
 
-    def __init__(self, path: str, model: str, missing: list[str]) -> None:
+    # the next step depends on the command: drift can run without the model, predict cannot
+    DRIFT_HINT = "pass files with the model's input columns, or leave out --model"
+    PREDICT_HINT = "add those columns to the file: the model reads every feature it was trained on"
+    LOG_HINT = "log them (monitoring in params.yaml), then score rows with mlvc predict or serve"
+
+    def __init__(
+        self, path: str, model: str, missing: list[str], *, hint: str = DRIFT_HINT
+    ) -> None:
         super().__init__(
             f"{path}: missing column(s) {', '.join(missing)} that the model {model} predicts from",
-            hint="pass files with the model's input columns, or leave out --model",
+            hint=hint,
         )
 
 
@@ -903,7 +966,10 @@ class ModelNotInRegistry(ToolkitError):
     def __init__(self, model: str, known: list[str]) -> None:
         super().__init__(
             f"no registry tags for model '{model}'; models with tags: {', '.join(known) or 'none'}",
-            hint="list them with 'mlvc registry'",
+            hint="list them with 'mlvc registry'"
+            if known
+            else f"release it first: commit the reproduced pipeline, then run 'mlvc release', "
+            f"which tags {model}@v0.0.1",
         )
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 
 from cli import paths
 from cli.api.stage_io import load_stage_params, read_table, write_csv, write_json
+from cli.core.numbers import integral_floats_to_int
 from cli.errors import DataFileEmpty, MissingColumns, NoRowsSelected, TooFewRows
 from cli.funnel import stage_errors
 
@@ -33,22 +34,6 @@ def source_path(source: str) -> Path:
     if source == BUNDLED:
         return Path(str(resources.files("palmerpenguins") / "data" / "penguins.csv"))
     return Path(source)
-
-
-def integral_floats_to_int(frame: pd.DataFrame) -> pd.DataFrame:
-    """Float columns holding only whole numbers (and NA) become nullable integers.
-
-    CSV readers turn an integer column with a missing value into floats; this
-    writes ``181`` back rather than ``181.0``.
-    """
-    out = frame.copy()
-    for column in out.columns:
-        values = out[column]
-        if pd.api.types.is_float_dtype(values) and values.notna().any():
-            present = values.dropna()
-            if (present == present.round()).all() and present.abs().max() < 2**53:
-                out[column] = values.astype("Int64")
-    return out
 
 
 def select_years(frame: pd.DataFrame, years: tuple[int, ...] | None, where: str) -> pd.DataFrame:

@@ -34,6 +34,29 @@ def check_numeric_target(values: pd.Series, where: str) -> None:
         )
 
 
+def _refuse_splits_smaller_than_classes(
+    rows: int, classes: int, test_size: float, target: str, where: str
+) -> None:
+    """Raise when the stratified test or training split has fewer rows than there are
+    classes (scikit-learn rounds the test split up: ``ceil(test_size * rows)``)."""
+    import math
+
+    test_rows = math.ceil(test_size * rows)
+    if min(test_rows, rows - test_rows) >= classes:
+        return
+    # two decimals, rounded inwards: any value printed between them works
+    low, high = math.ceil(100 * classes / rows) / 100, math.floor(100 * (1 - classes / rows)) / 100
+    raise TooFewRows(
+        where,
+        target,
+        f"{classes} classes in {rows} rows: split.test_size {test_size} gives {test_rows} test "
+        f"and {rows - test_rows} training rows, and each split needs a row of every class",
+        hint=f"set split.test_size in params.yaml between {low:.2f} and {high:.2f}, or add rows"
+        if low <= high
+        else "add rows: there are fewer than two rows per class",
+    )
+
+
 def split_frame(
     frame: pd.DataFrame,
     *,
@@ -59,6 +82,7 @@ def split_frame(
                 hint="add rows for those classes or drop them from the data",
             )
         stratify = labelled[target]
+        _refuse_splits_smaller_than_classes(len(labelled), len(counts), test_size, target, where)
     else:
         check_numeric_target(labelled[target], where)
         if len(labelled) < 4:

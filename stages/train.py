@@ -18,6 +18,7 @@ import pandas as pd
 
 from cli import paths
 from cli.api.stage_io import load_stage_params, md5_file, read_table, save_model, write_json
+from cli.core.categories import all_text
 from cli.core.modeling import CLASSIFICATION, build_pipeline, target_values
 from cli.errors import MissingColumns
 from cli.funnel import stage_errors
@@ -81,6 +82,7 @@ def run(params: Params, *, train_data: Path, model: Path, meta: Path) -> None:
         estimator=params.train.estimator,
         hyperparameters=hyperparameters(params),
         seed=params.train.seed,
+        categories_as_text=not all_text(frame[list(data.categorical_features)]),
     )
     pipeline.fit(frame[feature_columns(params)], target_values(frame[data.target], data.task))
     classes = [str(c) for c in pipeline.classes_] if data.task == CLASSIFICATION else []

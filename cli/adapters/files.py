@@ -13,6 +13,7 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn
 from cli.errors import (
     AliasExpansionRefused,
     DataFileEmpty,
+    DataFileNotUtf8,
     DataFileUnreadable,
     DocumentTooDeep,
     FileMissing,
@@ -308,11 +309,29 @@ def read_table(path: Path, *, what: str = "data file", hint: str | None = None) 
             )
     except pd.errors.EmptyDataError:
         raise DataFileEmpty(str(path)) from None
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError) as exc:
+    except UnicodeDecodeError:
+        raise DataFileNotUtf8(str(path), first_non_utf8_line(path)) from None
+    except (pd.errors.ParserError, ValueError, OSError) as exc:
         raise DataFileUnreadable(str(path), str(exc).splitlines()[0]) from None
     if frame.empty:
         raise DataFileEmpty(str(path))
     return frame
+
+
+def first_non_utf8_line(path: Path, *, chunk_bytes: int = 1 << 20) -> int | None:
+    """The number of the first line of ``path`` that is not UTF-8 text, or None."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines = 1
+    with path.open("rb") as handle:
+        while chunk := handle.read(chunk_bytes):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                return lines + chunk[: exc.start].count(b"\n")
+            lines += chunk.count(b"\n")
+    return None
 
 
 def md5_file(path: Path) -> str:

@@ -30,6 +30,7 @@ from cli.errors import (
 TRUSTED_TYPES: tuple[str, ...] = (
     "builtins.NoneType",
     "cli.core.calendar.CalendarParts",
+    "cli.core.categories.CategoriesAsText",
     "numpy.dtype",
     "numpy.float64",
     "numpy.int64",

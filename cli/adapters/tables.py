@@ -10,7 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 from cli.adapters.files import require_file
-from cli.errors import DataFileEmpty, DataFileUnreadable
+from cli.errors import DataFileEmpty, DataFileUnreadable, DuplicateColumns
 
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 DEFAULT_CHUNK_ROWS = 200_000
@@ -37,7 +37,7 @@ def check_unique_columns(path: Path, columns: list[str]) -> None:
     """A ToolkitError naming any column name that occurs twice."""
     dupes = sorted(name for name, count in Counter(columns).items() if count > 1)
     if dupes:
-        raise DataFileUnreadable(str(path), f"duplicate column name(s): {', '.join(dupes)}")
+        raise DuplicateColumns(str(path), dupes)
 
 
 def csv_header(path: Path) -> list[str]:

@@ -50,6 +50,7 @@ def init_project(
     if name is not None and not MODEL_NAME_RE.match(name):
         raise InitModelNameInvalid(name)
     frame = read_table(data, hint="pass --data a CSV, Parquet or JSON Lines file")
+    _refuse_odd_header(data)
     columns = [str(c) for c in frame.columns]
     if target not in columns:
         raise InitTargetMissing(str(data), target, columns)
@@ -63,6 +64,7 @@ def init_project(
     problem = task_problem(frame[target], decisions.task)
     if problem:
         raise InitTaskUnfit(str(data), target, problem)
+    _refuse_rare_classes(data, frame[target], decisions.task)
     model = name or default_model_name(data.name, decisions.task)
     summary: dict[str, Any] = {"rows": len(frame), "columns": len(columns), "source": source}
     if copy_to is not None:
@@ -74,6 +76,39 @@ def init_project(
         files[copy_to] = data.read_bytes()
     publish(files, remove=_undeclared_plots(root, decisions.task))
     return _result(data, root, decisions, files, source, dataset, model, len(frame), copy_to)
+
+
+def _refuse_odd_header(data: Path) -> None:
+    """Raise for a CSV header that is one name holding ``;``, a tab or ``|`` (another
+    separator), or that repeats a name (pandas would rename it, a batch reader refuses it)."""
+    from cli.adapters.tables import check_unique_columns, csv_header
+    from cli.errors import CsvNotCommaSeparated
+
+    if data.suffix.lower() != ".csv":
+        return
+    header = csv_header(data)
+    if len(header) == 1:
+        separator = next((s for s in CsvNotCommaSeparated.NAMES if s in header[0]), None)
+        if separator is not None:
+            raise CsvNotCommaSeparated(str(data), separator, header[0])
+    check_unique_columns(data, header)
+
+
+def _refuse_rare_classes(data: Path, values: pd.Series, task: str) -> None:
+    """Raise when a class has too few rows for the stratified split (``dvc repro`` would stop
+    at split)."""
+    from cli.core.adopt.columns import CLASSIFICATION, MIN_CLASS_ROWS, is_numeric, rare_classes
+    from cli.errors import InitClassesTooSmall
+
+    rare = rare_classes(values) if task == CLASSIFICATION else {}
+    if rare:
+        raise InitClassesTooSmall(
+            str(data),
+            str(values.name),
+            rare,
+            numeric=is_numeric(values),
+            minimum=MIN_CLASS_ROWS,
+        )
 
 
 def _undeclared_plots(root: Path, task: str) -> tuple[Path, ...]:
@@ -163,7 +198,7 @@ def _files(
     )
     pipeline = texts.plots_text(pipeline, plots_section(decisions.task))
     return {
-        root / paths.DATA_SCHEMA: _schema_bytes(data, dataset),
+        root / paths.DATA_SCHEMA: _schema_bytes(frame, dataset, decisions),
         root / paths.PARAMS: params.encode(),
         root / paths.CARD_INPUT: card_text.encode(),
         root / paths.DVC_YAML: pipeline.encode(),
@@ -225,16 +260,48 @@ def _years(frame: pd.DataFrame) -> list[int] | None:
     return years if years and years[0] >= 1900 and years[-1] <= 2100 else None
 
 
-def _schema_bytes(data: Path, dataset: str) -> bytes:
-    """The data contract inferred from ``data`` (through ``mlvc schema infer``'s API)."""
+def _schema_bytes(frame: pd.DataFrame, dataset: str, decisions: Decisions) -> bytes:
+    """The data contract of ``frame`` as the ingest stage writes it (through ``mlvc schema
+    infer``'s API).
+
+    The validate stage checks ``data/raw/<name>.csv``, which ingest writes from the table
+    read with pandas: missing-value tokens (``NA``, ``n/a``) become empty cells, Parquet
+    and JSON Lines booleans become ``True``/``False`` text, dates become ISO text. So the
+    contract is inferred from those bytes, not from the source file.
+    """
     import tempfile
 
+    from cli.adapters.files import write_csv
     from cli.api.schema import infer_schema
+    from cli.core.numbers import integral_floats_to_int
 
     with tempfile.TemporaryDirectory(prefix="mlvc-init-") as folder:
-        output = Path(folder) / "schema.json"
-        infer_schema(data=data, output=output, title=f"One row of the {dataset} data")
-        return output.read_bytes()
+        raw, output = Path(folder) / f"{dataset}.csv", Path(folder) / "schema.json"
+        write_csv(raw, integral_floats_to_int(frame))
+        infer_schema(data=raw, output=output, title=f"One row of the {dataset} data")
+        text = output.read_text(encoding="utf-8")
+        return _widened(text, frame, dates=decisions.columns("datetime")).encode()
+
+
+def _widened(schema_text: str, frame: pd.DataFrame, *, dates: list[str]) -> str:
+    """The contract with values a batch may spell otherwise than the raw CSV does: each
+    True/False column takes booleans (JSON, Parquet) and ``true``/``TRUE``; each date
+    feature takes an ISO date or date-time (Parquet and JSON Lines write timestamps)."""
+    import json
+
+    from cli.core.adopt.columns import boolean_property, datetime_property
+    from cli.core.categories import is_boolean
+    from cli.core.schema.infer import pretty_json
+
+    document = json.loads(schema_text)
+    properties = document["properties"]
+    for column in frame.columns:
+        nullable = bool(frame[column].isna().any())
+        if is_boolean(frame[column]):
+            properties[str(column)] = boolean_property(nullable=nullable)
+        elif str(column) in dates:
+            properties[str(column)] = datetime_property(nullable=nullable)
+    return pretty_json(document)
 
 
 def _result(

@@ -80,12 +80,13 @@ def monitor(
     settings = _settings(root)
     tag = _tag(resolved)
     features = list(resolved.features)
+    logged = [f for f in features if f in log.columns]
     kinds = _kinds(resolved)
     policy = settings["drift"]
     train = _tracked_frame(root, tag, str(paths.TRAIN_DATA), resolved)
     if train is None:
         raise TrainingDataUnavailable(tag, str(paths.TRAIN_DATA))
-    skew = _compare(train[features], log[features], {f: kinds[f] for f in features}, policy)
+    skew = _compare(train[logged], log[logged], {f: kinds[f] for f in logged}, policy)
     test = _tracked_frame(root, tag, str(paths.TEST_DATA), resolved)
     predictions = None
     if test is not None:
@@ -112,6 +113,7 @@ def monitor(
         staleness=staleness,
         non_finite=tuple(found),
         live=live,
+        unlogged=tuple(f for f in features if f not in logged),
     )
 
 
@@ -156,11 +158,19 @@ def _logged_rows(root: Path, resolved: ResolvedModel, first_day: date | None) ->
         raise PredictionLogMissing(
             folder, resolved.label, first_day.isoformat() if first_day else None
         )
-    missing = [f for f in [*resolved.features, PREDICTION] if f not in log.columns]
-    if missing:
+    # a feature may be left out of the log (monitoring.exclude_columns): the skew check
+    # compares the others; with no feature or no prediction logged there is nothing to compare
+    logged = [f for f in resolved.features if f in log.columns]
+    if not logged or PREDICTION not in log.columns:
         from cli.errors import ModelColumnsMissing
 
-        raise ModelColumnsMissing(f"{LOG_DIR}/{resolved.name}", resolved.label, missing)
+        missing = [f for f in [*resolved.features, PREDICTION] if f not in log.columns]
+        raise ModelColumnsMissing(
+            f"{LOG_DIR}/{resolved.name}",
+            resolved.label,
+            missing,
+            hint=ModelColumnsMissing.LOG_HINT,
+        )
     return log
 
 

@@ -64,7 +64,9 @@ def predict_table(
     missing = [f for f in resolved.features if f not in stream.columns]
     if missing:
         stream.chunks.close()
-        raise ModelColumnsMissing(str(data), resolved.label, missing)
+        raise ModelColumnsMissing(
+            str(data), resolved.label, missing, hint=ModelColumnsMissing.PREDICT_HINT
+        )
     contract = prediction_contract(resolved.schema, resolved.target, resolved.features)
     job = _Job(
         resolved,

@@ -116,9 +116,11 @@ def build_pipeline(
     seed: int,
     task: str = CLASSIFICATION,
     datetime: Sequence[str] = (),
+    categories_as_text: bool = False,
 ) -> Pipeline:
-    """Impute and scale numeric columns, impute and one-hot encode categorical ones, expand
-    date columns into calendar parts (then impute and scale them), then fit."""
+    """Impute and scale numeric columns, impute and one-hot encode categorical ones (written
+    as text first when ``categories_as_text``), expand date columns into calendar parts
+    (then impute and scale them), then fit."""
     from sklearn.compose import ColumnTransformer
     from sklearn.impute import SimpleImputer
     from sklearn.pipeline import Pipeline
@@ -134,6 +136,10 @@ def build_pipeline(
             ("encode", OneHotEncoder(handle_unknown="ignore", sparse_output=False)),
         ]
     )
+    if categories_as_text:  # only when asked: a pipeline of text categories keeps its bytes
+        from cli.core.categories import CategoriesAsText
+
+        categorical_steps.steps.insert(0, ("text", CategoriesAsText()))
     parts = [
         ("numeric", numeric_steps, list(numeric)),
         ("categorical", categorical_steps, list(categorical)),

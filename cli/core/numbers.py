@@ -1,9 +1,13 @@
-"""One answer to "is this a usable finite number?", shared by the report and the release gates."""
+"""One answer to "is this a usable finite number?", shared by the report and the release gates;
+and the one rule for writing whole numbers back as integers, shared by ingest and ``mlvc init``."""
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def finite_float(value: Any) -> float | None:
@@ -33,3 +37,21 @@ def shown_number(value: int | float) -> str:
         sign = "-" if value < 0 else ""
         return f"about {sign}10^{magnitude} (an integer too large for a float)"
     return repr(value)
+
+
+def integral_floats_to_int(frame: pd.DataFrame) -> pd.DataFrame:
+    """Float columns holding only whole numbers (and NA) become nullable integers.
+
+    CSV readers turn an integer column with a missing value into floats; this
+    writes ``181`` back rather than ``181.0``. Returns a copy.
+    """
+    import pandas as pd
+
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if pd.api.types.is_float_dtype(values) and values.notna().any():
+            present = values.dropna()
+            if (present == present.round()).all() and present.abs().max() < 2**53:
+                out[column] = values.astype("Int64")
+    return out

@@ -56,6 +56,9 @@ def monitor_report_text(report: MonitorReport) -> str:
         f"logged; {skew.drifted_columns}/{skew.compared_columns} columns drifted):"
     )
     lines += [f"  {column:<24} {status}" for column, status in _drift_rows(skew)]
+    lines += [
+        f"  {column:<24} not logged (monitoring.exclude_columns)" for column in report.unlogged
+    ]
     if report.predictions is not None:
         row = report.predictions.columns[0]
         lines.append(f"predictions (test split vs log): {_column(row)}")
@@ -88,6 +91,7 @@ def monitor_report_markdown(report: MonitorReport) -> str:
     lines += [f"- {line}" for line in _header(report)]
     lines += ["", "| column | skew |", "| --- | --- |"]
     lines += [f"| `{c}` | {s} |" for c, s in _drift_rows(report.skew)]
+    lines += [f"| `{c}` | not logged (`monitoring.exclude_columns`) |" for c in report.unlogged]
     if report.predictions is not None:
         lines += ["", f"Predictions (test split vs log): {_column(report.predictions.columns[0])}"]
     lines += ["", "| age of | days | limit | status |", "| --- | --- | --- | --- |"]

@@ -72,6 +72,7 @@ class MonitorReport:
     staleness: tuple[Staleness, ...]
     non_finite: tuple[NonFinite, ...]
     live: LiveMetrics | None
+    unlogged: tuple[str, ...] = ()  # features the log leaves out (monitoring.exclude_columns)
 
     @property
     def skewed_columns(self) -> tuple[str, ...]:

@@ -351,3 +351,21 @@ def test_a_regressor_s_live_rmse_is_gated_and_its_predicted_values_compared(
     labels.assign(body_mass_g=labels.body_mass_g + 1500).to_csv(repo / "labels.csv", index=False)
     code, output = _cli(repo, argv)
     assert code == 1 and "FAIL metric rmse threshold" in output
+
+
+def test_a_feature_left_out_of_the_log_is_named_and_the_others_compared(repo: Path) -> None:
+    """monitoring.exclude_columns (privacy) must not stop the monitor: the skew check compares
+    the logged features and names the others."""
+    params = repo / "params.yaml"
+    params.write_text(
+        params.read_text().replace("exclude_columns: []", 'exclude_columns: ["island"]')
+    )
+    _predict(repo, _batch())
+    code, output = _cli(repo, ["monitor", "--model", f"{NAME}#prod", "--format", "json"])
+    assert code == 0, output
+    report = json.loads(output)
+    assert report["unlogged"] == ["island"]
+    compared = {c["column"] for c in report["skew"]["columns"]}
+    assert "island" not in compared and "flipper_length_mm" in compared
+    code, text = _cli(repo, ["monitor", "--model", f"{NAME}#prod"])
+    assert code == 0 and "island" in text and "not logged (monitoring.exclude_columns)" in text

@@ -18,6 +18,10 @@ from cli.app import app
 from cli.core.card_todos import todo_findings
 from cli.core.plots import plots_section
 from cli.errors import (
+    CsvNotCommaSeparated,
+    DataFileNotUtf8,
+    DataFileUnreadable,
+    InitClassesTooSmall,
     InitTargetMissing,
     InitTaskUnfit,
     InitWouldOverwrite,
@@ -241,7 +245,7 @@ def test_a_failure_changes_nothing(project: Path, tmp_path: Path) -> None:
 
 def test_json_lines_tables_are_adopted(project: Path) -> None:
     path = project / "data/external/t.jsonl"
-    rows = [{"a": i, "b": "xyz"[i % 3], "y": "yes" if i % 2 else "no"} for i in range(30)]
+    rows = [{"a": i * 2, "b": "xyz"[i % 3], "y": "yes" if i % 2 else "no"} for i in range(30)]
     path.write_text("".join(json.dumps(row) + "\n" for row in rows))
     result = api.init_project(data=path, target="y", repo=project)
     params = load(project, "params.yaml")
@@ -269,3 +273,108 @@ def test_copying_over_a_different_file_needs_force(project: Path, tmp_path: Path
     assert snapshot(project) == before
     api.init_project(data=data, target="churned", force=True, repo=project)
     assert (project / "data/external/churn.csv").read_bytes() == data.read_bytes()
+
+
+def booleans_and_missing_tokens(path: Path) -> Path:
+    """Booleans (typed in Parquet and JSON Lines), ``NA``/``n/a`` for missing, dates, gaps."""
+    rows = 40
+    frame = pd.DataFrame(
+        {
+            "x": [float(i) * 0.5 for i in range(rows)],
+            "flag": [i % 3 == 0 for i in range(rows)],
+            "count": ["NA" if i % 7 == 0 else str(i) for i in range(rows)],
+            "note": ["n/a" if i % 5 == 0 else str(i % 4) for i in range(rows)],
+            "day": pd.date_range("2024-01-01", periods=rows, freq="D"),
+            "y": ["yes" if i % 2 else "no" for i in range(rows)],
+        }
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix == ".parquet":
+        frame.to_parquet(path, index=False)
+    elif path.suffix == ".jsonl":
+        frame.to_json(path, orient="records", lines=True, date_format="iso")
+    else:
+        frame.to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".jsonl"])
+def test_the_raw_data_ingest_writes_meets_the_contract_init_infers(
+    project: Path, suffix: str
+) -> None:
+    """validate checks what ingest writes (pandas' reading of the source), so init infers
+    the contract from that: booleans, missing-value tokens and dates included."""
+    from stages import ingest
+
+    source = booleans_and_missing_tokens(project / f"data/external/mixed{suffix}")
+    api.init_project(data=source, target="y", repo=project)
+    params = params_from_dict(load(project, "params.yaml"))
+    raw = project / "data/raw/mixed.csv"
+    ingest.run(params, source=source, output=raw, report=project / "data/ingest.json")
+    report = api.check_schema(data=raw, schema=project / "data/schema.json")
+    assert report.ok, (report.violations, report.table_rules)
+
+
+@pytest.mark.parametrize("task", ["auto", "classification"])
+def test_a_class_on_a_single_row_is_refused_by_init_naming_it(
+    project: Path, tmp_path: Path, task: str
+) -> None:
+    """The split needs every class in training and test: init says so, not dvc repro."""
+    data = tmp_path / "flowers.csv"
+    labels = ["Iris setosa", "Iris versicolor"] * 10 + ["Iris rara é"]
+    pd.DataFrame({"x": range(21), "species": labels}).to_csv(data, index=False)
+    before = snapshot(project)
+    with pytest.raises(InitClassesTooSmall) as raised:
+        api.init_project(data=data, target="species", task=task, repo=project)
+    assert "'Iris rara é' (1)" in raised.value.message
+    assert "remove or relabel" in str(raised.value.hint)
+    assert snapshot(project) == before
+
+
+def test_booleans_and_dates_are_accepted_as_json_parquet_and_csv_batches_spell_them(
+    project: Path,
+) -> None:
+    """The raw CSV holds True/False and dates as text (``2024-01-05``); a batch to score may
+    hold JSON or Parquet booleans, the source file's ``true``, or timestamps: the contract
+    takes all of them."""
+    source = booleans_and_missing_tokens(project / "data/external/mixed.parquet")
+    api.init_project(data=source, target="y", repo=project)
+    schema = project / "data/schema.json"
+    batch = pd.read_parquet(source).head(6)
+    batch["count"] = pd.to_numeric(batch["count"], errors="coerce").astype("Int64")  # NA: null
+    as_parquet, as_json, as_csv = (project / f"batch.{s}" for s in ("parquet", "jsonl", "csv"))
+    batch.to_parquet(as_parquet, index=False)
+    batch.to_json(as_json, orient="records", lines=True, date_format="iso")
+    assert '"flag":true' in as_json.read_text() and "T00:00:00" in as_json.read_text()
+    spelt = batch.assign(flag=batch["flag"].map({True: "true", False: "FALSE"}))
+    spelt.assign(day=batch["day"].dt.strftime("%Y-%m-%d")).to_csv(as_csv, index=False)
+    for data in (as_parquet, as_json, as_csv):
+        report = api.check_schema(data=data, schema=schema)
+        assert report.ok, (data.name, report.violations)
+
+
+def test_a_semicolon_separated_csv_is_named_with_the_way_out(project: Path, tmp_path: Path) -> None:
+    """Excel in many locales writes ';' between values and ',' as the decimal mark."""
+    data = tmp_path / "iris.csv"
+    data.write_text("sepal length;species\n5,1;setosa\n4,9;versicolor\n")
+    with pytest.raises(CsvNotCommaSeparated) as raised:
+        api.init_project(data=data, target="species", repo=project)
+    assert "semicolon-separated" in raised.value.message and "sep=';'" in str(raised.value.hint)
+
+
+def test_a_csv_not_in_utf8_names_the_line_and_how_to_convert(project: Path, tmp_path: Path) -> None:
+    data = tmp_path / "cafe.csv"
+    data.write_bytes("x,place\n1,Paris\n2,Zürich\n".encode("latin-1"))
+    with pytest.raises(DataFileNotUtf8) as raised:
+        api.init_project(data=data, target="place", repo=project)
+    assert raised.value.line == 3 and "iconv" in str(raised.value.hint)
+
+
+def test_a_repeated_column_name_is_refused_naming_it(project: Path, tmp_path: Path) -> None:
+    """pandas would read the second 'x' as 'x.1'; a batch to score with that header is
+    refused by every other reader, so init refuses it first."""
+    data = tmp_path / "twice.csv"
+    data.write_text("x,x,y\n" + "".join(f"{i},{i * 2},{'ab'[i % 2]}\n" for i in range(10)))
+    with pytest.raises(DataFileUnreadable, match="duplicate column name\\(s\\): x") as raised:
+        api.init_project(data=data, target="y", repo=project)
+    assert "rename the repeated columns" in str(raised.value.hint)

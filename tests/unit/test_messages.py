@@ -154,3 +154,13 @@ def test_a_stage_error_names_the_stage_traceback_switch(
     monkeypatch.setenv("MLVC_TRACEBACK", "1")
     with pytest.raises(RuntimeError, match="kaput"):
         stage.main()
+
+
+def test_a_model_reference_before_any_release_says_to_release() -> None:
+    """`mlvc predict --model NAME@latest` right after `dvc repro`: no tag exists yet, so
+    listing the registry (empty) is not the next step; releasing is."""
+    from cli.errors import ModelNotInRegistry
+
+    assert "mlvc release" in str(ModelNotInRegistry("wine-classifier", []).hint)
+    assert "wine-classifier@v0.0.1" in str(ModelNotInRegistry("wine-classifier", []).hint)
+    assert "mlvc registry" in str(ModelNotInRegistry("wine", ["wine-classifier"]).hint)

@@ -216,3 +216,29 @@ def test_infer_dash_o_dash_prints_the_schema_alone_on_stdout(tmp_path: Path) -> 
 def test_infer_without_output_returns_the_schema_text() -> None:
     result = api.infer_schema(data=TINY_CSV, output=None)
     assert result.schema == "-" and json.loads(result.document or "")["type"] == "object"
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (
+            ["x,mixed", "0,3", "1,n/a", "2,7", "3,11"],
+            {"type": ["integer", "string"], "minimum": 3, "maximum": 11},
+        ),
+        (
+            ['{"mixed": "a"}', '{"mixed": "b"}', '{"mixed": "a"}', '{"mixed": true}'],
+            {"type": ["string", "boolean"]},
+        ),
+    ],
+    ids=["csv-numbers-and-text", "jsonl-text-and-booleans"],
+)
+def test_a_column_of_mixed_kinds_accepts_every_row_it_was_inferred_from(
+    tmp_path: Path, lines: list[str], expected: dict[str, object]
+) -> None:
+    """The text values of a mixed column are not its only values: no enum of them alone."""
+    data = tmp_path / ("mixed.csv" if lines[0] == "x,mixed" else "mixed.jsonl")
+    data.write_text("\n".join(lines) + "\n")
+    schema = tmp_path / "schema.json"
+    api.infer_schema(data=data, output=schema)
+    assert json.loads(schema.read_text())["properties"]["mixed"] == expected
+    assert api.check_schema(data=data, schema=schema).ok

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cli.errors import DataFileEmpty, FileMissing, MissingColumns, NoRowsSelected
+from cli.errors import DataFileEmpty, FileMissing, MissingColumns, NoRowsSelected, TooFewRows
 from cli.params import Params
 from stages import evaluate, ingest, split, train
 
@@ -226,6 +226,16 @@ def test_split_rejects_singleton_class(tmp_path: Path, tiny_csv: Path) -> None:
     frame.loc[0, "species"] = "Emperor"
     with pytest.raises(Exception, match=r"Emperor \(1\)"):
         split.split_frame(frame, target="species", test_size=0.25, seed=1)
+
+
+def test_split_with_fewer_test_rows_than_classes_names_the_key_to_change() -> None:
+    """30 rows of 10 classes: a quarter is 8 test rows, too few for a row of each class."""
+    frame = pd.DataFrame({"x": range(30), "y": [f"c{i % 10}" for i in range(30)]})
+    with pytest.raises(TooFewRows, match="10 classes in 30 rows") as raised:
+        split.split_frame(frame, target="y", test_size=0.25, seed=1)
+    assert "split.test_size" in str(raised.value.hint) and "0.34" in str(raised.value.hint)
+    train, test = split.split_frame(frame, target="y", test_size=0.34, seed=1)
+    assert set(test["y"]) == set(train["y"]) == set(frame["y"])
 
 
 @pytest.mark.parametrize("estimator", ["logistic_regression", "random_forest"])

@@ -441,3 +441,38 @@ def test_a_regression_split_is_not_stratified(tmp_path: Path) -> None:
         frame, target="y", test_size=0.3, seed=0, task="regression"
     )
     assert len(test_rows) == 3 and len(train_rows) == 7  # unique values: no stratification
+
+
+def test_a_boolean_feature_trains_and_scores_the_same_as_text_or_booleans(
+    params_doc: dict[str, Any], tmp_path: Path
+) -> None:
+    """pandas reads True/False as booleans (training), predict and serve pass text: the
+    model takes both, as the same categories, and models of text categories are unchanged."""
+    from cli.adapters.model_store import load_model
+
+    rows = 40
+    frame = pd.DataFrame(
+        {
+            "x": [float(i % 7) for i in range(rows)],
+            "member": [None if i == 5 else i % 3 == 0 for i in range(rows)],
+            "y": ["yes" if i % 3 == 0 else "no" for i in range(rows)],
+        }
+    )
+    source = tmp_path / "external" / "members.csv"
+    source.parent.mkdir()
+    frame.to_csv(source, index=False)
+    doc = copy.deepcopy(params_doc)
+    doc["evaluate"]["slices"] = ["member"]
+    features = {"numeric_features": ["x"], "categorical_features": ["member"]}
+    params = params_for(doc, target="y", task="classification", **features)
+    out = run_stages(params, source, tmp_path / "out")
+    assert out["metrics"]["accuracy"] == 1.0  # member decides y: the encoder saw its values
+    pipeline = load_model(tmp_path / "out/m.skops")
+    as_read = pd.read_csv(tmp_path / "out/test.csv")[["x", "member"]]
+    as_text = as_read.astype(object).where(as_read.isna(), as_read.astype(str))
+    assert as_read["member"].dtype == bool and as_text["member"].tolist()[0] in ("True", "False")
+    assert pipeline.predict(as_read).tolist() == pipeline.predict(as_text).tolist()
+    lower = as_text.assign(member=as_text["member"].str.lower())  # a CSV may spell it "true"
+    assert pipeline.predict(lower).tolist() == pipeline.predict(as_read).tolist()
+    truth = pd.read_csv(tmp_path / "out/test.csv")["y"].tolist()
+    assert pipeline.predict(as_read).tolist() == truth

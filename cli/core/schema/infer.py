@@ -93,11 +93,19 @@ class SchemaInferrer:
         if stats.numbers:
             prop["minimum"] = _number(stats.minimum)
             prop["maximum"] = _number(stats.maximum)
+        # an enum lists every allowed value, so it fits only a column of strings (and nulls):
+        # the strings of a column that also holds numbers or booleans are not all its values
+        enumerable = (
+            not stats.numbers
+            and not stats.booleans
+            and not stats.too_many
+            and 2 * len(stats.distinct) <= stats.rows
+        )
         if stats.strings:
             fmt = next((f for f in ("date", "date-time") if stats.formats[f]), None)
             if fmt is not None:
                 prop["format"] = fmt
-            elif not stats.too_many and 2 * len(stats.distinct) <= stats.rows:
+            elif enumerable:
                 values: list[Any] = sorted(stats.distinct)
                 prop["enum"] = [*values, None] if stats.nulls else values
         return prop
