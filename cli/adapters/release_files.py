@@ -9,7 +9,7 @@ committed files, so they are untrusted: callers contain them before writing anyw
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from cli import paths
 from cli.adapters import dvc_cli, git
@@ -43,14 +43,37 @@ def recorded_files(repo: Path, name: str, version: str) -> ReleaseFiles:
     )
     artifact = (dvc_yaml.get("artifacts") or {}).get(name) if isinstance(dvc_yaml, dict) else None
     model_path = artifact.get("path") if isinstance(artifact, dict) else None
-    lock_text = git.show(repo, tag, str(paths.DVC_LOCK)) or "{}"
-    lock = parse_yaml(lock_text, source=f"{tag}:dvc.lock", hint=committed)
-    outputs = locked_outputs(lock)
+    outputs = locked_outputs(committed_lock(repo, tag, hint=committed))
     producer = next((stage for (stage, p) in outputs if p == model_path), None)
     if model_path is None or producer is None:
         raise ToolkitError(f"{tag}: dvc.yaml/dvc.lock at that tag do not record the model's path")
     files = sorted((out.path, out.md5) for out in outputs.values() if out.stage == producer)
     return ReleaseFiles(tag, str(model_path), files)
+
+
+def committed_lock(repo: Path, revision: str, *, hint: str | None = None) -> Any:
+    """``dvc.lock`` as committed at ``revision`` (a tag or commit), parsed; ``{}`` when absent."""
+    text = git.show(repo, revision, str(paths.DVC_LOCK)) or "{}"
+    return parse_yaml(text, source=f"{revision}:{paths.DVC_LOCK}", hint=hint)
+
+
+def outputs_committed_since(repo: Path, tag: str, prefix: str, *, limit: int) -> str | None:
+    """When the ``dvc.lock`` outputs under ``prefix`` at ``tag`` were committed: the oldest
+    commit, walking ``dvc.lock``'s history back from ``tag`` (at most ``limit`` commits),
+    whose outputs there are still the tag's. None when ``tag`` records none."""
+
+    def under_prefix(lock: Any) -> dict[str, str]:
+        return {p: o.md5 for (_, p), o in locked_outputs(lock).items() if p.startswith(prefix)}
+
+    wanted = under_prefix(committed_lock(repo, tag))
+    if not wanted:
+        return None
+    when = None
+    for commit, committed in git.path_history(repo, tag, str(paths.DVC_LOCK), limit=limit):
+        if under_prefix(committed_lock(repo, commit)) != wanted:
+            break
+        when = committed
+    return when
 
 
 def fetch_verified(repo: Path, path: str, md5: str, tag: str) -> bytes:

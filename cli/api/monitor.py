@@ -194,23 +194,15 @@ def _settings(root: Path) -> dict[str, Any]:
     }
 
 
-def _lock_at(root: Path, tag: str) -> Any:
-    from cli.adapters import git
-    from cli.adapters.files import parse_yaml
-
-    text = git.show(root, tag, str(paths.DVC_LOCK)) or "{}"
-    return parse_yaml(text, source=f"{tag}:{paths.DVC_LOCK}")
-
-
 def _tracked_frame(root: Path, tag: str, path: str, resolved: ResolvedModel) -> pd.DataFrame | None:
     """A DVC-tracked CSV as committed at ``tag``, md5-verified, with the model's features
     (None when that tag's ``dvc.lock`` records no such output)."""
     from cli.adapters.monitor_io import csv_frame
-    from cli.adapters.release_files import fetch_verified
+    from cli.adapters.release_files import committed_lock, fetch_verified
     from cli.core.lock import locked_outputs
     from cli.errors import ModelColumnsMissing
 
-    outputs = locked_outputs(_lock_at(root, tag))
+    outputs = locked_outputs(committed_lock(root, tag))
     md5 = next((out.md5 for (_, p), out in outputs.items() if p == path), "")
     if not md5:
         return None
@@ -225,35 +217,16 @@ def _staleness(
     root: Path, tag: str, resolved: ResolvedModel, settings: dict[str, Any], now: datetime
 ) -> tuple[Staleness, ...]:
     """The model's age (its release commit) and its data's age, against their thresholds."""
+    from cli.adapters.release_files import outputs_committed_since
     from cli.core.monitoring import staleness
 
     trained = _when(resolved.trained_at)
+    # the raw data's age: when the ingest stage's outputs at the tag were last committed
+    ingested = _when(outputs_committed_since(root, tag, RAW_DATA_DIR, limit=HISTORY_LIMIT))
     return (
         staleness("model", trained, now, settings["max_model_age_days"]),
-        staleness("data", _ingested_at(root, tag), now, settings["max_data_age_days"]),
+        staleness("data", ingested, now, settings["max_data_age_days"]),
     )
-
-
-def _ingested_at(root: Path, tag: str) -> datetime | None:
-    """When the version's raw data were committed: the oldest commit, walking ``dvc.lock``'s
-    history back from ``tag``, whose ``data/raw/`` outputs are still the tag's ones."""
-    from cli.adapters import git
-    from cli.core.lock import locked_outputs
-
-    def raw(lock: Any) -> dict[str, str]:
-        return {
-            p: o.md5 for (_, p), o in locked_outputs(lock).items() if p.startswith(RAW_DATA_DIR)
-        }
-
-    wanted = raw(_lock_at(root, tag))
-    if not wanted:
-        return None
-    when = None
-    for commit, committed in git.path_history(root, tag, str(paths.DVC_LOCK), limit=HISTORY_LIMIT):
-        if raw(_lock_at(root, commit)) != wanted:
-            break
-        when = committed
-    return _when(when)
 
 
 def _kinds(resolved: ResolvedModel) -> dict[str, str]:
