@@ -64,6 +64,28 @@ class NotAFile(ToolkitError):
         self.path = path
 
 
+class FileNotReadable(ToolkitError):
+    """An input file exists but this process may not read it (its permissions)."""
+
+    def __init__(self, path: str, *, what: str) -> None:
+        super().__init__(
+            f"{path}: cannot read the {what}: permission denied",
+            hint=f"check its permissions with 'ls -l {path}' (or run as its owner)",
+        )
+        self.path = path
+
+
+class TextNotUtf8(ToolkitError):
+    """A text input (a card, a YAML or JSON file) is not UTF-8: binary data, or another encoding."""
+
+    def __init__(self, path: str, *, what: str, reason: str, offset: int) -> None:
+        super().__init__(
+            f"{path}: the {what} is not UTF-8 text ({reason} at byte {offset})",
+            hint=f"pass the {what} itself, saved as UTF-8",
+        )
+        self.path = path
+
+
 class ParamsMalformed(ToolkitError):
     """``params.yaml`` (or another YAML file) cannot be parsed."""
 
@@ -767,6 +789,28 @@ class CommandInterrupted(ToolkitError):
             hint="run 'mlvc registry' to see what was recorded, then run the command again",
         )
         self.exit_code = 128 + signum
+
+
+class CommandStopped(ToolkitError):
+    """A signal (Ctrl-C) stopped a command; every output is written whole or not at all."""
+
+    def __init__(self, signal_name: str, signum: int) -> None:
+        super().__init__(
+            f"interrupted by {signal_name} before the end; no output file was left half-written",
+            hint="run the command again",
+        )
+        self.exit_code = 128 + signum
+
+
+class CommandLineInvalid(ToolkitError):
+    """The command line itself is wrong: an unknown option, a bad option value, a missing argument.
+
+    ``detail`` is the parser's sentence, which names the option and the value received.
+    """
+
+    def __init__(self, detail: str, *, command: str) -> None:
+        super().__init__(detail.strip().rstrip("."), hint=f"see '{command} -h' for the usage")
+        self.command = command
 
 
 class Interrupted(KeyboardInterrupt):

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
-from cli.errors import ExitCode, ToolkitError
+from cli.errors import CommandStopped, ExitCode, ToolkitError
 
 
 def _stderr_is_tty() -> bool:
@@ -26,6 +26,11 @@ def format_error(exc: ToolkitError, *, colour: bool = False) -> str:
     return f"{label}: {exc.message}{hint}"
 
 
+def print_error(exc: ToolkitError) -> None:
+    """Print ``exc`` as its one line on stderr (coloured on a terminal)."""
+    print(format_error(exc, colour=_stderr_is_tty()), file=sys.stderr)
+
+
 # The environment switch that makes a pipeline stage show the traceback of an error
 # (a stage runs as ``python -m stages.X`` under ``dvc repro``: it has no --traceback option).
 TRACEBACK_SWITCH = "MLVC_TRACEBACK"
@@ -37,6 +42,14 @@ def report_unexpected(exc: BaseException, *, rerun: str = RERUN_COMMAND) -> str:
     return (
         f"error: unexpected {type(exc).__name__}: {exc}; next: rerun with '{rerun}' and report it"
     )
+
+
+def _stopped(exc: KeyboardInterrupt) -> CommandStopped:
+    """The one-line error of a command a signal stopped (SIGINT unless ``exc`` names another)."""
+    import signal
+
+    signum = int(getattr(exc, "signum", signal.SIGINT))
+    return CommandStopped(signal.Signals(signum).name, signum)
 
 
 @contextmanager
@@ -58,16 +71,24 @@ def exit_on_error(*, traceback: bool = False, rerun: str = RERUN_COMMAND) -> Ite
     """Turn ToolkitErrors (and anything unexpected) into one stderr line and ``SystemExit``.
 
     With ``traceback=True`` exceptions propagate unchanged, for debugging; ``rerun`` is
-    the command line that does that, named in the line of an unexpected error.
+    the command line that does that, named in the line of an unexpected error. A
+    ``KeyboardInterrupt`` (Ctrl-C) is one line too, with the shell's exit code for the
+    signal (130 for SIGINT); the atomic writers have already removed any unfinished file.
     """
     try:
         yield
     except ToolkitError as exc:
         if traceback:
             raise
-        print(format_error(exc, colour=_stderr_is_tty()), file=sys.stderr)
+        print_error(exc)
         raise SystemExit(int(exc.exit_code)) from None
-    except (KeyboardInterrupt, SystemExit):
+    except KeyboardInterrupt as exc:  # Ctrl-C, or a signal the CLI turned into Interrupted
+        if traceback:
+            raise
+        stopped = _stopped(exc)
+        print_error(stopped)
+        raise SystemExit(int(stopped.exit_code)) from None
+    except SystemExit:
         raise
     except Exception as exc:
         if traceback:

@@ -1,0 +1,88 @@
+"""A user's mistake, in any command: one line on stderr, exit 2, no traceback, nothing written.
+
+Each case is a mistake a user makes on the command line (a bad option value, an
+unreadable file, Ctrl-C); the command runs through typer's CliRunner.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.app import app
+from tests.conftest import TINY_CSV
+
+ROOT = Path(__file__).resolve().parents[2]
+runner = CliRunner()
+
+
+def invoke(*args: str) -> Any:
+    return runner.invoke(app, list(args))
+
+
+def one_line(result: Any) -> str:
+    """The one stderr line of a failed command (and nothing on stdout)."""
+    assert "Traceback" not in result.output
+    assert result.stdout == ""
+    (line,) = result.stderr.strip().splitlines()
+    return str(line)
+
+
+@pytest.mark.parametrize(
+    ("argv", "says", "command"),
+    [
+        (["serve", "-m", "m@v1.0.0", "--port", "99999"], "'--port': 99999 is not in", "serve"),
+        (["serve", "-m", "m@v1.0.0", "--port", "abc"], "'--port': 'abc' is not a valid", "serve"),
+        (["serve", "-m", "m@v1.0.0", "--workers", "-3"], "'--workers': -3 is not in", "serve"),
+        (["schema", "check", "d.csv", "-s", "s.json", "-f", "xml"], "'xml'", "schema check"),
+        (["release", "--bump", "huge"], "'huge' is not one of", "release"),
+        (["init", "--data", "t.csv", "--target", "y", "--task", "xyz"], "'xyz'", "init"),
+        (["schema", "check"], "Missing argument 'DATA'", "schema check"),
+        (["schema", "check", "--bogus", "x"], "No such option: --bogus", "schema check"),
+        (["schema"], "Missing command", "schema"),
+        (["regstry"], "No such command 'regstry'", ""),
+    ],
+)
+def test_a_command_line_mistake_is_one_line_naming_the_usage(
+    argv: list[str], says: str, command: str
+) -> None:
+    result = invoke(*argv)
+    assert result.exit_code == 2
+    line = one_line(result)
+    assert line.startswith("error: ") and says in line
+    assert line.endswith(f"; next: see '{f'mlvc {command}'.strip()} -h' for the usage")
+
+
+def test_no_arguments_still_print_the_help() -> None:
+    result = invoke()
+    assert result.exit_code == 2
+    assert result.output.startswith("Usage: mlvc [OPTIONS] COMMAND")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_an_unreadable_input_is_one_line(tmp_path: Path) -> None:
+    data = tmp_path / "locked.csv"
+    data.write_text("a,b\n1,2\n")
+    data.chmod(0)
+    result = invoke("schema", "check", str(data), "-s", str(ROOT / "data" / "schema.json"))
+    assert result.exit_code == 2
+    assert "is not readable" in one_line(result)
+
+
+def test_ctrl_c_is_one_line_exit_130_and_no_output_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(**_: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("cli.api.infer_schema", interrupted)
+    out = tmp_path / "schema.json"
+    result = invoke("schema", "infer", str(TINY_CSV), "-o", str(out))
+    assert result.exit_code == 130
+    line = one_line(result)
+    assert line.startswith("error: interrupted by SIGINT") and "run the command again" in line
+    assert not out.exists()
