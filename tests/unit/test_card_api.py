@@ -183,3 +183,25 @@ def test_cli_card_build_outside_a_pipeline(tmp_path: Path, monkeypatch: pytest.M
     result = runner.invoke(app, ["card", "build"])
     assert result.exit_code == 2
     assert "metrics/metrics.json: metrics file not found" in result.stderr
+
+
+def test_cli_card_check_refuses_a_card_text_file_that_is_not_there(tmp_path: Path) -> None:
+    good = str(ROOT / "tests/golden/model_card.md")
+    typo = tmp_path / "crad.yaml"
+    result = runner.invoke(app, ["card", "check", good, "-i", str(typo)])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.strip() == (
+        f"error: {typo}: card text file not found; "
+        "next: check the path given to --input (by default models/card.yaml)"
+    )
+
+
+def test_cli_card_check_of_a_binary_card_is_one_line_with_the_next_step(tmp_path: Path) -> None:
+    card = tmp_path / "README.md"
+    card.write_bytes(b"---\n\xff\xfe\n---\n")
+    result = runner.invoke(app, ["card", "check", str(card)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"error: {card}: the model card is not UTF-8 text (invalid start byte at byte 4); "
+        "next: pass the model card itself, saved as UTF-8"
+    )

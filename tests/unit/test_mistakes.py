@@ -86,3 +86,16 @@ def test_ctrl_c_is_one_line_exit_130_and_no_output_file(
     line = one_line(result)
     assert line.startswith("error: interrupted by SIGINT") and "run the command again" in line
     assert not out.exists()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_a_card_without_read_permission_is_one_line(tmp_path: Path) -> None:
+    card = tmp_path / "README.md"
+    card.write_text("---\nlicense: mit\n---\n")
+    card.chmod(0)
+    result = invoke("card", "check", str(card))
+    assert result.exit_code == 2
+    assert one_line(result) == (
+        f"error: {card}: cannot read the model card: permission denied; "
+        f"next: check its permissions with 'ls -l {card}' (or run as its owner)"
+    )
