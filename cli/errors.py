@@ -488,11 +488,14 @@ class ModelReferenceUnsupported(ToolkitError):
 class ServeAddressUnavailable(ToolkitError):
     """``mlvc serve`` cannot listen on the host and port it was given."""
 
-    def __init__(self, host: str, port: int, detail: str) -> None:
-        super().__init__(
-            f"cannot listen on {host}:{port}: {detail}",
-            hint="pick another --port, or stop the process that holds it",
+    def __init__(self, host: str, port: int, detail: str, *, unknown_host: bool = False) -> None:
+        hint = (
+            "give --host an address of this machine (127.0.0.1, ::1, or 0.0.0.0 for every "
+            "interface) or a name that resolves to one"
+            if unknown_host
+            else "pick another --port, or stop the process that holds it"
         )
+        super().__init__(f"cannot listen on {host}:{port}: {detail}", hint=hint)
         self.host, self.port = host, port
 
 
