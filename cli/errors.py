@@ -825,6 +825,17 @@ class Interrupted(KeyboardInterrupt):
         self.name = name
 
 
+class LockNotCommitted(ToolkitError):
+    """``mlvc pipeline verify`` found no ``dvc.lock`` in the committed state it reruns."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(
+            f"{path}: no dvc.lock in the last commit; there are no recorded hashes to verify",
+            hint="run 'dvc repro', then commit dvc.lock and the outputs' .gitignore",
+        )
+        self.path = path
+
+
 class StaleMetrics(ToolkitError):
     """Metrics were computed from a different model than the one in the workspace."""
 

@@ -39,7 +39,10 @@ def git(repo: Path, *args: str, check: bool = True, stdin: str | None = None) ->
 def ensure_repo(repo: Path) -> None:
     """A clear error outside a git work tree or before the first commit."""
     if not repo.is_dir():
-        raise NotARepository(f"{repo}: no such directory")
+        what = "a file, not a directory" if repo.exists() else "no such directory"
+        raise NotARepository(
+            f"{repo}: {what}", hint="give --repo the folder of a git repository (default: here)"
+        )
     # one git call: prints "true" inside a work tree, then HEAD's SHA when there is a commit
     argv = ["git", "rev-parse", "--is-inside-work-tree", "--verify", "-q", "HEAD"]
     lines = process.run(argv, cwd=repo, check=False).stdout.split()

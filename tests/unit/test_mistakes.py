@@ -99,3 +99,41 @@ def test_a_card_without_read_permission_is_one_line(tmp_path: Path) -> None:
         f"error: {card}: cannot read the model card: permission denied; "
         f"next: check its permissions with 'ls -l {card}' (or run as its owner)"
     )
+
+
+def test_pipeline_verify_outside_a_repository_is_one_line(tmp_path: Path) -> None:
+    result = invoke("pipeline", "verify", "--repo", str(tmp_path))
+    assert result.exit_code == 2
+    assert one_line(result) == (
+        f"error: {tmp_path}: not a git repository; next: run it inside your project"
+    )
+
+
+def test_pipeline_verify_without_a_committed_lock_is_one_line(
+    tmp_path: Path, git_env: dict[str, str]
+) -> None:
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "dvc.yaml").write_text("stages: {}\n")
+    subprocess.run(["git", "-C", str(tmp_path), "add", "-A"], check=True)
+    subprocess.run(["git", "-C", str(tmp_path), "commit", "-qm", "pipeline"], check=True)
+    result = invoke("pipeline", "verify", "--repo", str(tmp_path))
+    assert result.exit_code == 2
+    assert one_line(result) == (
+        f"error: {tmp_path / 'dvc.lock'}: no dvc.lock in the last commit; there are no "
+        "recorded hashes to verify; next: run 'dvc repro', then commit dvc.lock and the "
+        "outputs' .gitignore"
+    )
+
+
+@pytest.mark.parametrize("command", [["registry"], ["release", "--dry-run"]])
+def test_a_repo_option_naming_a_file_says_so(tmp_path: Path, command: list[str]) -> None:
+    not_a_folder = tmp_path / "params.yaml"
+    not_a_folder.write_text("train: {}\n")
+    result = invoke(*command, "--repo", str(not_a_folder))
+    assert result.exit_code == 2
+    assert one_line(result) == (
+        f"error: {not_a_folder}: a file, not a directory; "
+        "next: give --repo the folder of a git repository (default: here)"
+    )
