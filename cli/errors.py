@@ -794,6 +794,16 @@ class CommandInterrupted(ToolkitError):
         self.exit_code = 128 + signum
 
 
+class OptionsExclusive(ToolkitError):
+    """Two options that each decide the same thing were both given."""
+
+    def __init__(self, first: str, second: str, *, decide: str) -> None:
+        super().__init__(
+            f"{first} and {second} both set {decide}; one would be ignored",
+            hint=f"pass only one of {first.split()[0]} and {second.split()[0]}",
+        )
+
+
 class CommandStopped(ToolkitError):
     """A signal (Ctrl-C) stopped a command; every output is written whole or not at all."""
 

@@ -137,3 +137,12 @@ def test_a_repo_option_naming_a_file_says_so(tmp_path: Path, command: list[str])
         f"error: {not_a_folder}: a file, not a directory; "
         "next: give --repo the folder of a git repository (default: here)"
     )
+
+
+def test_release_refuses_bump_and_version_together(tmp_path: Path) -> None:
+    result = invoke("release", "--bump", "minor", "--version", "2.0.0", "--repo", str(tmp_path))
+    assert result.exit_code == 2
+    assert one_line(result) == (
+        "error: --bump minor and --version 2.0.0 both set the version; one would be ignored; "
+        "next: pass only one of --bump and --version"
+    )
