@@ -146,3 +146,27 @@ def test_release_refuses_bump_and_version_together(tmp_path: Path) -> None:
         "error: --bump minor and --version 2.0.0 both set the version; one would be ignored; "
         "next: pass only one of --bump and --version"
     )
+
+
+@pytest.mark.parametrize(
+    ("argv", "offered"),
+    [
+        (["schema", "infer", "d.csv", "-o", "s.json"], "'text', 'json'"),
+        (["monitor", "-m", "m@v1.0.0"], "'text', 'json', 'markdown', 'md'"),
+        (["params", "check"], "'text', 'json', 'markdown', 'md', 'github'"),
+    ],
+)
+def test_a_format_not_offered_names_only_the_formats_offered(argv: list[str], offered: str) -> None:
+    result = invoke(*argv, "--format", "xml")
+    assert result.exit_code == 2
+    assert f"'xml' is not one of {offered}; next: see" in one_line(result)
+
+
+def test_the_shell_completes_only_the_formats_a_command_offers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("_MLVC_COMPLETE", "complete_bash")
+    monkeypatch.setenv("COMP_WORDS", "mlvc schema infer --format ")
+    monkeypatch.setenv("COMP_CWORD", "4")
+    result = runner.invoke(app, [], prog_name="mlvc")
+    assert result.stdout.split() == ["text", "json"]
