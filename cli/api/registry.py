@@ -192,6 +192,9 @@ def _first_few(items: list[str], shown: int = 5) -> str:
 
 
 def _release_gates(repo: Path, state: ModelState) -> tuple[Gate, ...]:
+    # params.yaml first: a missing or malformed one is its own one-line error, not the
+    # error DVC reports for it from 'dvc status' (which reads it too)
+    policy = _policy(repo)
     dirty = git.dirty_paths(repo)
     results = [
         GateResult(
@@ -218,7 +221,7 @@ def _release_gates(repo: Path, state: ModelState) -> tuple[Gate, ...]:
         metrics = read_json(metrics_file, what="metrics file")
         latest = state.latest
         results += check_metric_gates(
-            _metric_gates(_policy(repo).gates),
+            _metric_gates(policy.gates),
             metrics,
             dict(latest.metrics) if latest else None,
             baseline_label=f"{latest.version}" if latest else "the latest release",
@@ -227,7 +230,8 @@ def _release_gates(repo: Path, state: ModelState) -> tuple[Gate, ...]:
     if card.is_file():
         from cli.api.card import check_card
 
-        report = check_card(card=card, card_input=repo / paths.CARD_INPUT)
+        card_input = repo / paths.CARD_INPUT
+        report = check_card(card=card, card_input=card_input if card_input.is_file() else None)
         results.append(
             GateResult(
                 "model card",

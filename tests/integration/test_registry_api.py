@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -130,6 +131,24 @@ def test_refusals(repo: Path, setup, message: str) -> None:
     setup(repo)
     with pytest.raises(ToolkitError, match=message):
         reg.release(repo=repo)
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ("train: {seed: [\n", r"params.yaml: not valid YAML: line 2"),
+        (None, r"params.yaml: parameters file not found"),
+    ],
+)
+def test_a_broken_params_file_is_named_before_dvc_reads_it(
+    repo: Path, params: str | None, message: str
+) -> None:
+    if params is None:
+        (repo / "params.yaml").unlink()
+    else:
+        (repo / "params.yaml").write_text(params)
+    with pytest.raises(ToolkitError, match=f"^{re.escape(str(repo))}/{message}"):
+        reg.release(repo=repo, dry_run=True)
 
 
 def test_invalid_and_existing_versions(repo: Path) -> None:
