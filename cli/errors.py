@@ -39,10 +39,23 @@ class ToolkitError(Exception):
         return self.message if self.hint is None else f"{self.message} ({self.hint})"
 
 
+# The next step for a missing file of the project, by the ``what`` that names it; any
+# other missing file: check the path.
+_MISSING_HINTS = {
+    "parameters file": "run mlvc inside the project (the folder that holds params.yaml "
+    "and dvc.yaml)",
+    "pipeline file": "run mlvc inside the project (the folder that holds params.yaml and "
+    "dvc.yaml)",
+    "card text file": "restore it with 'git checkout -- models/card.yaml', or write one with "
+    "'mlvc init'",
+}
+
+
 class FileMissing(ToolkitError):
     """An input file does not exist."""
 
     def __init__(self, path: str, *, what: str, hint: str | None = None) -> None:
+        hint = hint or _MISSING_HINTS.get(what, "check the path (is it spelled right?)")
         super().__init__(f"{path}: {what} not found", hint=hint)
         self.path = path
 
@@ -179,6 +192,28 @@ class EstimatorTaskMismatch(ToolkitError):
         )
         self.estimator = estimator
         self.task = task
+
+
+class NoModelArtifact(ToolkitError):
+    """``dvc.yaml`` declares no artifact of type ``model``: the registry has nothing to version."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(
+            f"{path}: no artifact of type 'model'",
+            hint="declare the model under 'artifacts:' with 'type: model' (as 'mlvc init' does)",
+        )
+        self.path = path
+
+
+class UnknownModelName(ToolkitError):
+    """A model name that ``dvc.yaml``'s ``artifacts:`` block does not declare."""
+
+    def __init__(self, path: str, name: str, known: list[str]) -> None:
+        super().__init__(
+            f"{path}: no model named '{name}'; models: {', '.join(known)}",
+            hint="use one of those names, as dvc.yaml's artifacts: block spells them",
+        )
+        self.name = name
 
 
 class UnknownStage(ToolkitError):

@@ -31,6 +31,7 @@ from cli.core.registry import (
 )
 from cli.errors import (
     ModelNotInRegistry,
+    NoModelArtifact,
     NotARegistryRef,
     NotAVersion,
     NothingToRollBack,
@@ -40,6 +41,7 @@ from cli.errors import (
     StageUnassigned,
     TagExists,
     ToolkitError,
+    UnknownModelName,
     UnknownRegistryStage,
 )
 
@@ -62,13 +64,11 @@ def _model(repo: Path, name: str | None = None) -> tuple[str, str]:
     """The model's name and path from dvc.yaml's ``artifacts:`` block."""
     models = {n: a for n, a in artifacts(repo / paths.DVC_YAML).items() if a.get("type") == "model"}
     if not models:
-        raise ToolkitError(f"{repo / paths.DVC_YAML}: no artifact of type 'model'", hint="add one")
+        raise NoModelArtifact(str(repo / paths.DVC_YAML))
     if name is None:
         name = sorted(models)[0]
     if name not in models:
-        raise ToolkitError(
-            f"{repo / paths.DVC_YAML}: no model named '{name}'; models: {', '.join(sorted(models))}"
-        )
+        raise UnknownModelName(str(repo / paths.DVC_YAML), name, sorted(models))
     return name, str(models[name]["path"])
 
 

@@ -170,3 +170,39 @@ def test_the_shell_completes_only_the_formats_a_command_offers(
     monkeypatch.setenv("COMP_CWORD", "4")
     result = runner.invoke(app, [], prog_name="mlvc")
     assert result.stdout.split() == ["text", "json"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "missing", "hint"),
+    [
+        (["schema", "infer", "nope.csv", "-o", "s.json"], "nope.csv: data file", "check the path"),
+        (["params", "check", "-p", "nope.yaml"], "nope.yaml: parameters file", "run mlvc inside"),
+    ],
+)
+def test_a_missing_file_names_the_next_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str], missing: str, hint: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = invoke(*argv)
+    assert result.exit_code == 2
+    line = one_line(result)
+    assert line.startswith(f"error: {missing} not found; next: {hint}")
+
+
+def test_promote_names_the_models_dvc_yaml_declares(
+    tmp_path: Path, git_env: dict[str, str]
+) -> None:
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "dvc.yaml").write_text(
+        "stages: {}\nartifacts:\n  wine-classifier: {path: models/model.skops, type: model}\n"
+    )
+    subprocess.run(["git", "-C", str(tmp_path), "add", "-A"], check=True)
+    subprocess.run(["git", "-C", str(tmp_path), "commit", "-qm", "pipeline"], check=True)
+    result = invoke("promote", "nomodel", "v1.0.0", "prod", "--repo", str(tmp_path))
+    assert result.exit_code == 2
+    assert one_line(result) == (
+        f"error: {tmp_path / 'dvc.yaml'}: no model named 'nomodel'; models: wine-classifier; "
+        "next: use one of those names, as dvc.yaml's artifacts: block spells them"
+    )
