@@ -44,8 +44,7 @@ class ToolkitError(Exception):
 _MISSING_HINTS = {
     "parameters file": "run mlvc inside the project (the folder that holds params.yaml "
     "and dvc.yaml)",
-    "pipeline file": "run mlvc inside the project (the folder that holds params.yaml and "
-    "dvc.yaml)",
+    "pipeline file": "run mlvc inside the project (the folder that holds params.yaml and dvc.yaml)",
     "card text file": "restore it with 'git checkout -- models/card.yaml', or write one with "
     "'mlvc init'",
 }
@@ -251,10 +250,19 @@ class DriftDataEmpty(DataFileEmpty):
 
 
 class DataFileUnreadable(ToolkitError):
-    """A data file cannot be parsed as its format."""
+    """A data file cannot be parsed as its format.
 
-    def __init__(self, path: str, detail: str) -> None:
-        super().__init__(f"{path}: cannot read the data file: {detail}")
+    The next step, unless a subclass or the caller knows a better one: make the contents
+    match the suffix, which alone decides how the file is read.
+    """
+
+    def __init__(self, path: str, detail: str, *, hint: str | None = None) -> None:
+        super().__init__(
+            f"{path}: cannot read the data file: {detail.rstrip('.')}",
+            hint=hint
+            or "check that the file is what its suffix says: .csv is UTF-8 text with a "
+            "header line, .parquet a Parquet file, .jsonl one JSON object per line",
+        )
 
 
 class RowWidthMismatch(DataFileUnreadable):

@@ -293,7 +293,7 @@ def read_json(path: Path, *, what: str = "JSON file") -> Any:
     try:
         text = _read_text(path, what=what)
     except UnicodeDecodeError as exc:
-        raise DataFileUnreadable(str(path), str(exc)) from None
+        raise TextNotUtf8(str(path), what=what, reason=exc.reason, offset=exc.start) from None
     return parse_json(text, source=str(path))
 
 
@@ -321,11 +321,16 @@ def read_table(path: Path, *, what: str = "data file", hint: str | None = None) 
             frame = pd.read_csv(path, encoding="utf-8")
         else:
             raise DataFileUnreadable(
-                str(path), f"unsupported format '{suffix}'; use .csv, .parquet or .jsonl"
+                str(path),
+                f"unsupported format '{suffix}'; use .csv, .parquet or .jsonl",
+                hint="rename it if it holds one of those formats, or convert it",
             )
     except pd.errors.EmptyDataError:
         raise DataFileEmpty(str(path)) from None
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError) as exc:
+    except UnicodeDecodeError as exc:
+        # no offset: pandas decodes in blocks, and its offset is within a block
+        raise DataFileUnreadable(str(path), f"not UTF-8 text ({exc.reason})") from None
+    except (pd.errors.ParserError, ValueError, OSError) as exc:
         raise DataFileUnreadable(str(path), str(exc).splitlines()[0]) from None
     if frame.empty:
         raise DataFileEmpty(str(path))

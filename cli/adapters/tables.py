@@ -21,7 +21,9 @@ def table_format(path: Path) -> str:
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise DataFileUnreadable(
-            str(path), f"unsupported format '{path.suffix}'; use .csv, .parquet or .jsonl"
+            str(path),
+            f"unsupported format '{path.suffix}'; use .csv, .parquet or .jsonl",
+            hint="rename it if it holds one of those formats, or convert it",
         )
     return fmt
 
@@ -37,7 +39,11 @@ def check_unique_columns(path: Path, columns: list[str]) -> None:
     """A ToolkitError naming any column name that occurs twice."""
     dupes = sorted(name for name, count in Counter(columns).items() if count > 1)
     if dupes:
-        raise DataFileUnreadable(str(path), f"duplicate column name(s): {', '.join(dupes)}")
+        raise DataFileUnreadable(
+            str(path),
+            f"duplicate column name(s): {', '.join(dupes)}",
+            hint="rename the columns in the header so that each name occurs once",
+        )
 
 
 def csv_header(path: Path) -> list[str]:
