@@ -827,12 +827,15 @@ class PublishInterrupted(ToolkitError):
 
 
 class CommandInterrupted(ToolkitError):
-    """A signal stopped a registry command before it changed anything it could not undo."""
+    """A signal stopped a command before it changed anything it could not undo.
 
-    def __init__(self, signal_name: str, signum: int) -> None:
+    ``hint`` is the command's next step; by default a registry command's.
+    """
+
+    def __init__(self, signal_name: str, signum: int, *, hint: str | None = None) -> None:
         super().__init__(
             f"interrupted by {signal_name}",
-            hint="run 'mlvc registry' to see what was recorded, then run the command again",
+            hint=hint or "run 'mlvc registry' to see what was recorded, then run the command again",
         )
         self.exit_code = 128 + signum
 

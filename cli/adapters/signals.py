@@ -23,14 +23,15 @@ SIGNALS = tuple(
 
 
 @contextmanager
-def interrupts_as_exceptions() -> Iterator[None]:
+def interrupts_as_exceptions(*, next_step: str | None = None) -> Iterator[None]:
     """Within the block, the first SIGINT/SIGTERM/SIGHUP raises Interrupted; later are ignored.
 
     Later signals are ignored until the block ends, so the cleanup that the first one
     started (deleting a local tag, stopping a child) cannot itself be cut short. An
     Interrupted that no one turned into a clearer error leaves the block as
-    CommandInterrupted (one line, exit 128 + the signal's number). The previous
-    handlers are restored on exit.
+    CommandInterrupted (one line, exit 128 + the signal's number) whose hint is
+    ``next_step`` (by default, a registry command's). The previous handlers are
+    restored on exit.
     """
     if threading.current_thread() is not threading.main_thread():
         yield  # handlers can only be set from the main thread
@@ -48,7 +49,7 @@ def interrupts_as_exceptions() -> Iterator[None]:
     try:
         yield
     except Interrupted as exc:
-        raise CommandInterrupted(exc.name, exc.signum) from None
+        raise CommandInterrupted(exc.name, exc.signum, hint=next_step) from None
     finally:
         for signum, old in previous.items():
             signal.signal(signum, old)

@@ -206,3 +206,17 @@ def test_promote_names_the_models_dvc_yaml_declares(
         f"error: {tmp_path / 'dvc.yaml'}: no model named 'nomodel'; models: wine-classifier; "
         "next: use one of those names, as dvc.yaml's artifacts: block spells them"
     )
+
+
+def test_ctrl_c_during_init_names_init_as_the_next_step(monkeypatch: pytest.MonkeyPatch) -> None:
+    import signal
+
+    from cli.errors import Interrupted
+
+    def interrupted(**_: Any) -> None:
+        raise Interrupted(signal.SIGINT, "SIGINT")
+
+    monkeypatch.setattr("cli.api.init_project", interrupted)
+    result = invoke("init", "--data", str(TINY_CSV), "--target", "species")
+    assert result.exit_code == 130
+    assert one_line(result) == "error: interrupted by SIGINT; next: run the same 'mlvc init' again"
