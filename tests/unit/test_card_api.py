@@ -117,10 +117,29 @@ def test_malformed_card_yaml(params: Params, outputs: dict[str, Path], tmp_path:
     document = yaml.safe_load((ROOT / "models/card.yaml").read_text())
     document["owners"] = [{"name": "x"}]
     human.write_text(yaml.safe_dump(document))
-    with pytest.raises(DocumentInvalid, match=r"card.yaml: owners.0: 'contact' is a required"):
+    with pytest.raises(DocumentInvalid, match=r"card.yaml: owners.0.contact: missing; it is req"):
         api.build_card(
             params=params, sources=sources_for(outputs, human=human), output=tmp_path / "c.md"
         )
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("", "(top level): got null; allowed: object"),
+        ("- a\n- b\n", '(top level): got ["a", "b"]; allowed: object'),
+    ],
+)
+def test_a_card_yaml_that_is_not_a_mapping_is_named_in_json_words(
+    params: Params, outputs: dict[str, Path], tmp_path: Path, text: str, problem: str
+) -> None:
+    human = tmp_path / "card.yaml"
+    human.write_text(text)
+    with pytest.raises(DocumentInvalid) as caught:
+        api.build_card(
+            params=params, sources=sources_for(outputs, human=human), output=tmp_path / "c.md"
+        )
+    assert caught.value.message == f"{human}: {problem}"
 
 
 @pytest.mark.parametrize("where", ["root", "elsewhere"])
