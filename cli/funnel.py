@@ -44,6 +44,26 @@ def report_unexpected(exc: BaseException, *, rerun: str = RERUN_COMMAND) -> str:
     )
 
 
+def _closed_pipe() -> int:
+    """The exit code of a command whose output pipe closed: 128 + SIGPIPE, and no message.
+
+    As a process that SIGPIPE killed: the reader asked for no more, so nothing is wrong
+    to report. Standard output then points at the null device, so that the interpreter's
+    last flush of what is still buffered fails no more.
+    """
+    import signal
+
+    try:
+        target = sys.stdout.fileno()
+    except (OSError, ValueError):  # not a file (a test runner's buffer): nothing to flush
+        target = None
+    if target is not None:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, target)
+        os.close(devnull)
+    return 128 + int(getattr(signal, "SIGPIPE", 13))
+
+
 def _stopped(exc: KeyboardInterrupt) -> CommandStopped:
     """The one-line error of a command a signal stopped (SIGINT unless ``exc`` names another)."""
     import signal
@@ -90,6 +110,10 @@ def exit_on_error(*, traceback: bool = False, rerun: str = RERUN_COMMAND) -> Ite
         raise SystemExit(int(stopped.exit_code)) from None
     except SystemExit:
         raise
+    except BrokenPipeError:  # the reader of stdout is gone (`mlvc predict ... | head`)
+        if traceback:
+            raise
+        raise SystemExit(_closed_pipe()) from None
     except Exception as exc:
         if traceback:
             raise

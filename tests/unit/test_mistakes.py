@@ -220,3 +220,15 @@ def test_ctrl_c_during_init_names_init_as_the_next_step(monkeypatch: pytest.Monk
     result = invoke("init", "--data", str(TINY_CSV), "--target", "species")
     assert result.exit_code == 130
     assert one_line(result) == "error: interrupted by SIGINT; next: run the same 'mlvc init' again"
+
+
+def test_a_closed_output_pipe_stops_quietly_as_sigpipe_would(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def reader_gone(**_: Any) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr("cli.api.infer_schema", reader_gone)
+    result = invoke("schema", "infer", str(TINY_CSV), "-o", "-")
+    assert result.exit_code == 141  # 128 + SIGPIPE, as `| head` expects
+    assert result.stderr == ""
