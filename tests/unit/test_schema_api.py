@@ -216,3 +216,16 @@ def test_infer_dash_o_dash_prints_the_schema_alone_on_stdout(tmp_path: Path) -> 
 def test_infer_without_output_returns_the_schema_text() -> None:
     result = api.infer_schema(data=TINY_CSV, output=None)
     assert result.schema == "-" and json.loads(result.document or "")["type"] == "object"
+
+
+def test_infer_refuses_a_header_without_rows(tmp_path: Path) -> None:
+    header_only = tmp_path / "header.csv"
+    header_only.write_text("species,island\n")
+    out = tmp_path / "schema.json"
+    result = runner.invoke(app, ["schema", "infer", str(header_only), "-o", str(out)])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.strip() == (
+        f"error: {header_only}: the data file is empty (no header or no rows); "
+        "next: infer from a file with at least one row of data"
+    )
+    assert not out.exists()
