@@ -54,6 +54,8 @@ class FileMissing(ToolkitError):
     """An input file does not exist."""
 
     def __init__(self, path: str, *, what: str, hint: str | None = None) -> None:
+        if path == "-":  # meant as standard input, which no input of mlvc is read from
+            hint = f"the {what} is read from a file, not standard input: pass its path"
         hint = hint or _MISSING_HINTS.get(what, "check the path (is it spelled right?)")
         super().__init__(f"{path}: {what} not found", hint=hint)
         self.path = path

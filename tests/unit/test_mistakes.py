@@ -177,6 +177,7 @@ def test_the_shell_completes_only_the_formats_a_command_offers(
     [
         (["schema", "infer", "nope.csv", "-o", "s.json"], "nope.csv: data file", "check the path"),
         (["params", "check", "-p", "nope.yaml"], "nope.yaml: parameters file", "run mlvc inside"),
+        (["schema", "infer", "-", "-o", "s.json"], "-: data file", "the data file is read from a"),
     ],
 )
 def test_a_missing_file_names_the_next_step(
