@@ -318,6 +318,10 @@ def read_table(path: Path, *, what: str = "data file", hint: str | None = None) 
         elif suffix == ".parquet":
             frame = pd.read_parquet(path)
         elif suffix == ".csv":
+            from cli.adapters.tables import check_unique_columns, csv_header
+
+            # pandas renames a repeated name ('a', 'a.1'): refused as the other readers do
+            check_unique_columns(path, csv_header(path))
             frame = pd.read_csv(path, encoding="utf-8")
         else:
             raise DataFileUnreadable(

@@ -269,3 +269,26 @@ def test_copying_over_a_different_file_needs_force(project: Path, tmp_path: Path
     assert snapshot(project) == before
     api.init_project(data=data, target="churned", force=True, repo=project)
     assert (project / "data/external/churn.csv").read_bytes() == data.read_bytes()
+
+
+def test_a_project_without_dvc_yaml_is_one_line_and_changes_nothing(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (project / "dvc.yaml").unlink()
+    data = mixed_table(tmp_path / "churn.csv")
+    before = snapshot(project)
+    monkeypatch.chdir(project)
+    done = runner.invoke(app, ["init", "--data", str(data), "--target", "churned"])
+    assert done.exit_code == 2, done.output
+    assert done.stderr.strip() == (
+        f"error: {project / 'dvc.yaml'}: pipeline file not found; "
+        "next: run mlvc inside the project (the folder that holds params.yaml and dvc.yaml)"
+    )
+    assert snapshot(project) == before
+
+
+def test_a_table_with_a_repeated_column_name_is_refused(project: Path, tmp_path: Path) -> None:
+    data = tmp_path / "repeated.csv"
+    data.write_text("a,a,y\n1,2,x\n1,4,z\n")
+    with pytest.raises(ToolkitError, match=r"repeated.csv: .*duplicate column name\(s\): a"):
+        api.init_project(data=data, target="a", repo=project)
