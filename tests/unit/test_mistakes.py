@@ -233,3 +233,22 @@ def test_a_closed_output_pipe_stops_quietly_as_sigpipe_would(
     result = invoke("schema", "infer", str(TINY_CSV), "-o", "-")
     assert result.exit_code == 141  # 128 + SIGPIPE, as `| head` expects
     assert result.stderr == ""
+
+
+def test_a_huge_cell_is_quoted_cut_in_schema_and_drift_reports(tmp_path: Path) -> None:
+    import json
+
+    schema = tmp_path / "schema.json"
+    schema.write_text(json.dumps({"type": "object", "properties": {"k": {"enum": ["a", "b"]}}}))
+    reference = tmp_path / "reference.csv"
+    reference.write_text("k\n" + "a\nb\n" * 20)
+    current = tmp_path / "current.csv"
+    current.write_text("k\n" + "x" * 1_000_000 + "\n")
+    checked = invoke("schema", "check", str(current), "-s", str(schema))
+    assert checked.exit_code == 1
+    assert '"' + "x" * 79 + "... (1,000,002 characters)" in checked.stdout
+    assert len(checked.stdout) < 2_000
+    drifted = invoke("drift", "-r", str(reference), "-c", str(current))
+    assert drifted.exit_code == 1
+    assert "'" + "x" * 79 + "... (1,000,002 characters) (1)" in drifted.stdout
+    assert len(drifted.stdout) < 5_000
