@@ -39,6 +39,17 @@ class ToolkitError(Exception):
         return self.message if self.hint is None else f"{self.message} ({self.hint})"
 
 
+# The most names a message lists (columns of a wide table, versions of a long history)
+# before "and N more": a message stays one readable line.
+LISTED_NAMES = 12
+
+
+def listed(names: list[str] | tuple[str, ...], shown: int = LISTED_NAMES) -> str:
+    """``a, b, c and 7 more``: the first ``shown`` names and the count of the rest."""
+    rest = len(names) - shown
+    return ", ".join(names[:shown]) + (f" and {rest} more" if rest > 0 else "")
+
+
 # The next step for a missing file of the project, by the ``what`` that names it; any
 # other missing file: check the path.
 _MISSING_HINTS = {
@@ -339,7 +350,7 @@ class MissingColumns(ToolkitError):
     ) -> None:
         named = sorted({(keys or {}).get(column, "data.*") for column in missing})
         super().__init__(
-            f"{path}: missing column(s) {', '.join(missing)}; found: {', '.join(found)}",
+            f"{path}: missing column(s) {listed(missing)}; found: {listed(found)}",
             hint=f"change {', '.join(named)} in params.yaml to name existing columns, or "
             "rename the columns ('mlvc params check' names each key)",
         )
@@ -351,7 +362,7 @@ class InitTargetMissing(ToolkitError):
 
     def __init__(self, path: str, target: str, found: list[str]) -> None:
         super().__init__(
-            f"{path}: no column '{target}' to predict; columns: {', '.join(found)}",
+            f"{path}: no column '{target}' to predict; columns: {listed(found)}",
             hint="pass one of those columns as --target",
         )
 
@@ -403,8 +414,8 @@ class SchemaColumnsMissing(ToolkitError):
 
     def __init__(self, path: str, schema: str, missing: list[str], found: list[str]) -> None:
         super().__init__(
-            f"{path}: missing column(s) {', '.join(missing)} required by {schema}; "
-            f"found: {', '.join(found)}",
+            f"{path}: missing column(s) {listed(missing)} required by {schema}; "
+            f"found: {listed(found)}",
             hint="pass the reference the schema describes, or fix 'required' in the schema",
         )
         self.missing = missing
@@ -428,7 +439,7 @@ class ModelColumnsMissing(ToolkitError):
 
     def __init__(self, path: str, model: str, missing: list[str]) -> None:
         super().__init__(
-            f"{path}: missing column(s) {', '.join(missing)} that the model {model} predicts from",
+            f"{path}: missing column(s) {listed(missing)} that the model {model} predicts from",
             hint="pass files with the model's input columns, or leave out --model",
         )
 

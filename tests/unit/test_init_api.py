@@ -292,3 +292,18 @@ def test_a_table_with_a_repeated_column_name_is_refused(project: Path, tmp_path:
     data.write_text("a,a,y\n1,2,x\n1,4,z\n")
     with pytest.raises(ToolkitError, match=r"repeated.csv: .*duplicate column name\(s\): a"):
         api.init_project(data=data, target="a", repo=project)
+
+
+def test_a_missing_target_in_a_wide_table_lists_a_few_columns(
+    project: Path, tmp_path: Path
+) -> None:
+    data = tmp_path / "wide.csv"
+    names = [f"feature_{i}" for i in range(5000)]
+    data.write_text(",".join(names) + "\n" + ",".join("1" for _ in names) + "\n")
+    with pytest.raises(InitTargetMissing) as raised:
+        api.init_project(data=data, target="label", repo=project)
+    assert raised.value.message == (
+        f"{data}: no column 'label' to predict; columns: "
+        + ", ".join(names[:12])
+        + " and 4988 more"
+    )
