@@ -577,6 +577,16 @@ class PathOutsideRepository(ToolkitError):
         self.path = path
 
 
+class WorkingFolderGone(ToolkitError):
+    """The folder the command was started in no longer exists (deleted or moved)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the current folder no longer exists (it was deleted or moved)",
+            hint="cd into the project again, then rerun the command",
+        )
+
+
 class NotARepository(ToolkitError):
     """The directory is not inside a git work tree."""
 

@@ -116,7 +116,12 @@ def at_repository_root(arguments: Mapping[str, Any], typed: set[str]) -> Iterato
     stands: they are rewritten relative to the root. Outside any repository
     nothing changes.
     """
-    here = Path.cwd()
+    try:
+        here = Path.cwd()
+    except FileNotFoundError:  # the folder the shell stands in was deleted or moved
+        from cli.errors import WorkingFolderGone
+
+        raise WorkingFolderGone() from None
     root = paths.repository_root(here)
     if root is None:
         yield dict(arguments)

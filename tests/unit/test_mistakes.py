@@ -252,3 +252,21 @@ def test_a_huge_cell_is_quoted_cut_in_schema_and_drift_reports(tmp_path: Path) -
     assert drifted.exit_code == 1
     assert "'" + "x" * 79 + "... (1,000,002 characters) (1)" in drifted.stdout
     assert len(drifted.stdout) < 5_000
+
+
+def test_a_deleted_working_folder_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cli.entry import listing_folder
+
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    assert listing_folder(["registry"]) is None  # the entry starts no git call there
+    result = invoke("params", "check")
+    assert result.exit_code == 2
+    assert one_line(result) == (
+        "error: the current folder no longer exists (it was deleted or moved); "
+        "next: cd into the project again, then rerun the command"
+    )
