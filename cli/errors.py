@@ -1107,6 +1107,20 @@ class OutputsCollide(ToolkitError):
         self.path = path
 
 
+class ToolMissing(ToolkitError):
+    """A program mlvc runs (git, dvc) is not installed or not on PATH."""
+
+    def __init__(self, tool: str) -> None:
+        hint = (
+            "install git with your system's packages (e.g. 'apt-get install git' or "
+            "'brew install git') and make sure it is on PATH"
+            if tool == "git"
+            else "run 'make install' to set up the environment"
+        )
+        super().__init__(f"'{tool}' is not installed or not on PATH", hint=hint)
+        self.tool = tool
+
+
 class CommandFailed(ToolkitError):
     """An external command (git, dvc) exited non-zero."""
 

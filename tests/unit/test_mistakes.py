@@ -270,3 +270,21 @@ def test_a_deleted_working_folder_is_one_line(
         "error: the current folder no longer exists (it was deleted or moved); "
         "next: cd into the project again, then rerun the command"
     )
+
+
+@pytest.mark.parametrize(
+    ("tool", "hint"),
+    [("git", "install git with your system's packages"), ("dvc", "run 'make install'")],
+)
+def test_a_missing_tool_names_how_to_get_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tool: str, hint: str
+) -> None:
+    from cli.adapters.process import run
+    from cli.errors import ToolMissing
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # holds neither git nor dvc
+    monkeypatch.setattr("sys.executable", str(tmp_path / "python"))  # nor does its bin
+    with pytest.raises(ToolMissing) as raised:
+        run([tool, "--version"], cwd=tmp_path)
+    assert raised.value.message == f"'{tool}' is not installed or not on PATH"
+    assert (raised.value.hint or "").startswith(hint)
