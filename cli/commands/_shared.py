@@ -149,9 +149,12 @@ def funnel(command: Callable[P, int | None]) -> Callable[Concatenate[typer.Conte
 
     @functools.wraps(command)
     def wrapper(ctx: typer.Context, *args: P.args, **kwargs: P.kwargs) -> None:
+        from cli.adapters.signals import signals_as_interrupts
+
         typed = {n for n in path_names if _typed(ctx, n)}
         with (
             exit_on_error(traceback=Settings.traceback),
+            signals_as_interrupts(),  # SIGTERM and SIGHUP unwind a command as Ctrl-C does
             at_repository_root(kwargs, typed) as arguments,
         ):
             code = run(*args, **arguments)

@@ -288,3 +288,25 @@ def test_a_missing_tool_names_how_to_get_it(
         run([tool, "--version"], cwd=tmp_path)
     assert raised.value.message == f"'{tool}' is not installed or not on PATH"
     assert (raised.value.hint or "").startswith(hint)
+
+
+@pytest.mark.parametrize(("name", "code"), [("SIGTERM", 143), ("SIGHUP", 129)])
+def test_a_kill_unwinds_the_command_like_ctrl_c(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, code: int
+) -> None:
+    import signal
+
+    from cli.adapters.files import atomic_writer
+
+    out = tmp_path / "schema.json"
+
+    def killed_while_writing(**_: Any) -> None:
+        with atomic_writer(out) as handle:
+            handle.write("{")
+            os.kill(os.getpid(), getattr(signal, name))
+
+    monkeypatch.setattr("cli.api.infer_schema", killed_while_writing)
+    result = invoke("schema", "infer", str(TINY_CSV), "-o", str(out))
+    assert result.exit_code == code
+    assert one_line(result).startswith(f"error: interrupted by {name} before the end")
+    assert list(tmp_path.iterdir()) == []  # neither the output nor its temporary file
