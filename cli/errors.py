@@ -909,7 +909,7 @@ class LockNotCommitted(ToolkitError):
 
     def __init__(self, path: str) -> None:
         super().__init__(
-            f"{path}: no dvc.lock in the last commit; there are no recorded hashes to verify",
+            f"{path}: not in the last commit, so there are no recorded hashes to verify",
             hint="run 'dvc repro', then commit dvc.lock and the outputs' .gitignore",
         )
         self.path = path

@@ -121,9 +121,9 @@ def test_pipeline_verify_without_a_committed_lock_is_one_line(
     result = invoke("pipeline", "verify", "--repo", str(tmp_path))
     assert result.exit_code == 2
     assert one_line(result) == (
-        f"error: {tmp_path / 'dvc.lock'}: no dvc.lock in the last commit; there are no "
-        "recorded hashes to verify; next: run 'dvc repro', then commit dvc.lock and the "
-        "outputs' .gitignore"
+        f"error: {tmp_path / 'dvc.lock'}: not in the last commit, so there are no recorded "
+        "hashes to verify; next: run 'dvc repro', then commit dvc.lock and the outputs' "
+        ".gitignore"
     )
 
 
