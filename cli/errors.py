@@ -640,11 +640,27 @@ class NotAModelReference(ToolkitError):
 class UnknownModelVersion(ToolkitError):
     """A version the registry does not hold (never released, or deregistered)."""
 
-    def __init__(self, name: str, version: str, known: list[str]) -> None:
+    def __init__(
+        self, name: str, version: str, known: list[str], *, hint: str | None = None
+    ) -> None:
         super().__init__(
             f"{name}@{version} is not a registered version; versions: {', '.join(known) or 'none'}",
-            hint="list them with 'mlvc registry'",
+            hint=hint or "list them with 'mlvc registry'",
         )
+
+
+class NoVersionYet(ToolkitError):
+    """A model with registry tags but no active version (every one deregistered)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"{name} has no registered version", hint="create one with 'mlvc release'")
+
+
+class ReleaseTagMissing(ToolkitError):
+    """``mlvc checkout NAME@vX.Y.Z`` names a version with no release tag."""
+
+    def __init__(self, tag: str) -> None:
+        super().__init__(f"no release tag '{tag}'", hint="list versions with 'mlvc registry'")
 
 
 class ReleaseFilesMissing(ToolkitError):
@@ -779,6 +795,39 @@ class LabelsUnmatched(ToolkitError):
             f"by '{column}'",
             hint="check that --id names the key column passed to 'mlvc predict' and --since",
         )
+
+
+class NotASemVer(ToolkitError):
+    """``--version`` is not a SemVer version (``detail``: the parser's sentence)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, hint="use --version 1.2.3")
+
+
+class VersionExists(ToolkitError):
+    """``mlvc release --version`` names a version already released."""
+
+    def __init__(self, name: str, version: str) -> None:
+        super().__init__(
+            f"{name}@{version} already exists", hint="choose another --version or --bump"
+        )
+
+
+class AlreadyReleasedHere(ToolkitError):
+    """The commit being released already carries a version (one version per commit)."""
+
+    def __init__(self, name: str, version: str) -> None:
+        super().__init__(
+            f"{name} is already released at this commit as {version}",
+            hint="commit a change first (one version per commit, as in GTO)",
+        )
+
+
+class DetachedHead(ToolkitError):
+    """``mlvc release`` on a detached HEAD: a version must come from a branch."""
+
+    def __init__(self, repo: str) -> None:
+        super().__init__(f"{repo}: HEAD is detached", hint="check out a branch before releasing")
 
 
 class TagExists(ToolkitError):

@@ -30,19 +30,27 @@ from cli.core.registry import (
     version_tag,
 )
 from cli.errors import (
+    AlreadyReleasedHere,
+    DetachedHead,
     ModelNotInRegistry,
     NoModelArtifact,
     NotARegistryRef,
+    NotASemVer,
     NotAVersion,
     NothingToRollBack,
+    NoVersionYet,
     PublishInterrupted,
     ReleaseFailed,
     ReleaseFileCorrupt,
+    ReleaseFilesMissing,
+    ReleaseTagMissing,
     StageUnassigned,
     TagExists,
     ToolkitError,
     UnknownModelName,
+    UnknownModelVersion,
     UnknownRegistryStage,
+    VersionExists,
 )
 
 if TYPE_CHECKING:
@@ -125,11 +133,9 @@ def _next_version(state: ModelState, bump: str, explicit: str | None) -> Version
         try:
             version = Version.parse(explicit)
         except ValueError as exc:
-            raise ToolkitError(str(exc), hint="use --version 1.2.3") from None
+            raise NotASemVer(str(exc)) from None
         if state.find(str(version)):
-            raise ToolkitError(
-                f"{state.name}@{version} already exists", hint="choose another --version or --bump"
-            )
+            raise VersionExists(state.name, str(version))
         return version
     latest = max((Version.parse(v.version) for v in state.versions), default=Version.parse("0.0.0"))
     return latest.bump(bump)
@@ -156,7 +162,7 @@ def release(
 
     git.ensure_repo(repo)
     if git.current_branch(repo) is None:
-        raise ToolkitError(f"{repo}: HEAD is detached", hint="check out a branch before releasing")
+        raise DetachedHead(str(repo))
     name, model_path = _model(repo, model)
     with git.registry_lock(repo):
         state = _state(repo, name)
@@ -167,10 +173,7 @@ def release(
             raise ToolkitError(f"tag '{tag}' already exists", hint="choose another version")
         same_commit = [v for v in state.versions if v.commit == commit and v.active]
         if same_commit and not dry_run:
-            raise ToolkitError(
-                f"{name} is already released at this commit as {same_commit[0].version}",
-                hint="commit a change first (one version per commit, as in GTO)",
-            )
+            raise AlreadyReleasedHere(name, same_commit[0].version)
         gates = _release_gates(repo, state)
         if same_commit:  # a dry run reports it as one more failed gate (exit 1)
             detail = f"already released at this commit as {same_commit[0].version}"
@@ -312,10 +315,9 @@ def promote(
         state = _state(repo, name)
         found = state.find(wanted)
         if found is None or not found.active:
-            known = ", ".join(v.version for v in state.versions if v.active) or "none"
-            raise ToolkitError(
-                f"{name}@{wanted} is not a registered version; versions: {known}",
-                hint="release it first with 'mlvc release'",
+            known = [v.version for v in state.versions if v.active]
+            raise UnknownModelVersion(
+                name, wanted, known, hint="release it first with 'mlvc release'"
             )
         previous = state.stages.get(stage)
         if previous == wanted:  # nothing to do, as GTO without --force (exit 0)
@@ -473,9 +475,7 @@ def _resolve_ref(repo: Path, ref: str) -> tuple[str, str]:
     if version is None and shortcut.stage is not None:
         raise StageUnassigned(shortcut.name, shortcut.stage)
     if version is None:
-        raise ToolkitError(
-            f"{shortcut.name} has no registered version", hint="create one with 'mlvc release'"
-        )
+        raise NoVersionYet(shortcut.name)
     return shortcut.name, version
 
 
@@ -513,7 +513,7 @@ def _release_files(repo: Path, name: str, version: str) -> tuple[str, str, list[
 
     tag = version_tag(name, Version.parse(version))
     if not git.tag_exists(repo, tag):
-        raise ToolkitError(f"no release tag '{tag}'", hint="list versions with 'mlvc registry'")
+        raise ReleaseTagMissing(tag)
     committed = f"{tag} cannot be restored as committed; pick another version ('mlvc registry')"
     dvc_yaml = parse_yaml(
         git.show(repo, tag, str(paths.DVC_YAML)) or "{}", source=f"{tag}:dvc.yaml", hint=committed
@@ -525,7 +525,9 @@ def _release_files(repo: Path, name: str, version: str) -> tuple[str, str, list[
     outputs = locked_outputs(lock)
     producer = next((stage for (stage, p) in outputs if p == model_path), None)
     if model_path is None or producer is None:
-        raise ToolkitError(f"{tag}: dvc.yaml/dvc.lock at that tag do not record the model's path")
+        raise ReleaseFilesMissing(
+            tag, "dvc.yaml/dvc.lock at that tag do not record the model's path"
+        )
     files = sorted((out.path, out.md5) for out in outputs.values() if out.stage == producer)
     return tag, str(model_path), files
 
