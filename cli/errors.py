@@ -591,6 +591,40 @@ class NotARepository(ToolkitError):
     """The directory is not inside a git work tree."""
 
 
+class UnknownRevision(ToolkitError):
+    """A revision (branch, tag, commit, experiment) that git and DVC do not know."""
+
+    def __init__(self, repo: str, rev: str, *, hint: str) -> None:
+        super().__init__(f"{repo}: unknown revision '{rev}'", hint=hint)
+        self.rev = rev
+
+
+class NotARevision(ToolkitError):
+    """A value given as a revision that cannot be one (empty, or an option)."""
+
+    def __init__(self, rev: str) -> None:
+        super().__init__(f"'{rev}' is not a revision", hint="pass a branch, tag or commit")
+
+
+class NoGitRemote(ToolkitError):
+    """``--push`` in a repository with no git remote."""
+
+    def __init__(self, repo: str) -> None:
+        super().__init__(
+            f"{repo}: no git remote configured", hint="add one with 'git remote add origin URL'"
+        )
+
+
+class ObjectNotCached(ToolkitError):
+    """A DVC-tracked file of a revision that neither the DVC cache nor a remote holds."""
+
+    def __init__(self, path: str, rev: str, reason: str) -> None:
+        super().__init__(
+            f"{path}@{rev}: not in the DVC cache or remote ({reason})",
+            hint="run 'dvc pull' or 'dvc fetch' with the remote that holds it",
+        )
+
+
 class RegistryBusy(ToolkitError):
     """Another mlvc command holds the registry lock."""
 

@@ -17,13 +17,13 @@ from cli.adapters.startup import FIELD, RECORD, TAG_LISTING, TagListing
 from cli.core.registry import TagRecord
 from cli.errors import (
     CommandFailed,
+    NoGitRemote,
     NotARepository,
     PushRejected,
     RegistryBusy,
     RemoteUnreachable,
     TagExists,
     TagOnRemote,
-    ToolkitError,
 )
 
 # " ! [rejected]  TAG -> TAG (already exists)", " ! [remote rejected] TAG -> TAG (hook declined)"
@@ -149,9 +149,7 @@ def default_remote(repo: Path) -> str:
     """``origin`` if it exists, else the only remote; a clear error when there is none."""
     remotes = git(repo, "remote").split()
     if not remotes:
-        raise ToolkitError(
-            f"{repo}: no git remote configured", hint="add one with 'git remote add origin URL'"
-        )
+        raise NoGitRemote(str(repo))
     return "origin" if "origin" in remotes else remotes[0]
 
 
