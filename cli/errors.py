@@ -864,6 +864,17 @@ class DetachedHead(ToolkitError):
         super().__init__(f"{repo}: HEAD is detached", hint="check out a branch before releasing")
 
 
+class RemoteLacksObjects(ToolkitError):
+    """After ``dvc push`` the DVC remote still lacks objects of the release."""
+
+    def __init__(self, missing: list[str]) -> None:
+        super().__init__(
+            f"the DVC remote still lacks {len(missing)} object(s) after 'dvc push': "
+            + ", ".join(sorted(missing)[:5]),
+            hint="check the DVC remote ('dvc remote list') and run the command again",
+        )
+
+
 class TagExists(ToolkitError):
     """A registry tag already exists locally (another command created it first)."""
 

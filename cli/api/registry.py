@@ -44,6 +44,7 @@ from cli.errors import (
     ReleaseFileCorrupt,
     ReleaseFilesMissing,
     ReleaseTagMissing,
+    RemoteLacksObjects,
     StageUnassigned,
     TagExists,
     ToolkitError,
@@ -170,7 +171,7 @@ def release(
         commit = git.head_commit(repo)
         tag = version_tag(name, new)
         if git.tag_exists(repo, tag):
-            raise ToolkitError(f"tag '{tag}' already exists", hint="choose another version")
+            raise VersionExists(name, str(new))
         same_commit = [v for v in state.versions if v.commit == commit and v.active]
         if same_commit and not dry_run:
             raise AlreadyReleasedHere(name, same_commit[0].version)
@@ -274,11 +275,7 @@ def _tag_and_publish(
             dvc_cli.push(repo)
             missing = dvc_cli.remote_missing(repo)
             if missing:
-                raise ToolkitError(
-                    f"the DVC remote still lacks {len(missing)} object(s) after 'dvc push': "
-                    + ", ".join(sorted(missing)[:5]),
-                    hint="check the DVC remote ('dvc remote list') and run the command again",
-                )
+                raise RemoteLacksObjects(list(missing))
         pushing = True
         git.push_tag(repo, remote, tag)
     except TagExists:

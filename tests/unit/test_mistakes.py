@@ -321,3 +321,15 @@ def test_report_names_an_unknown_revision(tmp_path: Path, git_env: dict[str, str
     subprocess.run(["git", "-C", str(tmp_path), "commit", "-q", "--allow-empty", "-m", "x"])
     with pytest.raises(UnknownRevision, match="unknown revision 'nosuch'"):
         api.build_report(repo=tmp_path, base="nosuch")
+
+
+def test_every_failure_in_cli_is_a_named_error() -> None:
+    """No bare ToolkitError: each failure has its class in cli/errors.py (CONVENTIONS.md 3)."""
+    bare = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "cli").rglob("*.py"))
+        if path.name != "errors.py"
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if "raise ToolkitError(" in line
+    ]
+    assert bare == []
