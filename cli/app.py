@@ -12,7 +12,8 @@ from __future__ import annotations
 import gc
 import importlib
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -102,11 +103,56 @@ class Command(TyperCommand):
 
 
 class Group(TyperGroup):
-    """A command group whose summary is its help's first sentence, whole."""
+    """A command group whose summary is its help's first sentence, whole, and whose
+    command-line mistakes are one line on stderr.
+
+    Parsing (options, arguments, their values) happens while a group makes its own
+    context or, for its commands, while it invokes them: both run inside
+    :func:`one_line_usage_errors`.
+    """
 
     def get_short_help_str(self, limit: int = 45) -> str:
         """The summary in a command list: the help's first line, whole."""
         return self.short_help or summary(self.help)
+
+    def make_context(self, info_name: str | None, args: list[str], *a: Any, **kw: Any) -> Any:
+        """Parse the group's own options; a mistake is one line (:class:`CommandLineInvalid`)."""
+        with one_line_usage_errors():
+            return super().make_context(info_name, args, *a, **kw)
+
+    def invoke(self, ctx: Any) -> Any:
+        """Find and parse the command named, then run it; a command-line mistake is one line."""
+        with one_line_usage_errors():
+            return super().invoke(ctx)
+
+
+# The exit code of a parser's usage error (click's UsageError: an unknown option, a bad
+# value, a missing argument); other errors of the parser exit 1.
+USAGE_ERROR = 2
+
+
+@contextmanager
+def one_line_usage_errors() -> Iterator[None]:
+    """Turn a usage error of the parser into one line on stderr and exit 2.
+
+    Click prints the usage line, a "Try ... -h" line, a blank line and the error; every
+    mlvc failure is one line (``error: WHAT; next: STEP``), and so is this one, the usage
+    named as the next step. A help request (``no_args_is_help``) passes through: it
+    prints the help. Typer exposes no name for the usage error (its click is vendored),
+    so the parser's errors are told apart by their exit code.
+    """
+    try:
+        yield
+    except typer.TyperException as exc:
+        if exc.exit_code != USAGE_ERROR or type(exc).__name__ == "NoArgsIsHelpError":
+            raise
+        from cli.errors import CommandLineInvalid
+        from cli.funnel import print_error
+
+        context = getattr(exc, "ctx", None)
+        command = context.command_path if context is not None else "mlvc"
+        print_error(CommandLineInvalid(exc.format_message(), command=command))
+        raise typer.Exit(USAGE_ERROR) from None
 
 
 def _unbraced(piece: str) -> str:
@@ -140,6 +186,7 @@ def build_app(names: Iterable[str] = COMMANDS) -> typer.Typer:
     wanted = set(names)
     root_app = typer.Typer(
         name="mlvc",
+        cls=Group,
         help=HELP,
         no_args_is_help=True,
         add_completion=True,

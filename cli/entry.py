@@ -43,7 +43,10 @@ def listing_folder(argv: Sequence[str]) -> Path | None:
             value = rest.pop(0)
         if name == "--repo":
             folder = value
-    return Path(folder).absolute()
+    try:
+        return Path(folder).absolute()
+    except OSError:  # the working folder is gone: the command reports it
+        return None
 
 
 def start_listing(argv: Sequence[str]) -> TagListing | None:

@@ -40,10 +40,35 @@ class ToolkitError(Exception):
         return self.message if self.hint is None else f"{self.message} ({self.hint})"
 
 
+# The most names a message lists (columns of a wide table, versions of a long history)
+# before "and N more": a message stays one readable line.
+LISTED_NAMES = 12
+
+
+def listed(names: list[str] | tuple[str, ...], shown: int = LISTED_NAMES) -> str:
+    """``a, b, c and 7 more``: the first ``shown`` names and the count of the rest."""
+    rest = len(names) - shown
+    return ", ".join(names[:shown]) + (f" and {rest} more" if rest > 0 else "")
+
+
+# The next step for a missing file of the project, by the ``what`` that names it; any
+# other missing file: check the path.
+_MISSING_HINTS = {
+    "parameters file": "run mlvc inside the project (the folder that holds params.yaml "
+    "and dvc.yaml)",
+    "pipeline file": "run mlvc inside the project (the folder that holds params.yaml and dvc.yaml)",
+    "card text file": "restore it with 'git checkout -- models/card.yaml', or write one with "
+    "'mlvc init'",
+}
+
+
 class FileMissing(ToolkitError):
     """An input file does not exist."""
 
     def __init__(self, path: str, *, what: str, hint: str | None = None) -> None:
+        if path == "-":  # meant as standard input, which no input of mlvc is read from
+            hint = f"the {what} is read from a file, not standard input: pass its path"
+        hint = hint or _MISSING_HINTS.get(what, "check the path (is it spelled right?)")
         super().__init__(f"{path}: {what} not found", hint=hint)
         self.path = path
 
@@ -62,6 +87,28 @@ class NotAFile(ToolkitError):
             detail = f"is a directory, not a {what}"
             hint = "give the path of a file (one inside that directory?)"
         super().__init__(f"{path}: {detail}", hint=hint)
+        self.path = path
+
+
+class FileNotReadable(ToolkitError):
+    """An input file exists but this process may not read it (its permissions)."""
+
+    def __init__(self, path: str, *, what: str) -> None:
+        super().__init__(
+            f"{path}: cannot read the {what}: permission denied",
+            hint=f"check its permissions with 'ls -l {path}' (or run as its owner)",
+        )
+        self.path = path
+
+
+class TextNotUtf8(ToolkitError):
+    """A text input (a card, a YAML or JSON file) is not UTF-8: binary data, or another encoding."""
+
+    def __init__(self, path: str, *, what: str, reason: str, offset: int) -> None:
+        super().__init__(
+            f"{path}: the {what} is not UTF-8 text ({reason} at byte {offset})",
+            hint=f"pass the {what} itself, saved as UTF-8",
+        )
         self.path = path
 
 
@@ -160,6 +207,28 @@ class EstimatorTaskMismatch(ToolkitError):
         self.task = task
 
 
+class NoModelArtifact(ToolkitError):
+    """``dvc.yaml`` declares no artifact of type ``model``: the registry has nothing to version."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(
+            f"{path}: no artifact of type 'model'",
+            hint="declare the model under 'artifacts:' with 'type: model' (as 'mlvc init' does)",
+        )
+        self.path = path
+
+
+class UnknownModelName(ToolkitError):
+    """A model name that ``dvc.yaml``'s ``artifacts:`` block does not declare."""
+
+    def __init__(self, path: str, name: str, known: list[str]) -> None:
+        super().__init__(
+            f"{path}: no model named '{name}'; models: {', '.join(known)}",
+            hint="use one of those names, as dvc.yaml's artifacts: block spells them",
+        )
+        self.name = name
+
+
 class UnknownStage(ToolkitError):
     """A stage name that ``dvc.yaml`` does not define."""
 
@@ -195,10 +264,19 @@ class DriftDataEmpty(DataFileEmpty):
 
 
 class DataFileUnreadable(ToolkitError):
-    """A data file cannot be parsed as its format."""
+    """A data file cannot be parsed as its format.
 
-    def __init__(self, path: str, detail: str) -> None:
-        super().__init__(f"{path}: cannot read the data file: {detail}")
+    The next step, unless a subclass or the caller knows a better one: make the contents
+    match the suffix, which alone decides how the file is read.
+    """
+
+    def __init__(self, path: str, detail: str, *, hint: str | None = None) -> None:
+        super().__init__(
+            f"{path}: cannot read the data file: {detail.rstrip('.')}",
+            hint=hint
+            or "check that the file is what its suffix says: .csv is UTF-8 text with a "
+            "header line, .parquet a Parquet file, .jsonl one JSON object per line",
+        )
 
 
 class DataFileNotUtf8(DataFileUnreadable):
@@ -313,7 +391,7 @@ class MissingColumns(ToolkitError):
     ) -> None:
         named = sorted({(keys or {}).get(column, "data.*") for column in missing})
         super().__init__(
-            f"{path}: missing column(s) {', '.join(missing)}; found: {', '.join(found)}",
+            f"{path}: missing column(s) {listed(missing)}; found: {listed(found)}",
             hint=f"change {', '.join(named)} in params.yaml to name existing columns, or "
             "rename the columns ('mlvc params check' names each key)",
         )
@@ -325,7 +403,7 @@ class InitTargetMissing(ToolkitError):
 
     def __init__(self, path: str, target: str, found: list[str]) -> None:
         super().__init__(
-            f"{path}: no column '{target}' to predict; columns: {', '.join(found)}",
+            f"{path}: no column '{target}' to predict; columns: {listed(found)}",
             hint="pass one of those columns as --target",
         )
 
@@ -393,8 +471,8 @@ class SchemaColumnsMissing(ToolkitError):
 
     def __init__(self, path: str, schema: str, missing: list[str], found: list[str]) -> None:
         super().__init__(
-            f"{path}: missing column(s) {', '.join(missing)} required by {schema}; "
-            f"found: {', '.join(found)}",
+            f"{path}: missing column(s) {listed(missing)} required by {schema}; "
+            f"found: {listed(found)}",
             hint="pass the reference the schema describes, or fix 'required' in the schema",
         )
         self.missing = missing
@@ -425,7 +503,7 @@ class ModelColumnsMissing(ToolkitError):
         self, path: str, model: str, missing: list[str], *, hint: str = DRIFT_HINT
     ) -> None:
         super().__init__(
-            f"{path}: missing column(s) {', '.join(missing)} that the model {model} predicts from",
+            f"{path}: missing column(s) {listed(missing)} that the model {model} predicts from",
             hint=hint,
         )
 
@@ -530,11 +608,14 @@ class ModelReferenceUnsupported(ToolkitError):
 class ServeAddressUnavailable(ToolkitError):
     """``mlvc serve`` cannot listen on the host and port it was given."""
 
-    def __init__(self, host: str, port: int, detail: str) -> None:
-        super().__init__(
-            f"cannot listen on {host}:{port}: {detail}",
-            hint="pick another --port, or stop the process that holds it",
+    def __init__(self, host: str, port: int, detail: str, *, unknown_host: bool = False) -> None:
+        hint = (
+            "give --host an address of this machine (127.0.0.1, ::1, or 0.0.0.0 for every "
+            "interface) or a name that resolves to one"
+            if unknown_host
+            else "pick another --port, or stop the process that holds it"
         )
+        super().__init__(f"cannot listen on {host}:{port}: {detail}", hint=hint)
         self.host, self.port = host, port
 
 
@@ -560,8 +641,52 @@ class PathOutsideRepository(ToolkitError):
         self.path = path
 
 
+class WorkingFolderGone(ToolkitError):
+    """The folder the command was started in no longer exists (deleted or moved)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the current folder no longer exists (it was deleted or moved)",
+            hint="cd into the project again, then rerun the command",
+        )
+
+
 class NotARepository(ToolkitError):
     """The directory is not inside a git work tree."""
+
+
+class UnknownRevision(ToolkitError):
+    """A revision (branch, tag, commit, experiment) that git and DVC do not know."""
+
+    def __init__(self, repo: str, rev: str, *, hint: str) -> None:
+        super().__init__(f"{repo}: unknown revision '{rev}'", hint=hint)
+        self.rev = rev
+
+
+class NotARevision(ToolkitError):
+    """A value given as a revision that cannot be one (empty, or an option)."""
+
+    def __init__(self, rev: str) -> None:
+        super().__init__(f"'{rev}' is not a revision", hint="pass a branch, tag or commit")
+
+
+class NoGitRemote(ToolkitError):
+    """``--push`` in a repository with no git remote."""
+
+    def __init__(self, repo: str) -> None:
+        super().__init__(
+            f"{repo}: no git remote configured", hint="add one with 'git remote add origin URL'"
+        )
+
+
+class ObjectNotCached(ToolkitError):
+    """A DVC-tracked file of a revision that neither the DVC cache nor a remote holds."""
+
+    def __init__(self, path: str, rev: str, reason: str) -> None:
+        super().__init__(
+            f"{path}@{rev}: not in the DVC cache or remote ({reason})",
+            hint="run 'dvc pull' or 'dvc fetch' with the remote that holds it",
+        )
 
 
 class RegistryBusy(ToolkitError):
@@ -613,11 +738,27 @@ class NotAModelReference(ToolkitError):
 class UnknownModelVersion(ToolkitError):
     """A version the registry does not hold (never released, or deregistered)."""
 
-    def __init__(self, name: str, version: str, known: list[str]) -> None:
+    def __init__(
+        self, name: str, version: str, known: list[str], *, hint: str | None = None
+    ) -> None:
         super().__init__(
             f"{name}@{version} is not a registered version; versions: {', '.join(known) or 'none'}",
-            hint="list them with 'mlvc registry'",
+            hint=hint or "list them with 'mlvc registry'",
         )
+
+
+class NoVersionYet(ToolkitError):
+    """A model with registry tags but no active version (every one deregistered)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"{name} has no registered version", hint="create one with 'mlvc release'")
+
+
+class ReleaseTagMissing(ToolkitError):
+    """``mlvc checkout NAME@vX.Y.Z`` names a version with no release tag."""
+
+    def __init__(self, tag: str) -> None:
+        super().__init__(f"no release tag '{tag}'", hint="list versions with 'mlvc registry'")
 
 
 class ReleaseFilesMissing(ToolkitError):
@@ -754,6 +895,50 @@ class LabelsUnmatched(ToolkitError):
         )
 
 
+class NotASemVer(ToolkitError):
+    """``--version`` is not a SemVer version (``detail``: the parser's sentence)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, hint="use --version 1.2.3")
+
+
+class VersionExists(ToolkitError):
+    """``mlvc release --version`` names a version already released."""
+
+    def __init__(self, name: str, version: str) -> None:
+        super().__init__(
+            f"{name}@{version} already exists", hint="choose another --version or --bump"
+        )
+
+
+class AlreadyReleasedHere(ToolkitError):
+    """The commit being released already carries a version (one version per commit)."""
+
+    def __init__(self, name: str, version: str) -> None:
+        super().__init__(
+            f"{name} is already released at this commit as {version}",
+            hint="commit a change first (one version per commit, as in GTO)",
+        )
+
+
+class DetachedHead(ToolkitError):
+    """``mlvc release`` on a detached HEAD: a version must come from a branch."""
+
+    def __init__(self, repo: str) -> None:
+        super().__init__(f"{repo}: HEAD is detached", hint="check out a branch before releasing")
+
+
+class RemoteLacksObjects(ToolkitError):
+    """After ``dvc push`` the DVC remote still lacks objects of the release."""
+
+    def __init__(self, missing: list[str]) -> None:
+        super().__init__(
+            f"the DVC remote still lacks {len(missing)} object(s) after 'dvc push': "
+            + ", ".join(sorted(missing)[:5]),
+            hint="check the DVC remote ('dvc remote list') and run the command again",
+        )
+
+
 class TagExists(ToolkitError):
     """A registry tag already exists locally (another command created it first)."""
 
@@ -823,14 +1008,49 @@ class PublishInterrupted(ToolkitError):
 
 
 class CommandInterrupted(ToolkitError):
-    """A signal stopped a registry command before it changed anything it could not undo."""
+    """A signal stopped a command before it changed anything it could not undo.
+
+    ``hint`` is the command's next step; by default a registry command's.
+    """
+
+    def __init__(self, signal_name: str, signum: int, *, hint: str | None = None) -> None:
+        super().__init__(
+            f"interrupted by {signal_name}",
+            hint=hint or "run 'mlvc registry' to see what was recorded, then run the command again",
+        )
+        self.exit_code = 128 + signum
+
+
+class OptionsExclusive(ToolkitError):
+    """Two options that each decide the same thing were both given."""
+
+    def __init__(self, first: str, second: str, *, decide: str) -> None:
+        super().__init__(
+            f"{first} and {second} both set {decide}; one would be ignored",
+            hint=f"pass only one of {first.split()[0]} and {second.split()[0]}",
+        )
+
+
+class CommandStopped(ToolkitError):
+    """A signal (Ctrl-C) stopped a command; every output is written whole or not at all."""
 
     def __init__(self, signal_name: str, signum: int) -> None:
         super().__init__(
-            f"interrupted by {signal_name}",
-            hint="run 'mlvc registry' to see what was recorded, then run the command again",
+            f"interrupted by {signal_name} before the end; no output file was left half-written",
+            hint="run the command again",
         )
         self.exit_code = 128 + signum
+
+
+class CommandLineInvalid(ToolkitError):
+    """The command line itself is wrong: an unknown option, a bad option value, a missing argument.
+
+    ``detail`` is the parser's sentence, which names the option and the value received.
+    """
+
+    def __init__(self, detail: str, *, command: str) -> None:
+        super().__init__(detail.strip().rstrip("."), hint=f"see '{command} -h' for the usage")
+        self.command = command
 
 
 class Interrupted(KeyboardInterrupt):
@@ -840,6 +1060,17 @@ class Interrupted(KeyboardInterrupt):
         super().__init__(name)
         self.signum = signum
         self.name = name
+
+
+class LockNotCommitted(ToolkitError):
+    """``mlvc pipeline verify`` found no ``dvc.lock`` in the committed state it reruns."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(
+            f"{path}: not in the last commit, so there are no recorded hashes to verify",
+            hint="run 'dvc repro', then commit dvc.lock and the outputs' .gitignore",
+        )
+        self.path = path
 
 
 class StaleMetrics(ToolkitError):
@@ -1035,6 +1266,20 @@ class OutputsCollide(ToolkitError):
             hint=f"give {second} another path",
         )
         self.path = path
+
+
+class ToolMissing(ToolkitError):
+    """A program mlvc runs (git, dvc) is not installed or not on PATH."""
+
+    def __init__(self, tool: str) -> None:
+        hint = (
+            "install git with your system's packages (e.g. 'apt-get install git' or "
+            "'brew install git') and make sure it is on PATH"
+            if tool == "git"
+            else "run 'make install' to set up the environment"
+        )
+        super().__init__(f"'{tool}' is not installed or not on PATH", hint=hint)
+        self.tool = tool
 
 
 class CommandFailed(ToolkitError):

@@ -28,20 +28,20 @@ def _schema(path: Path) -> dict[str, Any]:
 
 
 def read_human_parts(path: Path) -> dict[str, Any]:
-    """models/card.yaml, validated against its schema (first problem reported with its key)."""
-    from jsonschema import Draft202012Validator
+    """models/card.yaml, validated against its schema (first problem reported with its key).
+
+    A problem is worded as ``mlvc params check`` words one: the key, the value received
+    (as JSON, cut when long) and what is allowed.
+    """
+    from cli.core.params_check import check_params_document
 
     document = read_yaml(path, what="card text file")
-    errors = sorted(
-        Draft202012Validator(_schema(paths.CARD_INPUT_SCHEMA)).iter_errors(document),
-        key=lambda e: list(e.absolute_path),
-    )
-    if errors:
-        where = ".".join(str(p) for p in errors[0].absolute_path) or "(top level)"
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    problems = check_params_document(document, _schema(paths.CARD_INPUT_SCHEMA))
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise DocumentInvalid(
             str(path),
-            f"{where}: {errors[0].message}{more}",
+            f"{problems[0].message}{more}",
             hint=f"fix it against {paths.shown(paths.CARD_INPUT_SCHEMA)}",
         )
     return document

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from cli.adapters import process
-from cli.errors import ToolkitError, reason_line
+from cli.errors import ObjectNotCached, reason_line
 
 
 def _json(argv: list[str], repo: Path) -> Any:
@@ -49,8 +49,5 @@ def fetch_file(repo: Path, path: str, rev: str) -> bytes:
         )
         if done.returncode != 0 or not target.is_file():
             reason = reason_line(done.stderr or done.stdout)
-            raise ToolkitError(
-                f"{path}@{rev}: not in the DVC cache or remote ({reason})",
-                hint="run 'dvc pull' or 'dvc fetch' with the remote that holds it",
-            )
+            raise ObjectNotCached(path, rev, reason)
         return target.read_bytes()

@@ -17,6 +17,7 @@ from cli.errors import (
     DataFileUnreadable,
     DocumentTooDeep,
     FileMissing,
+    FileNotReadable,
     NotAFile,
     NumberTooLong,
     OutputFolderBlocked,
@@ -25,6 +26,7 @@ from cli.errors import (
     OutputNotRegularFile,
     ParamsMalformed,
     PathOutsideRepository,
+    TextNotUtf8,
 )
 
 if TYPE_CHECKING:
@@ -202,16 +204,31 @@ def require_file(path: Path, *, what: str, hint: str | None = None) -> None:
     raise FileMissing(str(path), what=what, hint=hint)
 
 
-def _read_text(path: Path, *, what: str) -> str:
-    """The UTF-8 text of an input file; a missing or non-file path raises a ToolkitError."""
+def _read_text(path: Path, *, what: str, hint: str | None = None) -> str:
+    """The UTF-8 text of an input file; a missing, non-file or unreadable path raises a
+    ToolkitError (``hint``: the next step when it is missing)."""
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise FileMissing(str(path), what=what) from None
+        raise FileMissing(str(path), what=what, hint=hint) from None
     except IsADirectoryError:
         raise NotAFile(str(path), what=what) from None
     except NotADirectoryError:
         raise NotAFile(str(path), what=what, below_a_file=True) from None
+    except PermissionError:
+        raise FileNotReadable(str(path), what=what) from None
+
+
+def read_text(path: Path, *, what: str, hint: str | None = None) -> str:
+    """The UTF-8 text of the input file ``path`` (a card, a document).
+
+    Missing (``hint``: the next step), a directory, unreadable or not UTF-8 (binary
+    data, another encoding): a ToolkitError naming ``path`` as the ``what``.
+    """
+    try:
+        return _read_text(path, what=what, hint=hint)
+    except UnicodeDecodeError as exc:
+        raise TextNotUtf8(str(path), what=what, reason=exc.reason, offset=exc.start) from None
 
 
 def read_yaml(path: Path, *, what: str = "YAML file") -> Any:
@@ -277,7 +294,7 @@ def read_json(path: Path, *, what: str = "JSON file") -> Any:
     try:
         text = _read_text(path, what=what)
     except UnicodeDecodeError as exc:
-        raise DataFileUnreadable(str(path), str(exc)) from None
+        raise TextNotUtf8(str(path), what=what, reason=exc.reason, offset=exc.start) from None
     return parse_json(text, source=str(path))
 
 
@@ -302,10 +319,16 @@ def read_table(path: Path, *, what: str = "data file", hint: str | None = None) 
         elif suffix == ".parquet":
             frame = pd.read_parquet(path)
         elif suffix == ".csv":
+            from cli.adapters.tables import check_unique_columns, csv_header
+
+            # pandas renames a repeated name ('a', 'a.1'): refused as the other readers do
+            check_unique_columns(path, csv_header(path))
             frame = pd.read_csv(path, encoding="utf-8")
         else:
             raise DataFileUnreadable(
-                str(path), f"unsupported format '{suffix}'; use .csv, .parquet or .jsonl"
+                str(path),
+                f"unsupported format '{suffix}'; use .csv, .parquet or .jsonl",
+                hint="rename it if it holds one of those formats, or convert it",
             )
     except pd.errors.EmptyDataError:
         raise DataFileEmpty(str(path)) from None

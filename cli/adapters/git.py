@@ -17,13 +17,13 @@ from cli.adapters.startup import FIELD, RECORD, TAG_LISTING, TagListing
 from cli.core.registry import TagRecord
 from cli.errors import (
     CommandFailed,
+    NoGitRemote,
     NotARepository,
     PushRejected,
     RegistryBusy,
     RemoteUnreachable,
     TagExists,
     TagOnRemote,
-    ToolkitError,
 )
 
 # " ! [rejected]  TAG -> TAG (already exists)", " ! [remote rejected] TAG -> TAG (hook declined)"
@@ -39,7 +39,10 @@ def git(repo: Path, *args: str, check: bool = True, stdin: str | None = None) ->
 def ensure_repo(repo: Path) -> None:
     """A clear error outside a git work tree or before the first commit."""
     if not repo.is_dir():
-        raise NotARepository(f"{repo}: no such directory")
+        what = "a file, not a directory" if repo.exists() else "no such directory"
+        raise NotARepository(
+            f"{repo}: {what}", hint="give --repo the folder of a git repository (default: here)"
+        )
     # one git call: prints "true" inside a work tree, then HEAD's SHA when there is a commit
     argv = ["git", "rev-parse", "--is-inside-work-tree", "--verify", "-q", "HEAD"]
     lines = process.run(argv, cwd=repo, check=False).stdout.split()
@@ -146,9 +149,7 @@ def default_remote(repo: Path) -> str:
     """``origin`` if it exists, else the only remote; a clear error when there is none."""
     remotes = git(repo, "remote").split()
     if not remotes:
-        raise ToolkitError(
-            f"{repo}: no git remote configured", hint="add one with 'git remote add origin URL'"
-        )
+        raise NoGitRemote(str(repo))
     return "origin" if "origin" in remotes else remotes[0]
 
 

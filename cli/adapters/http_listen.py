@@ -7,6 +7,7 @@ uvicorn server made here installs none.
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import socket
 from collections.abc import Iterator
@@ -66,7 +67,11 @@ def bind(host: str, port: int) -> socket.socket:
         sock.listen(2048)
     except OSError as exc:
         sock.close()
-        raise ServeAddressUnavailable(host, port, exc.strerror or str(exc)) from None
+        detail = exc.strerror or str(exc)
+        # gaierror: the host is neither an address nor a name that resolves;
+        # EADDRNOTAVAIL: an address, but not one of this machine's
+        unknown = isinstance(exc, socket.gaierror) or exc.errno == errno.EADDRNOTAVAIL
+        raise ServeAddressUnavailable(host, port, detail, unknown_host=unknown) from None
     sock.set_inheritable(True)
     return sock
 

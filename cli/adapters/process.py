@@ -10,7 +10,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from cli.errors import CommandFailed, ToolkitError
+from cli.errors import CommandFailed, ToolMissing
 
 
 def tool_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -48,10 +48,7 @@ def start(
             pipesize=pipe_bytes,
         )
     except FileNotFoundError:
-        raise ToolkitError(
-            f"'{argv[0]}' is not installed or not on PATH",
-            hint="run 'make install' to set up the environment",
-        ) from None
+        raise ToolMissing(argv[0]) from None
 
 
 def finish(

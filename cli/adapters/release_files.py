@@ -17,7 +17,7 @@ from cli.adapters.files import md5_bytes, parse_yaml
 from cli.adapters.revisions import cached_file
 from cli.core.lock import locked_outputs
 from cli.core.registry import Version, version_tag
-from cli.errors import ReleaseFileCorrupt, ToolkitError
+from cli.errors import ReleaseFileCorrupt, ReleaseFilesMissing, ReleaseTagMissing
 
 
 class ReleaseFiles(NamedTuple):
@@ -36,7 +36,7 @@ def recorded_files(repo: Path, name: str, version: str) -> ReleaseFiles:
     """
     tag = version_tag(name, Version.parse(version))
     if not git.tag_exists(repo, tag):
-        raise ToolkitError(f"no release tag '{tag}'", hint="list versions with 'mlvc registry'")
+        raise ReleaseTagMissing(tag)
     committed = f"{tag} cannot be restored as committed; pick another version ('mlvc registry')"
     dvc_yaml = parse_yaml(
         git.show(repo, tag, str(paths.DVC_YAML)) or "{}", source=f"{tag}:dvc.yaml", hint=committed
@@ -46,7 +46,9 @@ def recorded_files(repo: Path, name: str, version: str) -> ReleaseFiles:
     outputs = locked_outputs(committed_lock(repo, tag, hint=committed))
     producer = next((stage for (stage, p) in outputs if p == model_path), None)
     if model_path is None or producer is None:
-        raise ToolkitError(f"{tag}: dvc.yaml/dvc.lock at that tag do not record the model's path")
+        raise ReleaseFilesMissing(
+            tag, "dvc.yaml/dvc.lock at that tag do not record the model's path"
+        )
     files = sorted((out.path, out.md5) for out in outputs.values() if out.stage == producer)
     return ReleaseFiles(tag, str(model_path), files)
 

@@ -19,7 +19,14 @@ from pathlib import Path, PurePosixPath
 
 from cli.adapters import process
 from cli.adapters.files import contained, md5_file
-from cli.errors import AmbiguousExperiment, CommandFailed, PathOutsideRepository, ToolkitError
+from cli.errors import (
+    AmbiguousExperiment,
+    CommandFailed,
+    NotARepository,
+    NotARevision,
+    PathOutsideRepository,
+    UnknownRevision,
+)
 
 _MISSING_PATH_MARKERS = ("does not exist in", "exists on disk, but not in")
 EXPS_NAMESPACE = "refs/exps/"  # DVC experiments (dvc/repo/experiments/refs.py)
@@ -44,10 +51,11 @@ def _git(repo: Path, *args: str, check: bool = True) -> str:
 
 def _require_repository(repo: Path) -> None:
     if not repo.is_dir():
-        raise ToolkitError(f"{repo}: no such directory", hint="pass --repo with the project root")
+        what = "a file, not a directory" if repo.exists() else "no such directory"
+        raise NotARepository(f"{repo}: {what}", hint="pass --repo with the project root")
     done = process.run(["git", "rev-parse", "--git-dir"], cwd=repo, check=False)
     if done.returncode != 0:
-        raise ToolkitError(f"{repo}: not a git repository", hint="run it from the project root")
+        raise NotARepository(f"{repo}: not a git repository", hint="run it from the project root")
 
 
 def workspace(repo: Path) -> Revision:
@@ -114,7 +122,7 @@ def resolve(repo: Path, rev: str) -> Revision:
     """
     _require_repository(repo)
     if not rev or rev.startswith("-"):
-        raise ToolkitError(f"'{rev}' is not a revision", hint="pass a branch, tag or commit")
+        raise NotARevision(rev)
     commit = _commit(repo, rev)
     if commit is None and rev != "HEAD" and not rev.startswith("refs/"):
         commit = _experiment_commit(repo, rev)
@@ -125,7 +133,7 @@ def resolve(repo: Path, rev: str) -> Revision:
             hint = "the repository has no commits yet: commit first"
         else:
             hint = "check the name with 'git log --oneline', 'git branch -a' or 'dvc exp list'"
-        raise ToolkitError(f"{repo}: unknown revision '{rev}'", hint=hint)
+        raise UnknownRevision(str(repo), rev, hint=hint)
     return Revision(repo=repo, rev=rev, commit=commit)
 
 

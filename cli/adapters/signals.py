@@ -1,4 +1,4 @@
-"""Signal handlers for the commands that publish: SIGINT, SIGTERM and SIGHUP become exceptions.
+"""Signal handlers for every command: SIGINT, SIGTERM and SIGHUP become exceptions.
 
 Process state at the edge: only the CLI installs them (around one command), so a
 library caller of ``cli.api`` keeps its own handlers. Inside, each signal raises
@@ -23,17 +23,19 @@ SIGNALS = tuple(
 
 
 @contextmanager
-def interrupts_as_exceptions() -> Iterator[None]:
+def signals_as_interrupts() -> Iterator[None]:
     """Within the block, the first SIGINT/SIGTERM/SIGHUP raises Interrupted; later are ignored.
 
-    Later signals are ignored until the block ends, so the cleanup that the first one
-    started (deleting a local tag, stopping a child) cannot itself be cut short. An
-    Interrupted that no one turned into a clearer error leaves the block as
-    CommandInterrupted (one line, exit 128 + the signal's number). The previous
-    handlers are restored on exit.
+    Every command runs inside it (the CLI's funnel): a ``kill`` or a closed terminal
+    then unwinds the command as Ctrl-C does, so its cleanup runs (an unfinished output's
+    temporary file is removed, a child process stopped) and the funnel reports the
+    signal in one line with 128 + its number. Later signals are ignored until the block
+    ends, so that cleanup cannot itself be cut short. Off the main thread the block runs
+    without handlers (they can only be set there). The previous handlers are restored
+    on exit.
     """
     if threading.current_thread() is not threading.main_thread():
-        yield  # handlers can only be set from the main thread
+        yield
         return
     raised = False
 
@@ -47,11 +49,27 @@ def interrupts_as_exceptions() -> Iterator[None]:
     previous = {signum: signal.signal(signum, handler) for signum in SIGNALS}
     try:
         yield
-    except Interrupted as exc:
-        raise CommandInterrupted(exc.name, exc.signum) from None
     finally:
         for signum, old in previous.items():
             signal.signal(signum, old)
+
+
+@contextmanager
+def interrupts_as_exceptions(*, next_step: str | None = None) -> Iterator[None]:
+    """Within the block, the first SIGINT/SIGTERM/SIGHUP raises Interrupted; later are ignored.
+
+    Later signals are ignored until the block ends, so the cleanup that the first one
+    started (deleting a local tag, stopping a child) cannot itself be cut short. An
+    Interrupted that no one turned into a clearer error leaves the block as
+    CommandInterrupted (one line, exit 128 + the signal's number) whose hint is
+    ``next_step`` (by default, a registry command's). The previous handlers are
+    restored on exit.
+    """
+    try:
+        with signals_as_interrupts():
+            yield
+    except Interrupted as exc:
+        raise CommandInterrupted(exc.name, exc.signum, hint=next_step) from None
 
 
 @contextmanager

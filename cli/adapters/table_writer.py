@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from cli.adapters.files import atomic_writer
+from cli.adapters.files import atomic_writer, output_target
 from cli.errors import PredictionOutputFormat
 
 if TYPE_CHECKING:
@@ -34,9 +34,10 @@ def format_for(target: Path | None, fmt: str | None) -> str:
         return fmt
     if target is None:
         return "csv"
+    output_target(target)  # a directory (or FIFO, device) is refused as what it is
     suffix = target.suffix.lower()
     if suffix not in _SUFFIXES:
-        named = f"'{suffix}'" if suffix else "no suffix"
+        named = f"'{suffix}'" if suffix else "a name without a suffix"
         raise PredictionOutputFormat("", f"{target}: {named} names no table format")
     return _SUFFIXES[suffix]
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from cli.adapters.files import require_file
-from cli.errors import DataFileEmpty, DataFileUnreadable, DuplicateColumns
+from cli.adapters.files import first_non_utf8_line, require_file
+from cli.errors import DataFileEmpty, DataFileNotUtf8, DataFileUnreadable, DuplicateColumns
 
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 DEFAULT_CHUNK_ROWS = 200_000
@@ -21,7 +21,9 @@ def table_format(path: Path) -> str:
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise DataFileUnreadable(
-            str(path), f"unsupported format '{path.suffix}'; use .csv, .parquet or .jsonl"
+            str(path),
+            f"unsupported format '{path.suffix}'; use .csv, .parquet or .jsonl",
+            hint="rename it if it holds one of those formats, or convert it",
         )
     return fmt
 
@@ -48,10 +50,8 @@ def csv_header(path: Path) -> list[str]:
         # utf-8-sig: a byte-order mark is not part of the first name (Arrow drops it too)
         with path.open(encoding="utf-8-sig", newline="") as handle:
             header = next(csv.reader(handle), None)
-    except UnicodeDecodeError as exc:
-        raise DataFileUnreadable(
-            str(path), f"not UTF-8 text (byte {exc.start} of the header)"
-        ) from None
+    except UnicodeDecodeError:  # decoded a block at a time: the bad byte may be past the header
+        raise DataFileNotUtf8(str(path), first_non_utf8_line(path)) from None
     if not header:
         raise DataFileEmpty(str(path))
     return header

@@ -13,7 +13,7 @@ from __future__ import annotations
 from cli.api.card import CardSources, build_card, check_card
 from cli.api.drift import check_drift, drift_policy
 from cli.api.init import init_project
-from cli.api.models import resolve_model
+from cli.api.models import check_model_reference, resolve_model
 from cli.api.monitor import monitor
 from cli.api.params import check_params
 from cli.api.pipeline import verify_reproduction
@@ -41,6 +41,7 @@ __all__ = [
     "build_report",
     "check_card",
     "check_drift",
+    "check_model_reference",
     "check_params",
     "check_schema",
     "checkout",

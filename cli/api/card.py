@@ -86,26 +86,24 @@ def check_card(
     """Check a card's front matter, its required sections, and the TODOs of its text.
 
     Each value of ``card_input`` (models/card.yaml) that starts with ``TODO`` is a problem
-    named by its key, so a release cannot ship a template card. ``None``, or a file that
-    does not exist, skips that part (a card checked on its own).
+    named by its key, so a release cannot ship a template card. ``None``, or the default
+    ``models/card.yaml`` when it does not exist, skips that part (a card checked on its
+    own); any other ``card_input`` must exist (a path typed wrong is an error, never a pass).
     """
     import json
 
     import yaml
 
-    from cli.adapters.files import raise_limit, require_file
+    from cli.adapters.files import raise_limit, read_text
     from cli.core.card import check_card as check_card_text
     from cli.core.documents import ParseLimitExceeded
     from cli.errors import DocumentInvalid
     from cli.results.card import CardReport
 
-    require_file(card, what="model card", hint="run 'mlvc card build' or 'dvc repro'")
+    text = read_text(card, what="model card", hint="run 'mlvc card build' or 'dvc repro'")
     try:
-        text = card.read_text(encoding="utf-8")
         schema = json.loads(paths.MODEL_CARD_SCHEMA.read_text(encoding="utf-8"))
         problems = check_card_text(text, schema)
-    except UnicodeDecodeError as exc:
-        raise DocumentInvalid(str(card), f"not UTF-8 text ({exc.reason})") from None
     except ParseLimitExceeded as exc:
         raise_limit(exc, f"{card} (front matter)")
     except yaml.YAMLError as exc:
@@ -116,10 +114,15 @@ def check_card(
             f"front matter is not valid YAML{where}: {getattr(exc, 'problem', exc)}",
             hint="fix the YAML between the '---' lines, or rebuild with 'mlvc card build'",
         ) from None
-    if card_input is not None and card_input.is_file():
-        from cli.adapters.files import read_yaml
+    if card_input is not None and (card_input != paths.CARD_INPUT or card_input.is_file()):
+        from cli.adapters.files import read_yaml, require_file
         from cli.core.card_todos import todo_findings
 
+        require_file(
+            card_input,
+            what="card text file",
+            hint=f"check the path given to --input (by default {paths.CARD_INPUT})",
+        )
         document = read_yaml(card_input, what="card text file")
         problems += todo_findings(document, paths.shown(card_input))
     return CardReport(path=str(card), problems=tuple(problems))

@@ -174,6 +174,7 @@ def _files(
     """Every file init writes, as bytes, keyed by its path."""
     import yaml
 
+    from cli.adapters.files import read_text
     from cli.core.adopt import texts
     from cli.core.adopt.columns import describe
     from cli.core.plots import plots_section
@@ -191,7 +192,7 @@ def _files(
         card, sort_keys=False, allow_unicode=True, width=88
     )
     pipeline = texts.artifact_text(
-        (root / paths.DVC_YAML).read_text(encoding="utf-8"),
+        read_text(root / paths.DVC_YAML, what="pipeline file"),
         name=model,
         description=f"{dataset} {decisions.task} model (scikit-learn Pipeline, skops format)",
         task=decisions.task,

@@ -16,7 +16,7 @@ from cli.errors import (
 )
 
 if TYPE_CHECKING:
-    from cli.core.registry import Shortcut
+    from cli.core.registry import ModelState, ModelVersion, Shortcut
     from cli.results.models import ResolvedModel
 
 
@@ -46,12 +46,38 @@ def resolve_model(reference: str, *, repo: Path | None = None) -> ResolvedModel:
     return _from_registry(parsed.shortcut, root)
 
 
-def _from_registry(shortcut: Shortcut, repo: Path) -> ResolvedModel:
-    from cli.adapters.files import parse_json
-    from cli.adapters.release_files import fetch_verified, recorded_files
+def check_model_reference(reference: str, *, repo: Path | None = None) -> None:
+    """Refuse, before any model file is read, a ``reference`` that names no model.
+
+    The checks :func:`resolve_model` starts with, and only those: the grammar; for a
+    registry reference, the model's tags, the stage and the version (one ``git
+    for-each-ref``); for a path, that the file exists. A server calls it before it
+    listens, so such a mistake is one line rather than a server that starts and stops.
+    """
+    from cli.core.models import parse_model_reference
+
+    root = repo if repo is not None else Path()
+    try:
+        parsed = parse_model_reference(reference)
+    except ValueError:
+        raise NotAModelReference(reference) from None
+    if parsed.path is not None:
+        from cli.adapters.files import require_file
+
+        require_file(root / parsed.path, what="model file", hint=_PATH_HINT)
+        return
+    assert parsed.shortcut is not None  # one of the two forms
+    _registered(parsed.shortcut, root)
+
+
+_PATH_HINT = "pass a .skops file or NAME@vX.Y.Z"
+
+
+def _registered(shortcut: Shortcut, repo: Path) -> tuple[ModelState, ModelVersion]:
+    """The registry state of ``shortcut``'s model and the active version it names."""
     from cli.api.registry_lookup import release_policy, stage_order
     from cli.core.registry import build_states, resolve_shortcut
-    from cli.errors import ReleaseFilesMissing, StageUnassigned
+    from cli.errors import StageUnassigned
 
     states = build_states(git.registry_tags(repo))
     state = states.get(shortcut.name)
@@ -66,6 +92,15 @@ def _from_registry(shortcut: Shortcut, repo: Path) -> ResolvedModel:
     if found is None or not found.active:
         known = [v.version for v in state.versions if v.active]
         raise UnknownModelVersion(shortcut.name, version or "latest", known)
+    return state, found
+
+
+def _from_registry(shortcut: Shortcut, repo: Path) -> ResolvedModel:
+    from cli.adapters.files import parse_json
+    from cli.adapters.release_files import fetch_verified, recorded_files
+    from cli.errors import ReleaseFilesMissing
+
+    state, found = _registered(shortcut, repo)
     tag, model_path, files = recorded_files(repo, shortcut.name, found.version)
     by_path = dict(files)
     meta_path = str(Path(model_path).with_name(paths.MODEL_META.name))
@@ -126,7 +161,7 @@ def _committed_json(repo: Path, rev: str, path: str) -> Any:
 def _from_file(path: Path, repo: Path) -> ResolvedModel:
     from cli.adapters.files import md5_file, read_json, require_file
 
-    require_file(path, what="model file", hint="pass a .skops file or NAME@vX.Y.Z")
+    require_file(path, what="model file", hint=_PATH_HINT)
     meta_file = path.with_name(paths.MODEL_META.name)
     meta = read_json(meta_file, what="model metadata (model.meta.json beside the model)")
     schema_file = repo / paths.DATA_SCHEMA

@@ -2,27 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from cli import paths
 
 if TYPE_CHECKING:
     from cli.core.lock import LockedOutput
     from cli.results.pipeline import ReproReport
 
 
-def verify_reproduction(*, repo: Path = Path(), keep: bool = False) -> ReproReport:
+def verify_reproduction(
+    *, repo: Path = Path(), keep: bool = False, started: Callable[[], None] | None = None
+) -> ReproReport:
     """Rerun the committed pipeline in a clean clone and compare output hashes with ``dvc.lock``.
 
     The clone has no workspace outputs and its own empty DVC cache and site
     cache (neither the repository's ``.dvc/cache`` nor a ``cache.dir`` in its
     config is read), and every stage is forced without the run-cache, so each
     runs from raw inputs. With ``keep`` the clone is left on disk for inspection.
+    ``started`` is called once the rerun begins: after the checks that can refuse the
+    run (not a repository, no committed ``dvc.lock``), so a refusal is all a caller shows.
     """
     import shutil
     import tempfile
 
     from cli.adapters import git, pipeline
     from cli.core.lock import locked_outputs
+    from cli.errors import LockNotCommitted
     from cli.results.pipeline import OutputCheck, ReproReport
 
     git.ensure_repo(repo)
@@ -30,7 +38,11 @@ def verify_reproduction(*, repo: Path = Path(), keep: bool = False) -> ReproRepo
     clone = scratch / "clone"
     try:
         pipeline.clean_clone(repo, clone)
+        if not (clone / paths.DVC_LOCK).is_file():
+            raise LockNotCommitted(str(repo / paths.DVC_LOCK))
         committed = locked_outputs(pipeline.read_lock(clone))
+        if started is not None:
+            started()
         pipeline.repro_from_scratch(
             clone, cache=scratch / "dvc-cache", site_cache=scratch / "site-cache"
         )

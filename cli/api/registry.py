@@ -25,6 +25,7 @@ from cli.core.registry import (
 from cli.errors import (
     ModelNotInRegistry,
     NotARegistryRef,
+    NoVersionYet,
     StageUnassigned,
     ToolkitError,
 )
@@ -124,9 +125,7 @@ def _resolve_ref(repo: Path, ref: str) -> tuple[str, str]:
     if version is None and shortcut.stage is not None:
         raise StageUnassigned(shortcut.name, shortcut.stage)
     if version is None:
-        raise ToolkitError(
-            f"{shortcut.name} has no registered version", hint="create one with 'mlvc release'"
-        )
+        raise NoVersionYet(shortcut.name)
     return shortcut.name, version
 
 

@@ -30,13 +30,21 @@ from cli.core.registry import (
     version_tag,
 )
 from cli.errors import (
+    AlreadyReleasedHere,
+    DetachedHead,
+    NoModelArtifact,
+    NotASemVer,
     NotAVersion,
     NothingToRollBack,
     PublishInterrupted,
     ReleaseFailed,
+    RemoteLacksObjects,
     StageUnassigned,
     TagExists,
     ToolkitError,
+    UnknownModelName,
+    UnknownModelVersion,
+    VersionExists,
 )
 
 if TYPE_CHECKING:
@@ -58,13 +66,11 @@ def _model(repo: Path, name: str | None = None) -> tuple[str, str]:
 
     models = {n: a for n, a in artifacts(repo / paths.DVC_YAML).items() if a.get("type") == "model"}
     if not models:
-        raise ToolkitError(f"{repo / paths.DVC_YAML}: no artifact of type 'model'", hint="add one")
+        raise NoModelArtifact(str(repo / paths.DVC_YAML))
     if name is None:
         name = sorted(models)[0]
     if name not in models:
-        raise ToolkitError(
-            f"{repo / paths.DVC_YAML}: no model named '{name}'; models: {', '.join(sorted(models))}"
-        )
+        raise UnknownModelName(str(repo / paths.DVC_YAML), name, sorted(models))
     return name, str(models[name]["path"])
 
 
@@ -103,11 +109,9 @@ def _next_version(state: ModelState, bump: str, explicit: str | None) -> Version
         try:
             version = Version.parse(explicit)
         except ValueError as exc:
-            raise ToolkitError(str(exc), hint="use --version 1.2.3") from None
+            raise NotASemVer(str(exc)) from None
         if state.find(str(version)):
-            raise ToolkitError(
-                f"{state.name}@{version} already exists", hint="choose another --version or --bump"
-            )
+            raise VersionExists(state.name, str(version))
         return version
     latest = max((Version.parse(v.version) for v in state.versions), default=Version.parse("0.0.0"))
     return latest.bump(bump)
@@ -135,7 +139,7 @@ def release(
 
     git.ensure_repo(repo)
     if git.current_branch(repo) is None:
-        raise ToolkitError(f"{repo}: HEAD is detached", hint="check out a branch before releasing")
+        raise DetachedHead(str(repo))
     name, model_path = _model(repo, model)
     with git.registry_lock(repo):
         state = model_state(repo, name)
@@ -143,13 +147,10 @@ def release(
         commit = git.head_commit(repo)
         tag = version_tag(name, new)
         if git.tag_exists(repo, tag):
-            raise ToolkitError(f"tag '{tag}' already exists", hint="choose another version")
+            raise VersionExists(name, str(new))
         same_commit = [v for v in state.versions if v.commit == commit and v.active]
         if same_commit and not dry_run:
-            raise ToolkitError(
-                f"{name} is already released at this commit as {same_commit[0].version}",
-                hint="commit a change first (one version per commit, as in GTO)",
-            )
+            raise AlreadyReleasedHere(name, same_commit[0].version)
         gates = _release_gates(repo, state)
         if same_commit:  # a dry run reports it as one more failed gate (exit 1)
             detail = f"already released at this commit as {same_commit[0].version}"
@@ -174,6 +175,9 @@ def _release_gates(repo: Path, state: ModelState) -> tuple[Gate, ...]:
     from cli.adapters import dvc_cli
     from cli.api.registry_lookup import release_policy
 
+    # params.yaml first: a missing or malformed one is its own one-line error, not the
+    # error DVC reports for it from 'dvc status' (which reads it too)
+    policy = release_policy(repo)
     dirty = git.dirty_paths(repo)
     results = [
         GateResult(
@@ -200,7 +204,7 @@ def _release_gates(repo: Path, state: ModelState) -> tuple[Gate, ...]:
         metrics = read_json(metrics_file, what="metrics file")
         latest = state.latest
         results += check_metric_gates(
-            _metric_gates(release_policy(repo).gates),
+            _metric_gates(policy.gates),
             metrics,
             dict(latest.metrics) if latest else None,
             baseline_label=f"{latest.version}" if latest else "the latest release",
@@ -209,7 +213,8 @@ def _release_gates(repo: Path, state: ModelState) -> tuple[Gate, ...]:
     if card.is_file():
         from cli.api.card import check_card
 
-        report = check_card(card=card, card_input=repo / paths.CARD_INPUT)
+        card_input = repo / paths.CARD_INPUT
+        report = check_card(card=card, card_input=card_input if card_input.is_file() else None)
         results.append(
             GateResult(
                 "model card",
@@ -251,11 +256,7 @@ def _tag_and_publish(
             dvc_cli.push(repo)
             missing = dvc_cli.remote_missing(repo)
             if missing:
-                raise ToolkitError(
-                    f"the DVC remote still lacks {len(missing)} object(s) after 'dvc push': "
-                    + ", ".join(sorted(missing)[:5]),
-                    hint="check the DVC remote ('dvc remote list') and run the command again",
-                )
+                raise RemoteLacksObjects(list(missing))
         pushing = True
         git.push_tag(repo, remote, tag)
     except TagExists:
@@ -293,10 +294,9 @@ def promote(
         state = model_state(repo, name)
         found = state.find(wanted)
         if found is None or not found.active:
-            known = ", ".join(v.version for v in state.versions if v.active) or "none"
-            raise ToolkitError(
-                f"{name}@{wanted} is not a registered version; versions: {known}",
-                hint="release it first with 'mlvc release'",
+            known = [v.version for v in state.versions if v.active]
+            raise UnknownModelVersion(
+                name, wanted, known, hint="release it first with 'mlvc release'"
             )
         previous = state.stages.get(stage)
         if previous == wanted:  # nothing to do, as GTO without --force (exit 0)

@@ -39,6 +39,7 @@ def build_report(
     model card in the workspace) the report starts with its name and description.
     """
     from cli.adapters import revisions
+    from cli.adapters.files import read_text
     from cli.core import report as core
     from cli.errors import FileMissing, NotAFile
 
@@ -70,7 +71,7 @@ def build_report(
             raise NotAFile(str(card), what="model card")
         if not target.is_file():
             raise FileMissing(str(card), what="model card", hint="run 'dvc repro' or drop --card")
-        summary = core.card_summary(str(card), target.read_text(encoding="utf-8"))
+        summary = core.card_summary(str(card), read_text(target, what="model card"))
     return core.compare(
         base_snap,
         head_snap,

@@ -72,6 +72,7 @@ def infer_schema(
     from cli.adapters.arrow_tables import open_stream
     from cli.adapters.files import output_target, refuse_input_as_output, write_text
     from cli.core.schema.infer import SchemaInferrer, pretty_json
+    from cli.errors import DataFileEmpty
     from cli.results.schema import SchemaInferred
 
     if output is not None:
@@ -81,6 +82,8 @@ def infer_schema(
     inferrer = SchemaInferrer(stream.columns, as_text=stream.as_text)
     for chunk in stream.chunks:
         inferrer.feed(chunk)
+    if inferrer.rows == 0:  # a header alone: every column would accept anything
+        raise DataFileEmpty(str(data), hint="infer from a file with at least one row of data")
     text = pretty_json(inferrer.schema(title=title or f"One row of {data.name}"))
     columns = tuple(stream.columns)
     if output is None:

@@ -101,6 +101,11 @@ def serve_model(
             raise ValueError("several workers need a worker_factory (module:function)")
         run_workers(factory=worker_factory, host=host, port=port, workers=workers)
         return ServeStopped(reference, host, port, workers, None)
+    from cli.api.models import check_model_reference
+
+    # A reference that names no model is refused before the server listens; the model
+    # itself loads after (``/health`` is 503 until then).
+    check_model_reference(reference, repo=repo)
     server = _server(reference, repo, max_body_bytes, max_rows, describe)
     scope = (
         signals(stop=server.stop, reload=server.reload_in_background) if signals else nullcontext()

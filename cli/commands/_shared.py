@@ -43,15 +43,18 @@ def format_option(offered: tuple[Format, ...], help: str) -> Any:
     """The ``--format``/``-f`` option of a command whose result renders in ``offered``.
 
     Every command takes the one :class:`cli.formats.Format` enum; a format outside
-    ``offered`` is a usage error (exit 2) naming the ones offered, which the help
-    (and the README's reference) list as the option's choices.
+    ``offered`` is a usage error (exit 2) naming the ones offered (and only those: the
+    value is parsed here, not checked against the whole enum first), which the help
+    (and the README's reference) list as the option's choices and the shell completes.
     """
 
-    def only_offered(value: Format) -> Format:
-        if value not in offered:
-            names = ", ".join(f"'{f.value}'" for f in offered)
-            raise typer.BadParameter(f"'{value.value}' is not one of {names}.")
-        return value
+    names = ", ".join(f"'{f.value}'" for f in offered)
+
+    def only_offered(value: Format | str) -> Format:
+        """The Format named ``value``, if this command offers it (the parser passes text)."""
+        if value not in [f.value for f in offered]:
+            raise typer.BadParameter(f"'{value}' is not one of {names}.")
+        return Format(value)
 
     return Annotated[
         Format,
@@ -60,7 +63,8 @@ def format_option(offered: tuple[Format, ...], help: str) -> Any:
             "-f",
             help=help,
             metavar=f"[{'|'.join(f.value for f in offered)}]",
-            callback=only_offered,
+            parser=only_offered,
+            autocompletion=lambda: [f.value for f in offered],  # the shell completes these
         ),
     ]
 
@@ -112,7 +116,12 @@ def at_repository_root(arguments: Mapping[str, Any], typed: set[str]) -> Iterato
     stands: they are rewritten relative to the root. Outside any repository
     nothing changes.
     """
-    here = Path.cwd()
+    try:
+        here = Path.cwd()
+    except FileNotFoundError:  # the folder the shell stands in was deleted or moved
+        from cli.errors import WorkingFolderGone
+
+        raise WorkingFolderGone() from None
     root = paths.repository_root(here)
     if root is None:
         yield dict(arguments)
@@ -140,9 +149,12 @@ def funnel(command: Callable[P, int | None]) -> Callable[Concatenate[typer.Conte
 
     @functools.wraps(command)
     def wrapper(ctx: typer.Context, *args: P.args, **kwargs: P.kwargs) -> None:
+        from cli.adapters.signals import signals_as_interrupts
+
         typed = {n for n in path_names if _typed(ctx, n)}
         with (
             exit_on_error(traceback=Settings.traceback),
+            signals_as_interrupts(),  # SIGTERM and SIGHUP unwind a command as Ctrl-C does
             at_repository_root(kwargs, typed) as arguments,
         ):
             code = run(*args, **arguments)

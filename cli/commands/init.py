@@ -69,6 +69,6 @@ def init(
     from cli import api
     from cli.adapters.signals import interrupts_as_exceptions
 
-    with interrupts_as_exceptions():
+    with interrupts_as_exceptions(next_step="run the same 'mlvc init' again"):
         result = api.init_project(data=data, target=target, task=task.value, name=name, force=force)
     return emit(result, fmt, ok=result.ok)

@@ -31,10 +31,13 @@ def verify(
     rebuild every output bit for bit, every stage forced, without the run-cache.
     Exit 0 when all match, 1 when any differs.
     """
-    typer.echo(
-        "rerunning the pipeline in a clean clone (dvc repro --force --no-run-cache)...", err=True
-    )
     from cli import api
 
-    report = api.verify_reproduction(repo=repo, keep=keep)
+    def started() -> None:
+        typer.echo(
+            "rerunning the pipeline in a clean clone (dvc repro --force --no-run-cache)...",
+            err=True,
+        )
+
+    report = api.verify_reproduction(repo=repo, keep=keep, started=started)
     return emit(report, fmt, ok=report.ok)

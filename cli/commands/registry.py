@@ -31,8 +31,9 @@ class Bump(StrEnum):
 @funnel
 def release(
     bump: Annotated[
-        Bump, typer.Option("--bump", help="Increase this part of the latest version.")
-    ] = Bump.patch,
+        Bump | None,
+        typer.Option("--bump", help="Increase this part of the latest version (default: patch)."),
+    ] = None,
     version: Annotated[
         str | None, typer.Option("--version", help="Explicit version X.Y.Z instead of --bump.")
     ] = None,
@@ -53,10 +54,13 @@ def release(
     from cli import api
     from cli.adapters.signals import interrupts_as_exceptions
 
+    if bump is not None and version is not None:
+        from cli.errors import OptionsExclusive
+
+        raise OptionsExclusive(f"--bump {bump.value}", f"--version {version}", decide="the version")
+    chosen = (bump or Bump.patch).value
     with interrupts_as_exceptions():
-        result = api.release(
-            repo=repo, bump=bump.value, version=version, push=push, dry_run=dry_run
-        )
+        result = api.release(repo=repo, bump=chosen, version=version, push=push, dry_run=dry_run)
     return emit(result, fmt, ok=result.ok)
 
 

@@ -55,6 +55,19 @@ def _json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=str)
 
 
+# The most characters of a received value a problem quotes: enough to recognise it, and
+# a problem stays one line however large the value (a whole file read as one string).
+SHOWN_CHARS = 200
+
+
+def _shown(value: Any) -> str:
+    """``value`` as JSON text, cut to :data:`SHOWN_CHARS` with its full length named."""
+    text = _json(value)
+    if len(text) <= SHOWN_CHARS:
+        return text
+    return f"{text[:SHOWN_CHARS]}... ({len(text):,} characters)"
+
+
 _TYPE_WORDS = {"number": "finite number"}
 
 _BOUNDS = {
@@ -83,7 +96,7 @@ def _describe(error: ValidationError) -> ParamProblem:
             "an unknown key",
             f"one of {', '.join(known)}",
         )
-    got = _json(instance)
+    got = _shown(instance)
     if keyword == "type":
         types: list[str] = value if isinstance(value, list) else [value]
         return ParamProblem(key, got, " or ".join(_TYPE_WORDS.get(t, t) for t in types))

@@ -11,3 +11,15 @@ def md_cell(text: object) -> str:
 
 def escape_annotation(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+# The most characters of one data value a report quotes: enough to recognise it; a
+# report line stays readable however large the cell (a 30 MB string, a binary blob).
+QUOTED_CHARS = 80
+
+
+def quoted(text: str, limit: int = QUOTED_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, its full length named when cut."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text):,} characters)"

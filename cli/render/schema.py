@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from cli.render.cells import escape_annotation, md_cell
+from cli.render.cells import escape_annotation, md_cell, quoted
 from cli.results.schema import SchemaInferred, SchemaReport
 
 
 def _values(values: tuple[Any, ...]) -> str:
-    return ", ".join(json.dumps(v, default=str) for v in values)
+    """The example values of a violation as JSON, each cut to a readable length."""
+    return ", ".join(quoted(json.dumps(v, default=str)) for v in values)
 
 
 def _violation_line(v: Any) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -19,7 +20,15 @@ from typer.testing import CliRunner
 from cli import api as reg
 from cli import errors
 from cli.app import app
-from cli.errors import NothingToRollBack, ToolkitError
+from cli.errors import (
+    AlreadyReleasedHere,
+    DetachedHead,
+    NotASemVer,
+    NothingToRollBack,
+    ReleaseTagMissing,
+    ToolkitError,
+    VersionExists,
+)
 from tests.registry_repo import NAME, STAGE_SCRIPT, copy_repo, new_commit, run, template_repo
 
 
@@ -118,26 +127,44 @@ def test_dry_run_reports_and_creates_nothing(repo: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("setup", "message"),
+    ("setup", "error", "message"),
     [
-        (lambda r: None, "already released at this commit"),
-        (lambda r: run(["git", "checkout", "-q", "--detach"], r), "HEAD is detached"),
+        (lambda r: None, AlreadyReleasedHere, "already released at this commit"),
+        (lambda r: run(["git", "checkout", "-q", "--detach"], r), DetachedHead, "HEAD is detached"),
     ],
 )
-def test_refusals(repo: Path, setup, message: str) -> None:
+def test_refusals(repo: Path, setup, error: type[ToolkitError], message: str) -> None:
     if "already" in message:
         reg.release(repo=repo)
     setup(repo)
-    with pytest.raises(ToolkitError, match=message):
+    with pytest.raises(error, match=message):
         reg.release(repo=repo)
 
 
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ("train: {seed: [\n", r"params.yaml: not valid YAML: line 2"),
+        (None, r"params.yaml: parameters file not found"),
+    ],
+)
+def test_a_broken_params_file_is_named_before_dvc_reads_it(
+    repo: Path, params: str | None, message: str
+) -> None:
+    if params is None:
+        (repo / "params.yaml").unlink()
+    else:
+        (repo / "params.yaml").write_text(params)
+    with pytest.raises(ToolkitError, match=f"^{re.escape(str(repo))}/{message}"):
+        reg.release(repo=repo, dry_run=True)
+
+
 def test_invalid_and_existing_versions(repo: Path) -> None:
-    with pytest.raises(ToolkitError, match=r"'1\.0' is not a SemVer version"):
+    with pytest.raises(NotASemVer, match=r"'1\.0' is not a SemVer version"):
         reg.release(repo=repo, version="1.0")
     reg.release(repo=repo, version="1.0.0")
     new_commit(repo, 5)
-    with pytest.raises(ToolkitError, match="already exists"):
+    with pytest.raises(VersionExists, match="already exists"):
         reg.release(repo=repo, version="1.0.0")
 
 
@@ -415,7 +442,7 @@ def test_checkout_restores_and_verifies(repo: Path) -> None:
     result = reg.checkout(ref=f"{NAME}@v0.0.1", repo=repo)
     assert (repo / "models/model.skops").read_bytes() == original
     assert "models/model.skops" in [path for path, _ in result.files]
-    with pytest.raises(ToolkitError, match="no release tag"):
+    with pytest.raises(ReleaseTagMissing, match="no release tag"):
         reg.checkout(ref=f"{NAME}@v9.9.9", repo=repo)
 
 

@@ -250,3 +250,14 @@ def test_a_malformed_dvc_lock_is_reported_without_its_outputs(repo: Path, lock: 
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["data"] == []
     assert "unexpected" not in result.output
+
+
+def test_a_card_that_is_not_text_is_one_line_exit_2(repo: Path, tmp_path: Path) -> None:
+    card = tmp_path / "README.md"
+    card.write_bytes(b"\x8f\x00\xffbinary")
+    result = invoke(repo, "--base", "HEAD~1", "--card", str(card))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.strip() == (
+        f"error: {card}: the model card is not UTF-8 text (invalid start byte at byte 0); "
+        "next: pass the model card itself, saved as UTF-8"
+    )

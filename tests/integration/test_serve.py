@@ -365,10 +365,43 @@ def test_a_model_that_does_not_load_stops_the_server_with_exit_2(
     worktree: Path, monkeypatch: Any
 ) -> None:
     monkeypatch.chdir(worktree)
-    result = CliRunner().invoke(app, ["serve", "--model", "models/absent.skops", "--port", "0"])
+    (worktree / "models" / "broken.skops").write_bytes(b"not a zip archive")
+    result = CliRunner().invoke(app, ["serve", "--model", "models/broken.skops", "--port", "0"])
     assert result.exit_code == 2, result.output
-    assert "the model did not load" in result.output and "absent.skops" in result.output
+    assert "the model did not load" in result.output and "broken.skops" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("reference", "says"),
+    [
+        ("models/absent.skops", "models/absent.skops: model file not found"),
+        ("penguins-classifier@1.2", "'penguins-classifier@1.2' is not NAME@vX.Y.Z"),
+        ("penguins-classifier#", "'penguins-classifier#' is not NAME@vX.Y.Z"),
+        ("nomodel@v1.0.0", "not a git repository"),
+    ],
+)
+def test_a_reference_that_names_no_model_is_one_line_before_the_server_starts(
+    worktree: Path, monkeypatch: Any, reference: str, says: str
+) -> None:
+    monkeypatch.chdir(worktree)
+    result = CliRunner().invoke(app, ["serve", "--model", reference, "--port", "0"])
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.strip().splitlines()  # no server log: it never started
+    assert line.startswith("error: ") and says in line and "; next: " in line
+
+
+@pytest.mark.parametrize("host", ["no-such-host.invalid", "192.0.2.1"])
+def test_a_host_that_is_not_this_machine_names_the_host_option(
+    worktree: Path, monkeypatch: Any, host: str
+) -> None:
+    monkeypatch.chdir(worktree)
+    result = CliRunner().invoke(
+        app, ["serve", "--model", "models/model.skops", "--host", host, "--port", "0"]
+    )
+    assert result.exit_code == 2, result.output
+    assert f"cannot listen on {host}:0" in result.stderr
+    assert "next: give --host an address of this machine" in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -117,10 +117,29 @@ def test_malformed_card_yaml(params: Params, outputs: dict[str, Path], tmp_path:
     document = yaml.safe_load((ROOT / "models/card.yaml").read_text())
     document["owners"] = [{"name": "x"}]
     human.write_text(yaml.safe_dump(document))
-    with pytest.raises(DocumentInvalid, match=r"card.yaml: owners.0: 'contact' is a required"):
+    with pytest.raises(DocumentInvalid, match=r"card.yaml: owners.0.contact: missing; it is req"):
         api.build_card(
             params=params, sources=sources_for(outputs, human=human), output=tmp_path / "c.md"
         )
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("", "(top level): got null; allowed: object"),
+        ("- a\n- b\n", '(top level): got ["a", "b"]; allowed: object'),
+    ],
+)
+def test_a_card_yaml_that_is_not_a_mapping_is_named_in_json_words(
+    params: Params, outputs: dict[str, Path], tmp_path: Path, text: str, problem: str
+) -> None:
+    human = tmp_path / "card.yaml"
+    human.write_text(text)
+    with pytest.raises(DocumentInvalid) as caught:
+        api.build_card(
+            params=params, sources=sources_for(outputs, human=human), output=tmp_path / "c.md"
+        )
+    assert caught.value.message == f"{human}: {problem}"
 
 
 @pytest.mark.parametrize("where", ["root", "elsewhere"])
@@ -183,3 +202,25 @@ def test_cli_card_build_outside_a_pipeline(tmp_path: Path, monkeypatch: pytest.M
     result = runner.invoke(app, ["card", "build"])
     assert result.exit_code == 2
     assert "metrics/metrics.json: metrics file not found" in result.stderr
+
+
+def test_cli_card_check_refuses_a_card_text_file_that_is_not_there(tmp_path: Path) -> None:
+    good = str(ROOT / "tests/golden/model_card.md")
+    typo = tmp_path / "crad.yaml"
+    result = runner.invoke(app, ["card", "check", good, "-i", str(typo)])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.strip() == (
+        f"error: {typo}: card text file not found; "
+        "next: check the path given to --input (by default models/card.yaml)"
+    )
+
+
+def test_cli_card_check_of_a_binary_card_is_one_line_with_the_next_step(tmp_path: Path) -> None:
+    card = tmp_path / "README.md"
+    card.write_bytes(b"---\n\xff\xfe\n---\n")
+    result = runner.invoke(app, ["card", "check", str(card)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"error: {card}: the model card is not UTF-8 text (invalid start byte at byte 4); "
+        "next: pass the model card itself, saved as UTF-8"
+    )

@@ -73,7 +73,10 @@ def test_missing_params_file_is_one_line_exit_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()
-    assert lines == [f"error: {tmp_path / 'nope.yaml'}: parameters file not found"]
+    assert lines == [
+        f"error: {tmp_path / 'nope.yaml'}: parameters file not found; next: run mlvc inside "
+        "the project (the folder that holds params.yaml and dvc.yaml)"
+    ]
 
 
 def test_malformed_yaml_is_one_line_with_next_step(tmp_path: Path) -> None:

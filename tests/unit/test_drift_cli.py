@@ -88,7 +88,10 @@ def one_line_error(result: typer.testing.Result) -> str:
 def test_bad_input_is_one_line_exit_2(batches: tuple[Path, Path], tmp_path: Path) -> None:
     reference, current = batches
     line = one_line_error(invoke("-r", tmp_path / "nope.csv", "-c", current))
-    assert line == f"error: {tmp_path / 'nope.csv'}: reference data file not found"
+    assert line == (
+        f"error: {tmp_path / 'nope.csv'}: reference data file not found; "
+        "next: check the path (is it spelled right?)"
+    )
 
     empty = tmp_path / "empty.csv"
     empty.write_text("")

@@ -50,5 +50,7 @@ def test_md5_matches_known_digest(tmp_path: Path) -> None:
 def test_unreadable_data(tmp_path: Path, name: str, content: bytes, message: str) -> None:
     path = tmp_path / name
     path.write_bytes(content)
-    with pytest.raises(DataFileUnreadable, match=message):
+    with pytest.raises(DataFileUnreadable, match=message) as raised:
         read_table(path)
+    assert raised.value.hint  # the next step
+    assert ".;" not in str(raised.value)  # the reader's sentence joins the hint cleanly

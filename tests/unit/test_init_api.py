@@ -378,3 +378,41 @@ def test_a_repeated_column_name_is_refused_naming_it(project: Path, tmp_path: Pa
     with pytest.raises(DataFileUnreadable, match="duplicate column name\\(s\\): x") as raised:
         api.init_project(data=data, target="y", repo=project)
     assert "rename the repeated columns" in str(raised.value.hint)
+
+
+def test_a_project_without_dvc_yaml_is_one_line_and_changes_nothing(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (project / "dvc.yaml").unlink()
+    data = mixed_table(tmp_path / "churn.csv")
+    before = snapshot(project)
+    monkeypatch.chdir(project)
+    done = runner.invoke(app, ["init", "--data", str(data), "--target", "churned"])
+    assert done.exit_code == 2, done.output
+    assert done.stderr.strip() == (
+        f"error: {project / 'dvc.yaml'}: pipeline file not found; "
+        "next: run mlvc inside the project (the folder that holds params.yaml and dvc.yaml)"
+    )
+    assert snapshot(project) == before
+
+
+def test_a_table_with_a_repeated_column_name_is_refused(project: Path, tmp_path: Path) -> None:
+    data = tmp_path / "repeated.csv"
+    data.write_text("a,a,y\n1,2,x\n1,4,z\n")
+    with pytest.raises(ToolkitError, match=r"repeated.csv: .*duplicate column name\(s\): a"):
+        api.init_project(data=data, target="a", repo=project)
+
+
+def test_a_missing_target_in_a_wide_table_lists_a_few_columns(
+    project: Path, tmp_path: Path
+) -> None:
+    data = tmp_path / "wide.csv"
+    names = [f"feature_{i}" for i in range(5000)]
+    data.write_text(",".join(names) + "\n" + ",".join("1" for _ in names) + "\n")
+    with pytest.raises(InitTargetMissing) as raised:
+        api.init_project(data=data, target="label", repo=project)
+    assert raised.value.message == (
+        f"{data}: no column 'label' to predict; columns: "
+        + ", ".join(names[:12])
+        + " and 4988 more"
+    )

@@ -153,3 +153,11 @@ def test_yaml_nan_and_inf_are_refused_by_params_check(
         "drift.drift_share",
         "split.test_size",
     }
+
+
+def test_a_huge_value_is_quoted_cut_with_its_length(params_doc: dict[str, Any]) -> None:
+    params_doc["train"]["estimator"] = "x" * 1_000_000
+    (problem,) = check_params_document(params_doc, SCHEMA)
+    assert problem.key == "train.estimator"
+    assert problem.got == '"' + "x" * 199 + "... (1,000,002 characters)"
+    assert len(problem.message) < 400

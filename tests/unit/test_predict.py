@@ -349,6 +349,19 @@ def test_rejects_over_the_output_are_refused_before_any_work(project: Path) -> N
     assert not (project / "same.csv").exists()
 
 
+def test_an_output_directory_is_refused_as_a_directory(project: Path) -> None:
+    (project / "out").mkdir()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(project)
+        done = CliRunner().invoke(
+            app, ["predict", "-m", "models/model.skops", "batch.csv", "-o", "out"]
+        )
+    assert done.exit_code == 2, done.output
+    assert done.stderr.strip() == (
+        "error: out: refusing to write output over a directory; next: choose a regular file path"
+    )
+
+
 @pytest.mark.parametrize("name", ["scores.xlsx", "scores"])
 def test_an_output_suffix_that_names_no_format_is_refused(project: Path, name: str) -> None:
     runner = CliRunner()

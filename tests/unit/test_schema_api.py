@@ -242,3 +242,16 @@ def test_a_column_of_mixed_kinds_accepts_every_row_it_was_inferred_from(
     api.infer_schema(data=data, output=schema)
     assert json.loads(schema.read_text())["properties"]["mixed"] == expected
     assert api.check_schema(data=data, schema=schema).ok
+
+
+def test_infer_refuses_a_header_without_rows(tmp_path: Path) -> None:
+    header_only = tmp_path / "header.csv"
+    header_only.write_text("species,island\n")
+    out = tmp_path / "schema.json"
+    result = runner.invoke(app, ["schema", "infer", str(header_only), "-o", str(out)])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.strip() == (
+        f"error: {header_only}: the data file is empty (no header or no rows); "
+        "next: infer from a file with at least one row of data"
+    )
+    assert not out.exists()

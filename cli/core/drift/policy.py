@@ -22,6 +22,7 @@ KS_EXACT_ROWS = 10_000  # scipy's ks_2samp is exact up to this many rows per sam
 STD_FLOOR = 0.001  # the Wasserstein distance is divided by max(reference std, this), as Evidently
 OUT_OF_RANGE_SHARE = 0.01  # note a numeric column when this share of current values is out of range
 LISTED = 5  # values quoted in a note before "and N more"
+QUOTED_CHARS = 80  # characters of one value a note quotes (a huge cell stays readable)
 PREDICTION_COLUMN = "(predicted class)"
 
 

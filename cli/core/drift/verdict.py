@@ -24,6 +24,7 @@ from cli.core.drift.policy import (
     OUT_OF_RANGE_SHARE,
     PREDICTION,
     PREDICTION_COLUMN,
+    QUOTED_CHARS,
     DriftPolicy,
 )
 from cli.core.drift.statistics import (
@@ -77,6 +78,14 @@ def _distance_statistic(test: str, value: float, threshold: float, detail: str) 
         status=DRIFT if value >= threshold else OK,
         detail=detail,
     )
+
+
+def _quoted(value: object) -> str:
+    """``repr(value)`` cut to :data:`QUOTED_CHARS`, its full length named when cut."""
+    text = repr(value)
+    if len(text) <= QUOTED_CHARS:
+        return text
+    return f"{text[:QUOTED_CHARS]}... ({len(text):,} characters)"
 
 
 def _listed(items: list[str]) -> str:
@@ -166,7 +175,7 @@ def _category_tests(
         rows = sum(n for _, n in unseen)
         notes.append(
             f"{len(unseen)} value(s) not in the reference, each its own bin ({rows} rows): "
-            + _listed([f"{v!r} ({n})" for v, n in unseen])
+            + _listed([f"{_quoted(v)} ({n})" for v, n in unseen])
         )
     return stats, notes
 
