@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -494,7 +494,7 @@ def _caveats(facts: CardFacts) -> list[str]:
 def render_card(facts: CardFacts) -> str:
     """The whole card: YAML front matter, then the nine sections."""
     meta_block = yaml.safe_dump(front_matter(facts), sort_keys=False, allow_unicode=True)
-    builders = (
+    builders: tuple[Callable[[CardFacts], list[str]], ...] = (
         _details,
         _how_to_use,
         _intended_use,
