@@ -213,6 +213,29 @@ def test_an_output_ending_in_a_slash_names_a_folder_and_nothing_is_written(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_every_output_option_refuses_a_folder() -> None:
+    """Every -o/--output option (and --skip-invalid) goes through the one shared parser."""
+    import typer
+
+    def options(command: Any, path: str) -> list[tuple[str, Any]]:
+        found = [(path, p) for p in command.params if {"-o", "--skip-invalid"} & set(p.opts)]
+        for name, sub in sorted(getattr(command, "commands", {}).items()):
+            found += options(sub, f"{path} {name}".strip())
+        return found
+
+    seen = []
+    for path, option in options(typer.main.get_command(app), ""):
+        with pytest.raises(typer.BadParameter, match="names a folder"):
+            option.type.convert("out/", option, None)
+        seen.append((path, option.opts[0]))
+    assert seen == [
+        ("card build", "--output"),
+        ("predict", "--output"),
+        ("predict", "--skip-invalid"),
+        ("schema infer", "--output"),
+    ]
+
+
 def test_the_shell_completes_file_names_for_an_output_option(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
