@@ -11,7 +11,7 @@ functions), so importing this package stays cheap.
 from __future__ import annotations
 
 from cli.api.card import CardSources, build_card, check_card
-from cli.api.drift import check_drift, drift_policy
+from cli.api.drift import check_drift, drift_policy, drift_settings
 from cli.api.init import init_project
 from cli.api.models import check_model_reference, resolve_model
 from cli.api.monitor import monitor
@@ -46,6 +46,7 @@ __all__ = [
     "check_schema",
     "checkout",
     "drift_policy",
+    "drift_settings",
     "infer_schema",
     "init_project",
     "load_model",

@@ -89,6 +89,8 @@ def check_card(
     named by its key, so a release cannot ship a template card. ``None``, or the default
     ``models/card.yaml`` when it does not exist, skips that part (a card checked on its
     own); any other ``card_input`` must exist (a path typed wrong is an error, never a pass).
+    ``card_input`` is validated against its schema first, as ``build_card`` validates it:
+    a file ``build_card`` refuses (e.g. a list, not a mapping) is the same DocumentInvalid.
     """
     import json
 
@@ -115,7 +117,8 @@ def check_card(
             hint="fix the YAML between the '---' lines, or rebuild with 'mlvc card build'",
         ) from None
     if card_input is not None and (card_input != paths.CARD_INPUT or card_input.is_file()):
-        from cli.adapters.files import read_yaml, require_file
+        from cli.adapters.card_sources import read_human_parts
+        from cli.adapters.files import require_file
         from cli.core.card_todos import todo_findings
 
         require_file(
@@ -123,6 +126,6 @@ def check_card(
             what="card text file",
             hint=f"check the path given to --input (by default {paths.CARD_INPUT})",
         )
-        document = read_yaml(card_input, what="card text file")
+        document = read_human_parts(card_input)
         problems += todo_findings(document, paths.shown(card_input))
     return CardReport(path=str(card), problems=tuple(problems))

@@ -1,4 +1,4 @@
-"""``check_drift`` and ``drift_policy``: the Python API of ``mlvc drift``.
+"""``check_drift``, ``drift_policy`` and ``drift_settings``: the Python API of ``mlvc drift``.
 
 Never prints and never exits; bad input raises :class:`cli.errors.ToolkitError`
 subclasses (missing or empty files, an unreadable schema, a reference without
@@ -26,6 +26,7 @@ def check_drift(
     schema: Path | None = None,
     model: Path | None = None,
     policy: DriftPolicy | None = None,
+    target: str | None = None,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
 ) -> DriftReport:
     """Compare ``current`` with ``reference`` column by column, and decide whether it drifted.
@@ -35,6 +36,9 @@ def check_drift(
     the reference and its ``type`` decides each column's kind; with ``model`` (a
     skops file) the predicted class distributions are compared too. The
     thresholds are ``policy`` (defaults: :class:`cli.core.drift.DriftPolicy`).
+    A reference column absent from ``current`` counts as drifted, except
+    ``target`` (the label column): a batch without labels is not compared on it
+    (the report's ``unlabelled_target`` names it).
     """
     from cli.adapters.drift_io import read_tables
     from cli.core.drift import DriftPolicy, build_report
@@ -71,6 +75,7 @@ def check_drift(
         predictions=predictions,
         model=str(model) if model is not None else None,
         policy=policy,
+        target=target,
     )
 
 
@@ -79,6 +84,15 @@ def drift_policy(*, params: Path = paths.PARAMS) -> DriftPolicy:
 
     A directory, or a path below a file, is an error (one line), not a missing file.
     """
+    return drift_settings(params=params)[0]
+
+
+def drift_settings(*, params: Path = paths.PARAMS) -> tuple[DriftPolicy, str | None]:
+    """The ``drift:`` thresholds and the ``data.target`` column of a params file, read once.
+
+    The defaults and no target when the file does not exist; a directory, or a
+    path below a file, is an error (one line), not a missing file.
+    """
     from cli.core.drift import DriftPolicy
     from cli.errors import ParamsInvalid
     from cli.params import load_params, to_document
@@ -86,10 +100,12 @@ def drift_policy(*, params: Path = paths.PARAMS) -> DriftPolicy:
     try:
         params.stat()
     except FileNotFoundError:
-        return DriftPolicy()
+        return DriftPolicy(), None
     except OSError:
         pass  # read by load_params, which names the failure
+    loaded = load_params(params)
     try:
-        return DriftPolicy(**to_document(load_params(params).drift))
+        policy = DriftPolicy(**to_document(loaded.drift))
     except ValueError as exc:  # a rule JSON Schema cannot express, e.g. psi_drift >= psi_warning
         raise ParamsInvalid(str(params), [f"drift: {exc}"]) from None
+    return policy, loaded.data.target

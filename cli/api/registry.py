@@ -28,6 +28,7 @@ from cli.errors import (
     NoVersionYet,
     StageUnassigned,
     ToolkitError,
+    UnknownRegistryStage,
 )
 
 if TYPE_CHECKING:
@@ -80,6 +81,12 @@ def _listing_order(repo: Path, seen: set[str]) -> tuple[str, ...]:
     """
     if seen <= set(DEFAULT_STAGES):
         return DEFAULT_STAGES
+    return _policy_order(repo)
+
+
+def _policy_order(repo: Path) -> tuple[str, ...]:
+    """release.stages of ``repo``'s params.yaml; the default order (dev, staging, prod) when
+    the file is missing or unreadable (a bare mirror) or lists none."""
     from cli.api.registry_lookup import release_policy
 
     try:
@@ -94,7 +101,9 @@ def registry_history(
     """Every registration, deregistration, assignment and unassignment of ``model``.
 
     Newest first, as ``gto history`` lists them; ``stage`` keeps that stage's events.
-    Reads the git tags alone (a bare mirror too).
+    Reads the git tags alone (a bare mirror too). A ``stage`` that no tag of ``model``
+    names and the policy (release.stages) does not list is UnknownRegistryStage (a typo
+    would otherwise list no events); only then is ``params.yaml`` read.
     """
     from cli.results.registry import HistoryEvent, RegistryHistory
 
@@ -102,9 +111,17 @@ def registry_history(
     known = sorted(build_states(records))
     if model not in known:
         raise ModelNotInRegistry(model, known)
+    history = build_history(model, records)
+    if stage is not None:
+        seen = {e.stage for e in history if e.stage}
+        if stage not in seen:
+            order = _policy_order(repo)
+            if stage not in order:
+                raise UnknownRegistryStage(stage, in_stage_order(seen | set(order), order))
     events = tuple(
         HistoryEvent(e.timestamp, e.event, e.version, e.stage, e.commit, e.tag)
-        for e in build_history(model, records, stage=stage)
+        for e in history
+        if stage is None or e.stage == stage
     )
     return RegistryHistory(model=model, stage=stage, events=events)
 

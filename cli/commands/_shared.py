@@ -86,6 +86,46 @@ ReportFormatOption = format_option(
 )
 
 
+def output_file(example: str) -> dict[str, Any]:
+    """``typer.Option`` settings of an option that names a file to write (``-o``).
+
+    The parser sees the value as typed, before it becomes a ``Path`` (which drops a
+    trailing ``/``): a value that names a folder (``out/``, ``.``, ``..``) is a usage
+    error (exit 2, nothing written) whose message suggests a file in it, ``example``
+    (e.g. ``predictions.csv``). ``-`` (standard output) passes. The shell completes
+    file names (:func:`complete_paths`).
+    """
+
+    def path(value: str | Path) -> Path:
+        """``value`` as a Path, unless it names a folder (the name is the help's ``<path>``)."""
+        if isinstance(value, Path):  # a default: never typed with a trailing slash
+            return value
+        text = value.replace(os.sep, "/")
+        if text.rsplit("/", 1)[-1] in ("", ".", ".."):
+            folder = text if text.endswith("/") or not text else f"{text}/"
+            raise typer.BadParameter(
+                f"'{value}' names a folder; name the file to write in it, e.g. {folder}{example}"
+            )
+        return Path(value)
+
+    return {"parser": path, "autocompletion": complete_paths}
+
+
+def complete_paths(incomplete: str) -> list[str]:
+    """The entries of the folder ``incomplete`` names that start as its last part does
+    (folders with a trailing ``/``): an option with a parser loses Typer's file completion."""
+    folder, slash, start = incomplete.rpartition("/")
+    try:
+        entries = sorted(Path(folder + slash or ".").iterdir())
+    except OSError:
+        return []
+    return [
+        f"{folder}{slash}{entry.name}{'/' if entry.is_dir() else ''}"
+        for entry in entries
+        if entry.name.startswith(start)
+    ]
+
+
 def _takes_path(annotation: Any) -> bool:
     """Whether a parameter annotated ``annotation`` holds a Path (``Path``, ``Path | None``)."""
     if get_origin(annotation) is Annotated:

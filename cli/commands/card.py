@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from cli import paths
-from cli.commands._shared import FormatOption, emit, funnel
+from cli.commands._shared import FormatOption, emit, funnel, output_file
 from cli.formats import Format
 
 app = typer.Typer(rich_markup_mode=None, help="Build and check model cards (Hugging Face format).")
@@ -18,7 +18,8 @@ app = typer.Typer(rich_markup_mode=None, help="Build and check model cards (Hugg
 @funnel
 def build(
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="Where to write the card.")
+        Path,
+        typer.Option("--output", "-o", help="Where to write the card.", **output_file("README.md")),
     ] = paths.MODEL_CARD,
     params: Annotated[
         Path, typer.Option("--params", "-p", help="Params file (card and data settings).")

@@ -47,8 +47,9 @@ def drift(
         typer.Option(
             "--params",
             "-p",
-            help="Params file whose 'drift:' section sets the thresholds "
-            "(built-in defaults when the file does not exist).",
+            help="Params file whose 'drift:' section sets the thresholds and whose "
+            "'data.target' names the label column (built-in defaults and no target when "
+            "the file does not exist).",
         ),
     ] = paths.PARAMS,
     fmt: DriftFormatOption = Format.text,
@@ -63,16 +64,19 @@ def drift(
     column: the change in its missing rate (drift at >= 0.1). PSI >= 0.25 is
     drift, >= 0.1 a warning. The dataset drifts when at least half of its
     columns drift; a reference column missing from the current file counts as
-    drifted. Exit 0 no drift, 1 drift (of the dataset or of the model's
-    predicted classes), 2 could not run.
+    drifted, except the target ('data.target' in --params): a batch without
+    labels is not compared on it. Exit 0 no drift, 1 drift (of the dataset or
+    of the model's predicted classes), 2 could not run.
     """
     from cli import api
 
+    policy, target = api.drift_settings(params=params)
     report = api.check_drift(
         reference=reference,
         current=current,
         schema=schema,
         model=model,
-        policy=api.drift_policy(params=params),
+        policy=policy,
+        target=target,
     )
     return emit(report, fmt, ok=report.ok)

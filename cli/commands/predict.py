@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from cli.commands._shared import funnel
+from cli.commands._shared import funnel, output_file
 from cli.errors import ExitCode
 from cli.progress import ProgressBar
 
@@ -45,6 +45,7 @@ def predict(
             "-o",
             help="Where to write the predictions ('-' or none: standard output).",
             metavar="OUTPUT",
+            **output_file("predictions.csv"),
         ),
     ] = None,
     fmt: Annotated[
@@ -61,6 +62,7 @@ def predict(
             "--skip-invalid",
             help="Score the valid rows and write the invalid ones, with their reasons, here.",
             metavar="REJECTS",
+            **output_file("rejects.csv"),
         ),
     ] = None,
     no_log: Annotated[

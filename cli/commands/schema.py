@@ -7,7 +7,14 @@ from typing import Annotated
 
 import typer
 
-from cli.commands._shared import STDOUT, FormatOption, ReportFormatOption, emit, funnel
+from cli.commands._shared import (
+    STDOUT,
+    FormatOption,
+    ReportFormatOption,
+    emit,
+    funnel,
+    output_file,
+)
 from cli.errors import ExitCode
 from cli.formats import Format
 from cli.progress import ProgressBar
@@ -26,7 +33,12 @@ def infer(
     ],
     # '-' prints the schema on standard output (docs/cli-conventions.md); the help text
     # stays as the README's generated reference quotes it
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the schema.")],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o", help="Where to write the schema.", **output_file("schema.json")
+        ),
+    ],
     title: Annotated[
         str | None, typer.Option("--title", help="Title of the schema (default: from the file).")
     ] = None,

@@ -80,6 +80,12 @@ def _notes(report: DriftReport) -> list[tuple[str, str]]:
     return [(row.column, note) for row in rows for note in row.notes]
 
 
+def _unlabelled(target: str) -> str:
+    return (
+        f"target column {target!r} is not in the current file (an unlabelled batch): not compared"
+    )
+
+
 def _summary(report: DriftReport) -> str:
     return (
         f"{report.drifted_columns} of {report.compared_columns} columns drifted "
@@ -119,6 +125,8 @@ def drift_report_text(report: DriftReport) -> str:
         lines += ["notes:"] + [f"  {column}: {note}" for column, note in notes]
     if report.extra_columns:
         lines.append(f"only in the current file (not compared): {', '.join(report.extra_columns)}")
+    if report.unlabelled_target is not None:
+        lines.append(_unlabelled(report.unlabelled_target))
     lines += [_summary(report), f"verdict: {_verdict(report)}"]
     return "\n".join(lines)
 
@@ -158,4 +166,6 @@ def drift_report_markdown(report: DriftReport) -> str:
     if report.extra_columns:
         extra = ", ".join(f"`{c}`" for c in report.extra_columns)
         lines += ["", f"Only in the current file (not compared): {extra}"]
+    if report.unlabelled_target is not None:
+        lines += ["", _cell(_unlabelled(report.unlabelled_target))]
     return "\n".join(lines)

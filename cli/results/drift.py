@@ -64,7 +64,7 @@ class DriftReport:
     reference_rows: int
     current_rows: int
     method: str  # p_values (small reference) | distances (large reference)
-    columns: tuple[ColumnDrift, ...]  # every reference column, in file order
+    columns: tuple[ColumnDrift, ...]  # every reference column but an absent target, in file order
     extra_columns: tuple[str, ...]  # in the current file only: reported, not compared
     drifted_columns: int
     compared_columns: int
@@ -73,6 +73,9 @@ class DriftReport:
     prediction: ColumnDrift | None
     model: str | None
     policy: DriftPolicy
+    # the target column when the current file lacks it (an unlabelled batch): not compared,
+    # not counted in drifted_columns or compared_columns
+    unlabelled_target: str | None = None
 
     @property
     def ok(self) -> bool:

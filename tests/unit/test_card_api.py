@@ -140,6 +140,10 @@ def test_a_card_yaml_that_is_not_a_mapping_is_named_in_json_words(
             params=params, sources=sources_for(outputs, human=human), output=tmp_path / "c.md"
         )
     assert caught.value.message == f"{human}: {problem}"
+    good = ROOT / "tests/golden/model_card.md"
+    with pytest.raises(DocumentInvalid) as checked:  # card check refuses what build refuses
+        api.check_card(card=good, card_input=human)
+    assert (checked.value.message, checked.value.hint) == (caught.value.message, caught.value.hint)
 
 
 @pytest.mark.parametrize("where", ["root", "elsewhere"])
@@ -212,6 +216,28 @@ def test_cli_card_check_refuses_a_card_text_file_that_is_not_there(tmp_path: Pat
     assert result.stderr.strip() == (
         f"error: {typo}: card text file not found; "
         "next: check the path given to --input (by default models/card.yaml)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("- a\n- b\n", '(top level): got ["a", "b"]; allowed: object'),
+        ("owners: 3\n", "description: missing; it is required (and 1 more)"),
+    ],
+)
+def test_cli_card_check_refuses_a_card_text_that_card_build_refuses(
+    tmp_path: Path, text: str, problem: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)  # the hint names the schema relative to the working directory
+    good = str(ROOT / "tests/golden/model_card.md")
+    human = tmp_path / "card.yaml"
+    human.write_text(text)
+    result = runner.invoke(app, ["card", "check", good, "-i", str(human)])
+    assert result.exit_code == 2 and result.stdout == "", result.output
+    (line,) = result.stderr.strip().splitlines()
+    assert line == (
+        f"error: {human}: {problem}; next: fix it against cli/schemas/card_input.schema.json"
     )
 
 

@@ -262,6 +262,28 @@ def test_report_share_verdict_and_missing_column() -> None:
     assert not relaxed.dataset_drift and relaxed.ok
 
 
+def test_an_absent_target_is_not_compared_but_other_absent_columns_drift() -> None:
+    """An unlabelled batch: the target is left out of the share; any other absent column counts."""
+    same = categories({"a": 5, "b": 5})
+    columns = [
+        ("a", "categorical", same, categories({"a": 10}), ()),
+        ("label", "categorical", same, None, ()),
+        ("c", "categorical", same, categories({"a": 5, "b": 5}), ()),
+        ("d", "categorical", same, categories({"a": 5, "b": 5}), ()),
+    ]
+    common = {"reference": "r.csv", "current": "c.csv", "reference_rows": 10, "current_rows": 10}
+    report = build_report(**common, columns=columns, policy=POLICY, target="label")
+    assert [c.column for c in report.columns] == ["a", "c", "d"]
+    assert (report.drifted_columns, report.compared_columns) == (1, 3)
+    assert report.unlabelled_target == "label" and report.ok  # 1 of 3 < 0.5
+    untargeted = build_report(**common, columns=columns, policy=POLICY)
+    assert untargeted.unlabelled_target is None and untargeted.columns[1].status == MISSING
+    assert (untargeted.drifted_columns, untargeted.compared_columns) == (2, 4)
+    other = build_report(**common, columns=columns, policy=POLICY, target="a")  # present: compared
+    assert other.unlabelled_target is None and other.columns[1].status == MISSING
+    assert [c.status for c in other.columns] == [DRIFT, MISSING, OK, OK]
+
+
 def test_prediction_drift_alone_fails_the_report() -> None:
     report = build_report(
         reference="r.csv",

@@ -115,6 +115,18 @@ def test_new_batch_2009_against_2007_2008(batches: tuple[Path, Path]) -> None:
     assert report.share_drifted == 0.25 and not report.dataset_drift and report.ok
 
 
+def test_the_target_is_compared_when_the_batch_has_it_and_left_out_when_it_does_not(
+    batches: tuple[Path, Path],
+) -> None:
+    labelled = check_drift(reference=batches[0], current=batches[1], target="species")
+    assert labelled == check_drift(reference=batches[0], current=batches[1])
+    assert by_name(labelled)["species"].status == OK and labelled.unlabelled_target is None
+    pd.read_csv(batches[1]).drop(columns="species").to_csv(batches[1], index=False)
+    unlabelled = check_drift(reference=batches[0], current=batches[1], target="species")
+    assert "species" not in by_name(unlabelled) and unlabelled.unlabelled_target == "species"
+    assert (unlabelled.drifted_columns, unlabelled.compared_columns) == (2, 7)
+
+
 def test_new_batch_psi_matches_numpy_on_the_raw_values(
     batches: tuple[Path, Path], penguins: pd.DataFrame
 ) -> None:

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from cli.app import app
 
 runner = CliRunner()
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -135,6 +136,35 @@ def test_missing_and_extra_columns_are_reported_not_errors(batches: tuple[Path, 
     assert any(line.startswith("sex ") and "MISSING" in line for line in result.stdout.splitlines())
     assert "only in the current file (not compared): gender" in result.stdout
     assert "  sex: absent from the current file: counted as drifted" in result.stdout
+
+
+def test_an_unlabelled_batch_is_not_counted_on_its_target(
+    batches: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """params.yaml's data.target (species) absent from the batch: reported, not compared."""
+    params = tmp_path / "params.yaml"
+    params.write_text((ROOT / "params.yaml").read_text())
+    pd.read_csv(batches[1]).drop(columns="species").to_csv(batches[1], index=False)
+    result = invoke("-r", batches[0], "-c", batches[1], "-p", params)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert not any(line.startswith("species ") for line in lines)
+    assert (
+        "target column 'species' is not in the current file (an unlabelled batch): not compared"
+        in lines
+    )
+    assert lines[-2] == "2 of 7 columns drifted (28.6%); the dataset drifts at >= 50%"
+    document = json.loads(
+        invoke("-r", batches[0], "-c", batches[1], "-p", params, "-f", "json").stdout
+    )
+    assert document["unlabelled_target"] == "species" and document["compared_columns"] == 7
+    markdown = invoke("-r", batches[0], "-c", batches[1], "-p", params, "-f", "md").stdout
+    assert "target column 'species' is not in the current file" in markdown
+
+    pd.read_csv(batches[1]).drop(columns="island").to_csv(batches[1], index=False)
+    other = invoke("-r", batches[0], "-c", batches[1], "-p", params, "-f", "json")
+    rows = {row["column"]: row for row in json.loads(other.stdout)["columns"]}
+    assert rows["island"]["status"] == "missing" and rows["island"]["drifted"]  # still counts
 
 
 def test_every_option_has_help() -> None:

@@ -171,6 +171,85 @@ def test_the_shell_completes_only_the_formats_a_command_offers(
     assert result.stdout.split() == ["text", "json"]
 
 
+FOLDER = "names a folder; name the file to write in it, e.g."
+
+
+@pytest.mark.parametrize(
+    ("argv", "says", "command"),
+    [
+        (
+            ["schema", "infer", TINY_CSV, "-o", "out/"],
+            f"'out/' {FOLDER} out/schema.json",
+            "schema infer",
+        ),
+        (
+            ["schema", "infer", TINY_CSV, "--output", "."],
+            f"'.' {FOLDER} ./schema.json",
+            "schema infer",
+        ),
+        (
+            ["predict", TINY_CSV, "-m", "m.skops", "-o", "out/"],
+            f"{FOLDER} out/predictions.csv",
+            "predict",
+        ),
+        (
+            ["predict", TINY_CSV, "-m", "m.skops", "--skip-invalid", "bad/"],
+            f"{FOLDER} bad/rejects.csv",
+            "predict",
+        ),
+        (["card", "build", "-o", "models/"], f"'models/' {FOLDER} models/README.md", "card build"),
+    ],
+)
+def test_an_output_ending_in_a_slash_names_a_folder_and_nothing_is_written(
+    argv: list[str], says: str, command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A trailing slash is lost once the value is a Path: it would write a file 'out'."""
+    monkeypatch.chdir(tmp_path)
+    result = invoke(*map(str, argv))
+    assert result.exit_code == 2
+    line = one_line(result)
+    assert line.startswith("error: Invalid value for '--") and says in line
+    assert line.endswith(f"; next: see 'mlvc {command} -h' for the usage")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_every_output_option_refuses_a_folder() -> None:
+    """Every -o/--output option (and --skip-invalid) goes through the one shared parser."""
+    import typer
+
+    def options(command: Any, path: str) -> list[tuple[str, Any]]:
+        found = [(path, p) for p in command.params if {"-o", "--skip-invalid"} & set(p.opts)]
+        for name, sub in sorted(getattr(command, "commands", {}).items()):
+            found += options(sub, f"{path} {name}".strip())
+        return found
+
+    seen = []
+    for path, option in options(typer.main.get_command(app), ""):
+        with pytest.raises(typer.BadParameter, match="names a folder"):
+            option.type.convert("out/", option, None)
+        seen.append((path, option.opts[0]))
+    assert seen == [
+        ("card build", "--output"),
+        ("predict", "--output"),
+        ("predict", "--skip-invalid"),
+        ("schema infer", "--output"),
+    ]
+
+
+def test_the_shell_completes_file_names_for_an_output_option(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "old.json").write_text("{}")
+    (tmp_path / "other.csv").write_text("")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("_MLVC_COMPLETE", "complete_bash")
+    monkeypatch.setenv("COMP_CWORD", "5")
+    for typed, offered in (("o", ["other.csv", "out/"]), ("out/", ["out/old.json"])):
+        monkeypatch.setenv("COMP_WORDS", f"mlvc schema infer d.csv -o {typed}")
+        assert runner.invoke(app, [], prog_name="mlvc").stdout.split() == offered
+
+
 @pytest.mark.parametrize(
     ("argv", "missing", "hint"),
     [

@@ -79,3 +79,36 @@ def test_times_are_iso_8601_in_text_and_json(tmp_path: Path, fmt: str) -> None:
         assert WHEN in shown
     history = CliRunner().invoke(app, ["registry", "history", NAME, "--repo", str(repo)])
     assert WHEN in history.stdout
+
+
+def test_history_of_an_unknown_stage_is_one_line_exit_2(tmp_path: Path) -> None:
+    """A stage no tag of the model names and the policy does not list is a typo, not 'no
+    events'; the known stages are the policy's (the default here: no params.yaml) and the
+    tags'."""
+    repo = _registry(tmp_path, ["dev", "legacy"])
+    result = CliRunner().invoke(app, ["registry", "history", NAME, "--stage", "qa", "--repo", repo])
+    assert result.exit_code == 2 and result.stdout == "", result.output
+    (line,) = result.stderr.strip().splitlines()
+    assert line == (
+        "error: unknown stage 'qa'; stages are: dev -> staging -> prod -> legacy; "
+        "next: use one of them, or add it to release.stages in params.yaml"
+    )
+    for stage, count in (("legacy", 1), ("prod", 0)):  # seen in tags; in the policy, no event
+        shown = api.registry_history(model=NAME, stage=stage, repo=repo)
+        assert len(shown.events) == count
+    listed = CliRunner().invoke(
+        app, ["registry", "history", NAME, "--stage", "prod", "--repo", repo]
+    )
+    assert listed.exit_code == 0, listed.output
+
+
+def test_history_reads_a_custom_policy_for_a_stage_without_events(tmp_path: Path) -> None:
+    repo = _registry(tmp_path, ["dev"])
+    params = yaml.safe_load((ROOT / "params.yaml").read_text())
+    params["release"]["stages"] = ["dev", "qa", "prod"]
+    (repo / "params.yaml").write_text(yaml.safe_dump(params))
+    assert api.registry_history(model=NAME, stage="qa", repo=repo).events == ()
+    (repo / "params.yaml").write_text("release: [unclosed")  # unreadable: the default stages
+    result = CliRunner().invoke(app, ["registry", "history", NAME, "--stage", "qa", "--repo", repo])
+    assert result.exit_code == 2
+    assert "unknown stage 'qa'; stages are: dev -> staging -> prod" in result.stderr

@@ -292,16 +292,23 @@ def build_report(
     predictions: tuple[CategorySummary, CategorySummary] | None = None,
     model: str | None = None,
     policy: DriftPolicy,
+    target: str | None = None,
 ) -> DriftReport:
     """The report from per-column summaries ``(name, kind, reference, current or None, notes)``.
 
     The method follows the reference size: p-value tests up to
-    ``policy.small_sample_rows`` reference rows, distances above.
+    ``policy.small_sample_rows`` reference rows, distances above. A reference
+    column absent from the current file counts as drifted, except ``target``:
+    a batch without its labels is not compared on them and not counted.
     """
     small = reference_rows <= policy.small_sample_rows
+    unlabelled = next(
+        (name for name, _, _, cur, _ in columns if name == target and cur is None), None
+    )
     rows = tuple(
         compare_column(name, kind, ref, cur, small=small, policy=policy, notes=notes)
         for name, kind, ref, cur, notes in columns
+        if name != unlabelled
     )
     drifted = sum(row.drifted for row in rows)
     share = drifted / len(rows) if rows else 0.0
@@ -322,4 +329,5 @@ def build_report(
         ),
         model=model,
         policy=policy,
+        unlabelled_target=unlabelled,
     )
