@@ -34,9 +34,13 @@ $(VENV)/.installed: requirements.lock pyproject.toml | $(UV)
 	$(PY) .ci/warm-bytecode.py
 	@touch $@
 
-# The dev, bench and s3 extras: a superset of requirements.lock at the same versions.
+# The dev, bench and s3 extras: a superset of requirements.lock at the same versions. The
+# tests start many processes (DVC's experiments queue, GTO, servers) that import modules a
+# pipeline run does not: the whole venv gets bytecode here (the runtime-only venv of
+# `make install` keeps bytecode for what a run imports).
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
 	$(UV) pip install --quiet --compile-bytecode --python $(PY) -r requirements-dev.lock
+	$(PY) -m compileall -q -j 0 "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
 	@touch $@
 
 install: $(VENV)/.installed ## Create .venv with the runtime packages only (requirements.lock): the pipeline and the CLI
@@ -65,8 +69,10 @@ gto-env: install ## GTO 1.10.1 in its own venv (MLVC_GTO_VENV, default ~/.cache/
 # the fast kind, then the slow kind, prints both wall times beside these, and fails
 # when either run failed (pytest's exit 5, no tests collected, included).
 FAST_BUDGET_S := 90
-# pytest-xdist workers: one per core (each test has its own temporary folder and port)
-PYTEST_WORKERS ?= -n auto
+# pytest-xdist workers: one per core (each test has its own temporary folder and port); an idle
+# worker takes queued tests from a busy one (worksteal), so a few long tests do not end the run
+# on one worker while the other waits
+PYTEST_WORKERS ?= -n auto --dist worksteal
 WHOLE_BUDGET_S := 360
 
 test: install-dev gto-env ## Run the whole suite (fast kind, then slow kind) and print the wall times beside the budgets

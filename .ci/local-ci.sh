@@ -15,6 +15,7 @@
 # Usage: .ci/local-ci.sh   (or `make ci`). Exit status: the first failing step's.
 # Environment:
 #   LOCAL_CI_TEST_TARGET  make target for the tests (default: test; `test-fast` skips slow ones)
+#   LOCAL_CI_SKIP_LINT=1  skip `make lint` (for a caller that lints the same tree itself)
 #   LOCAL_CI_OUT          copy the artifacts (report.md, report.json, the plots' index.html,
 #                         models/README.md) here
 #   LOCAL_CI_KEEP=1       keep the temporary folder (its path is printed)
@@ -65,8 +66,12 @@ git push -q origin local-ci
 step "make install"
 make install
 export PATH="$tmp/work/.venv/bin:$PATH" # what ci.yml appends to GITHUB_PATH
-step "make lint"
-make lint
+if [ "${LOCAL_CI_SKIP_LINT:-0}" = 1 ]; then
+    step "make lint (skipped: LOCAL_CI_SKIP_LINT=1, the caller lints this tree itself)"
+else
+    step "make lint"
+    make lint
+fi
 step "make ${LOCAL_CI_TEST_TARGET:-test}"
 make "${LOCAL_CI_TEST_TARGET:-test}"
 

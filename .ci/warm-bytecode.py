@@ -44,6 +44,12 @@ LIBRARIES = (
     "jsonschema",
     "yaml",
     "typer",
+    # `mlvc serve` (imported inside its functions, so the command modules above miss them)
+    "fastapi",
+    "starlette.applications",
+    "uvicorn",
+    "uvicorn.protocols.http.httptools_impl",
+    "prometheus_client",
 )
 
 

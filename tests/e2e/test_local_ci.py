@@ -1,7 +1,8 @@
 """``.ci/local-ci.sh`` (``make ci``): the sequence of ci.yml against a bare git remote.
 
-Slow (a fresh virtual environment from the lock files, lint, one test file, a full
-``dvc repro``): minutes. Skipped inside a local CI run, which would otherwise start itself.
+Slow (a fresh virtual environment from the lock files, one test file, a full
+``dvc repro``; not lint: the session running this test lints the same tree): minutes.
+Skipped inside a local CI run, which would otherwise start itself.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ def test_local_ci_passes_and_writes_the_pull_request_report(tmp_path: Path) -> N
     env = dict(os.environ)
     env.update(
         LOCAL_CI_TEST_TARGET="test-fast",
+        # the session that runs this test lints the same tree (make lint, then make test)
+        LOCAL_CI_SKIP_LINT="1",
         # The outer session runs every test once; in the clone, one file shows that the
         # fresh environment runs pytest (the fast suite twice would double its time).
         PYTEST_ADDOPTS="tests/test_docs.py",
@@ -41,6 +44,7 @@ def test_local_ci_passes_and_writes_the_pull_request_report(tmp_path: Path) -> N
     log = f"{done.stdout[-3000:]}\n--- stderr ---\n{done.stderr[-5000:]}"
     assert done.returncode == 0, log
     assert "==> local CI passed" in done.stderr
+    assert "==> make lint (skipped: LOCAL_CI_SKIP_LINT=1" in done.stderr
     assert "==> dvc.lock committed up to date: git diff --exit-code dvc.lock" in done.stderr
     assert "==> reproducibility gate: mlvc pipeline verify" in done.stderr
     assert "reproducible: all " in done.stdout  # every stage rerun without any cache

@@ -62,7 +62,7 @@ def test_make_test_runs_each_kind_once_and_prints_both_budgets() -> None:
     assert body.count("-m pytest") == 2
     assert '-m pytest -m "not slow" $(PYTEST_WORKERS)' in body
     assert "-m pytest -m slow $(PYTEST_WORKERS)" in body
-    assert re.search(r"^PYTEST_WORKERS \?= -n auto$", MAKEFILE, re.M)
+    assert re.search(r"^PYTEST_WORKERS \?= -n auto --dist worksteal$", MAKEFILE, re.M)
     assert re.search(r"^FAST_BUDGET_S := 90$", MAKEFILE, re.M)
     assert re.search(r"^WHOLE_BUDGET_S := 360$", MAKEFILE, re.M)
     assert "fast suite" in body and "whole suite" in body and "budget" in body
