@@ -23,6 +23,16 @@ from tests.isolation import isolated_git_env
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 TINY_CSV = FIXTURES / "penguins_tiny.csv"
+# One penguin as a request body or a batch row: the first row of the bundled data
+PENGUIN_ROW = {
+    "island": "Torgersen",
+    "bill_length_mm": 39.1,
+    "bill_depth_mm": 18.7,
+    "flipper_length_mm": 181,
+    "body_mass_g": 3750,
+    "sex": "male",
+    "year": 2007,
+}
 
 HYPOTHESIS_PROFILES = ("ci", "dev")
 # A test's own @settings(max_examples=...) still wins over the profile's bound. Both derive

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 
 def isolated_git_env(home: Path) -> dict[str, str]:
@@ -19,3 +23,13 @@ def isolated_git_env(home: Path) -> dict[str, str]:
         "DVC_NO_ANALYTICS": "1",
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
     }
+
+
+@contextmanager
+def isolated_git_environment(home: Path) -> Iterator[None]:
+    """The process environment set to :func:`isolated_git_env` inside the block, restored
+    after it (for module-scoped fixtures, which cannot take ``monkeypatch``)."""
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in isolated_git_env(home).items():
+            mp.setenv(key, value)
+        yield

@@ -92,6 +92,7 @@ def serve_model(
     """
     from contextlib import nullcontext
 
+    from cli.api.models import check_model_reference, resolve_model
     from cli.results.models import ServeStopped
 
     if workers > 1:
@@ -99,10 +100,9 @@ def serve_model(
 
         if worker_factory is None:
             raise ValueError("several workers need a worker_factory (module:function)")
+        resolve_model(reference, repo=repo)  # a bad reference or model fails once, not per worker
         run_workers(factory=worker_factory, host=host, port=port, workers=workers)
         return ServeStopped(reference, host, port, workers, None)
-    from cli.api.models import check_model_reference
-
     # A reference that names no model is refused before the server listens; the model
     # itself loads after (``/health`` is 503 until then).
     check_model_reference(reference, repo=repo)

@@ -83,7 +83,6 @@ def serve(
     from cli.adapters.signals import serving_signals
 
     if workers > 1:
-        api.resolve_model(model)  # a bad reference fails here, once, not in every worker
         settings = {"reference": model, "max_body_bytes": max_body_bytes, "max_rows": max_rows}
         os.environ[WORKER_SETTINGS] = json.dumps(settings)  # inherited by the workers
     stopped = api.serve_model(

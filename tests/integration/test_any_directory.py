@@ -22,7 +22,7 @@ from cli import api, paths
 from cli.api import release
 from cli.app import app
 from cli.params import params_from_dict
-from tests.isolation import isolated_git_env
+from tests.isolation import isolated_git_environment
 from tests.registry_repo import NAME, run
 from tests.unit.test_stages import run_all
 
@@ -89,9 +89,7 @@ def build_project(repo: Path) -> None:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    with pytest.MonkeyPatch.context() as mp:
-        for key, value in isolated_git_env(tmp_path_factory.mktemp("home")).items():
-            mp.setenv(key, value)
+    with isolated_git_environment(tmp_path_factory.mktemp("home")):
         repo = tmp_path_factory.mktemp("project") / "repo"
         repo.mkdir()
         build_project(repo)

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from cli import api
 from cli.app import app
 from tests import model_files
-from tests.isolation import isolated_git_env
+from tests.isolation import isolated_git_environment
 from tests.registry_repo import copy_repo, run
 from tests.test_markdown import assert_tables_render
 
@@ -97,9 +97,7 @@ def build_project(
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A classifier project with v0.0.1 released and promoted to prod."""
-    with pytest.MonkeyPatch.context() as mp:
-        for key, value in isolated_git_env(tmp_path_factory.mktemp("home")).items():
-            mp.setenv(key, value)
+    with isolated_git_environment(tmp_path_factory.mktemp("home")):
         frame = model_files.penguins()
         pipeline = model_files.classifier(frame, seed=0)
         meta = model_files.classifier_meta(pipeline, frame)
@@ -311,9 +309,7 @@ REGRESSION_FEATURES = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm"]
 @pytest.fixture(scope="module")
 def regression_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A regressor of body mass (gated on rmse) with v0.0.1 released and promoted to prod."""
-    with pytest.MonkeyPatch.context() as mp:
-        for key, value in isolated_git_env(tmp_path_factory.mktemp("home")).items():
-            mp.setenv(key, value)
+    with isolated_git_environment(tmp_path_factory.mktemp("home")):
         frame = model_files.penguins()
         pipeline = model_files.regressor(frame)
         meta = {

@@ -27,7 +27,7 @@ from cli.errors import (
     UnknownModelVersion,
 )
 from tests import model_files
-from tests.isolation import isolated_git_env
+from tests.isolation import isolated_git_environment
 from tests.registry_repo import copy_repo, new_commit, run, write_dvc_local_config
 
 NAME = "penguins-classifier"
@@ -92,9 +92,7 @@ def released_project(repo: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    with pytest.MonkeyPatch.context() as mp:
-        for key, value in isolated_git_env(tmp_path_factory.mktemp("home")).items():
-            mp.setenv(key, value)
+    with isolated_git_environment(tmp_path_factory.mktemp("home")):
         yield released_project(tmp_path_factory.mktemp("template") / "repo")
 
 

@@ -33,19 +33,11 @@ from cli.adapters.http_server import ModelServer, ServeLimits
 from cli.app import app
 from cli.commands.serve import schema_lines
 from cli.core.modeling import build_pipeline
-from tests.conftest import ROOT, TINY_CSV
+from tests.conftest import PENGUIN_ROW, ROOT, TINY_CSV
 
 NUMERIC = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"]
 CATEGORICAL = ["island", "sex"]
-ROW = {
-    "island": "Torgersen",
-    "bill_length_mm": 39.1,
-    "bill_depth_mm": 18.7,
-    "flipper_length_mm": 181,
-    "body_mass_g": 3750,
-    "sex": "male",
-    "year": 2007,
-}
+ROW = PENGUIN_ROW
 CLASSES = ["Adelie", "Chinstrap", "Gentoo"]
 BOUND = 30.0  # seconds any wait in these tests may take before it fails
 

@@ -24,7 +24,7 @@ from cli import api
 from cli.adapters.prediction_log import read_prediction_log
 from tests.integration.test_predict_registry import NAME, released_project
 from tests.integration.test_serve import BOUND, ROW, call, free_port, wait_for
-from tests.isolation import isolated_git_env
+from tests.isolation import isolated_git_environment
 from tests.registry_repo import copy_repo
 
 PROD = f"{NAME}#prod"
@@ -34,9 +34,7 @@ THREADS, REQUESTS = 4, 50  # the bounded load during the swap
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The project with v0.0.1 (seed 0, in prod) and v0.0.2 (seed 1, released)."""
-    with pytest.MonkeyPatch.context() as mp:
-        for key, value in isolated_git_env(tmp_path_factory.mktemp("home")).items():
-            mp.setenv(key, value)
+    with isolated_git_environment(tmp_path_factory.mktemp("home")):
         yield released_project(tmp_path_factory.mktemp("template") / "repo")
 
 

@@ -18,6 +18,7 @@ import pytest
 from cli.adapters.prediction_log import LogSettings, PredictionLog, read_prediction_log
 from cli.core.schema.cells import ABSENT
 from cli.core.schema.columns import to_cells
+from tests.conftest import PENGUIN_ROW
 
 COLUMNS: list[list[Any]] = [
     [1, 2.5, -3, 4.0, float("inf"), 2**60, -(2**53) - 1, 0.1],
@@ -91,15 +92,7 @@ def test_records_are_sampled_and_switched_off_as_frames_are(tmp_path: Path) -> N
     assert read_prediction_log(tmp_path / "off", "m").empty
 
 
-ROW = {
-    "island": "Torgersen",
-    "bill_length_mm": 39.1,
-    "bill_depth_mm": 18.7,
-    "flipper_length_mm": 181,
-    "body_mass_g": 3750,
-    "sex": "male",
-    "year": 2007,
-}
+ROW = PENGUIN_ROW
 REQUESTS = [
     [ROW],
     [ROW] * 8,
